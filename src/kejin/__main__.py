@@ -1,0 +1,5 @@
+"""Allow `python -m kejin` as an alias of the `kejin` command."""
+
+from kejin.cli import main
+
+main()

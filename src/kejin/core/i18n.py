@@ -1,0 +1,67 @@
+"""Translations: gettext catalogs (Babel .po files under `kejin/locale`) compiled in memory.
+
+English message ids are the source language; `zh_CN` and `en` catalogs ship with the package.
+Compiling at load time means an installed or editable checkout needs no build step.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterable
+from functools import cache
+from importlib import resources
+
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.support import Translations
+
+LOCALES = ("zh_CN", "en")
+DEFAULT_LOCALE = "zh_CN"
+
+
+@cache
+def translations(locale: str) -> Translations:
+    """The compiled catalog for `locale` (one of `LOCALES`)."""
+    if locale not in LOCALES:
+        raise ValueError(f"unsupported locale {locale!r}")
+    po = resources.files("kejin") / "locale" / locale / "LC_MESSAGES" / "messages.po"
+    with po.open("rb") as handle:
+        catalog = read_po(handle, locale=locale)
+    buffer = io.BytesIO()
+    write_mo(buffer, catalog)
+    buffer.seek(0)
+    return Translations(fp=buffer)
+
+
+def negotiate(accept_language: str | None, preferred: str | None = None) -> str:
+    """Pick a locale: an explicit choice (cookie/query) wins, then the browser's header."""
+    if preferred in LOCALES:
+        return preferred
+    for tag in _ranked_tags(accept_language or ""):
+        lang = tag.lower().replace("_", "-")
+        if lang.startswith("zh"):
+            return "zh_CN"
+        if lang.startswith("en"):
+            return "en"
+    return DEFAULT_LOCALE
+
+
+def _ranked_tags(header: str) -> Iterable[str]:
+    weighted = []
+    for index, part in enumerate(header.split(",")):
+        tag, _, params = part.strip().partition(";")
+        quality = 1.0
+        if params.strip().startswith("q="):
+            try:
+                quality = float(params.strip()[2:])
+            except ValueError:
+                quality = 0.0
+        if tag:
+            weighted.append((-quality, index, tag))
+    return [tag for _, _, tag in sorted(weighted)]
+
+
+def translate(locale: str, message: str, **params: object) -> str:
+    """Translate an English message id and fill its `{placeholders}`."""
+    text = translations(locale).gettext(message)
+    return text.format(**params) if params else text

@@ -1,0 +1,11 @@
+"""Every domain's ORM module, imported once so that `Base.metadata` knows all tables.
+
+Used by migrations and by tests that create the schema; entrypoints go through `bootstrap`.
+"""
+
+from kejin.core.db import Base
+from kejin.documents import orm as _documents  # noqa: F401
+from kejin.lending import orm as _lending  # noqa: F401
+from kejin.registry import orm as _registry  # noqa: F401
+
+metadata = Base.metadata

@@ -1,0 +1,1 @@
+"""Web entrypoint: the FastAPI application (JSON API and server-rendered pages)."""

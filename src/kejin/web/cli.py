@@ -1,0 +1,7 @@
+"""Commands of the web package, registered on the `kejin` group by `kejin.cli`."""
+
+from __future__ import annotations
+
+import click
+
+commands: list[click.Command] = []

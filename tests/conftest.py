@@ -1,0 +1,76 @@
+"""Shared fixtures: a migrated database per test session (SQLite by default, PostgreSQL when
+`KEJIN_TEST_DATABASE_URL` is set), emptied after every test that used it."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.engine import make_url
+
+from kejin.bootstrap import Platform, bootstrap
+from kejin.config import Settings
+from kejin.core.db import make_engine
+from kejin.tables import metadata
+
+SHARED_DIR = Path(__file__).resolve().parents[2] / "shared"
+
+
+def _postgres_url(worker: str) -> str | None:
+    base = os.environ.get("KEJIN_TEST_DATABASE_URL")
+    if not base:
+        return None
+    url = make_url(base.replace("postgresql://", "postgresql+psycopg://", 1))
+    name = f"{url.database}_{worker}"
+    admin = make_engine(url.set(database="postgres").render_as_string(hide_password=False))
+    with admin.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return url.set(database=name).render_as_string(hide_password=False)
+
+
+@pytest.fixture(scope="session")
+def settings(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Settings:
+    data_dir = tmp_path_factory.mktemp("kejin-data")
+    url = _postgres_url(worker_id) or f"sqlite:///{data_dir / 'kejin.db'}"
+    return Settings(
+        data_dir=data_dir,
+        database_url=url,
+        env="test",
+        shared_dir=SHARED_DIR if SHARED_DIR.is_dir() else None,
+    )
+
+
+@pytest.fixture(scope="session")
+def migrated(settings: Settings) -> Iterator[Platform]:
+    platform = bootstrap(settings)
+    platform.migrate()
+    yield platform
+    platform.dispose()
+
+
+@pytest.fixture
+def platform(migrated: Platform) -> Iterator[Platform]:
+    """A migrated, empty database; everything the test wrote is removed afterwards."""
+    yield migrated
+    _empty(migrated)
+
+
+def _empty(platform: Platform) -> None:
+    tables = [t.name for t in reversed(metadata.sorted_tables)]
+    with platform.engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+        else:
+            for name in tables:
+                conn.execute(text(f"DELETE FROM {name}"))
+
+
+@pytest.fixture(scope="session")
+def worker_id(request: pytest.FixtureRequest) -> str:
+    """The xdist worker name (`gw0`…), or `main` without xdist."""
+    return str(getattr(request.config, "workerinput", {}).get("workerid", "main"))
