@@ -1,0 +1,47 @@
+"""Fast bulk insert of a Polars frame into a table: COPY on PostgreSQL, executemany on SQLite.
+
+Frames hold storage values (money as integer fen, ratios as integer 10^-4 units, enums as
+their string values), so no per-value conversion runs in Python. Used by imports and the demo
+generator; never for single-row writes, which go through the ORM.
+"""
+
+from __future__ import annotations
+
+import io
+
+import polars as pl
+from sqlalchemy import Connection, Table
+
+
+def insert_frame(conn: Connection, table: Table, frame: pl.DataFrame) -> int:
+    """Insert every row of `frame` (columns named as in `table`); returns the row count."""
+    if frame.is_empty():
+        return 0
+    if conn.dialect.name == "postgresql":
+        _copy_postgres(conn, table, frame)
+    else:
+        _executemany_sqlite(conn, table, frame)
+    return frame.height
+
+
+def _copy_postgres(conn: Connection, table: Table, frame: pl.DataFrame) -> None:
+    buffer = io.BytesIO()
+    frame.write_csv(buffer, include_header=False, null_value="", quote_style="non_numeric")
+    columns = ", ".join(f'"{name}"' for name in frame.columns)
+    cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    sql = f'COPY "{table.name}" ({columns}) FROM STDIN WITH (FORMAT csv)'
+    with cursor.copy(sql) as copy:
+        copy.write(buffer.getvalue())
+
+
+def _executemany_sqlite(conn: Connection, table: Table, frame: pl.DataFrame) -> None:
+    plain = frame.with_columns(
+        *(pl.col(name).dt.strftime("%Y-%m-%d") for name, dtype in frame.schema.items()
+          if dtype == pl.Date),
+        *(pl.col(name).cast(pl.Int8) for name, dtype in frame.schema.items()
+          if dtype == pl.Boolean),
+    )
+    columns = ", ".join(f'"{name}"' for name in plain.columns)
+    marks = ", ".join("?" for _ in plain.columns)
+    sql = f'INSERT INTO "{table.name}" ({columns}) VALUES ({marks})'
+    conn.exec_driver_sql(sql, plain.rows())  # type: ignore[arg-type]
