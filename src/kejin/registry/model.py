@@ -5,7 +5,10 @@ Chinese terms appear once here, next to the English names used in code (see the 
 
 from __future__ import annotations
 
+from decimal import Decimal
 from enum import StrEnum
+
+import polars as pl
 
 from stdnum.cn import uscc as _uscc
 from stdnum.exceptions import InvalidChecksum, InvalidComponent, InvalidFormat, InvalidLength
@@ -170,3 +173,31 @@ def validate_credit_code(code: str) -> str:
 def credit_code_with_check(first17: str) -> str:
     """Append the GB 32100-2015 check character to the first 17 characters of a code."""
     return first17 + _uscc.calc_check_digit(first17)
+
+
+# Life-cycle stage by last-year revenue, in CNY (Wenzhou Longwan innovation-points practice,
+# RULES.md §5): seed < 100万 ≤ start-up < 500万 ≤ growth < 2,000万 ≤ expansion < 1亿 ≤ mature.
+# A default a region may change; the assessment issue makes it configurable with age and funding.
+STAGE_REVENUE_FLOORS: tuple[tuple[Stage, Decimal], ...] = (
+    (Stage.MATURE, Decimal(100_000_000)),
+    (Stage.EXPANSION, Decimal(20_000_000)),
+    (Stage.GROWTH, Decimal(5_000_000)),
+    (Stage.START_UP, Decimal(1_000_000)),
+    (Stage.SEED, Decimal(0)),
+)
+
+
+def stage_for_revenue(revenue: Decimal) -> Stage:
+    """The life-cycle stage (生命周期阶段) a last-year revenue falls in."""
+    for stage, floor in STAGE_REVENUE_FLOORS:
+        if revenue >= floor:
+            return stage
+    return Stage.SEED
+
+
+def stage_expr(revenue_fen: pl.Expr) -> pl.Expr:
+    """`stage_for_revenue` as a Polars expression over revenue in fen (vectorised)."""
+    expr: pl.Expr = pl.lit(Stage.SEED.value)
+    for stage, floor in reversed(STAGE_REVENUE_FLOORS[:-1]):
+        expr = pl.when(revenue_fen >= int(floor * 100)).then(pl.lit(stage.value)).otherwise(expr)
+    return expr
