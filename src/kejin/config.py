@@ -1,11 +1,12 @@
 """Settings, read once from the environment by `bootstrap` (never at import time).
 
-| variable | default | meaning |
-|---|---|---|
-| `KEJIN_DATA_DIR` | `~/.local/share/kejin` (or `$XDG_DATA_HOME/kejin`) | where the embedded database lives |
-| `KEJIN_DATABASE_URL` | `sqlite:///<data dir>/kejin.db` | SQLAlchemy URL; PostgreSQL in production |
-| `KEJIN_ENV` | `development` | `development`, `test` or `production` |
-| `KEJIN_SHARED_DIR` | `../shared` next to the working directory, if present | real corpus for the demo |
+- `KEJIN_DATA_DIR`: where the embedded database lives; default `$XDG_DATA_HOME/kejin`,
+  else `~/.local/share/kejin`.
+- `KEJIN_DATABASE_URL`: SQLAlchemy URL; default `sqlite:///<data dir>/kejin.db`; PostgreSQL in
+  production (`postgresql://user@host:5432/kejin`).
+- `KEJIN_ENV`: `development` (default), `test` or `production`.
+- `KEJIN_SHARED_DIR`: the shared folder holding the real document corpus; default: a `shared`
+  folder beside the working directory or the package, if one exists.
 """
 
 from __future__ import annotations

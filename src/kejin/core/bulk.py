@@ -36,12 +36,18 @@ def _copy_postgres(conn: Connection, table: Table, frame: pl.DataFrame) -> None:
 
 def _executemany_sqlite(conn: Connection, table: Table, frame: pl.DataFrame) -> None:
     plain = frame.with_columns(
-        *(pl.col(name).dt.strftime("%Y-%m-%d") for name, dtype in frame.schema.items()
-          if dtype == pl.Date),
-        *(pl.col(name).cast(pl.Int8) for name, dtype in frame.schema.items()
-          if dtype == pl.Boolean),
+        *(
+            pl.col(name).dt.strftime("%Y-%m-%d")
+            for name, dtype in frame.schema.items()
+            if dtype == pl.Date
+        ),
+        *(
+            pl.col(name).cast(pl.Int8)
+            for name, dtype in frame.schema.items()
+            if dtype == pl.Boolean
+        ),
     )
     columns = ", ".join(f'"{name}"' for name in plain.columns)
     marks = ", ".join("?" for _ in plain.columns)
     sql = f'INSERT INTO "{table.name}" ({columns}) VALUES ({marks})'
-    conn.exec_driver_sql(sql, plain.rows())  # type: ignore[arg-type]
+    conn.exec_driver_sql(sql, plain.rows())

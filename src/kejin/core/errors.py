@@ -6,18 +6,18 @@ them for the request's language, the CLI for the terminal's.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import dataclasses
 from typing import Any, ClassVar
 
 
-@dataclass(frozen=True, slots=True)
+@dataclasses.dataclass(frozen=True, slots=True)
 class FieldProblem:
     """One reason one field of one input (row) was refused."""
 
     field: str
     reason: str
     row: int | None = None
-    params: dict[str, Any] = field(default_factory=dict)
+    params: dict[str, Any] = dataclasses.field(default_factory=dict)
 
 
 class KejinError(Exception):

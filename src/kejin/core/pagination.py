@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
+from kejin.core.errors import InvalidInput
+
 T = TypeVar("T")
 
 MAX_PAGE_SIZE = 200
@@ -16,8 +18,6 @@ class PageRequest:
     size: int = 25
 
     def __post_init__(self) -> None:
-        from kejin.core.errors import InvalidInput
-
         if self.page < 1:
             raise InvalidInput("page must be 1 or more", field="page")
         if not 1 <= self.size <= MAX_PAGE_SIZE:

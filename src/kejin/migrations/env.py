@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any, Literal
+
 from alembic import context
+from alembic.autogenerate.api import AutogenContext
 
 from kejin.config import load_settings
 from kejin.core.db import ScaledDecimal, make_engine
@@ -15,7 +18,7 @@ def _url() -> str:
     return config.get_main_option("sqlalchemy.url") or load_settings().database_url
 
 
-def _render_item(type_: str, obj: object, autogen_context: object) -> str | bool:
+def _render_item(type_: str, obj: Any, autogen_context: AutogenContext) -> str | Literal[False]:
     """Write exact-decimal columns as their storage type so migrations stay self-contained."""
     if type_ == "type" and isinstance(obj, ScaledDecimal):
         return "sa.BigInteger()"

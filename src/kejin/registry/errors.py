@@ -7,7 +7,7 @@ class InvalidCreditCode(InvalidInput):
     """A unified social credit code failed the format or check-character test."""
 
     def __init__(self, message: str, **params: object) -> None:
-        super().__init__(message, **params)
+        super().__init__(message, problems=None, **params)
         self.field = "uscc"
 
 
