@@ -1,7 +1,131 @@
-"""Commands of the documents package, registered on the `kejin` group by `kejin.cli`."""
+"""Commands of the documents package, registered on the `kejin` group by `kejin.cli`:
+`kejin docs load-guides | load-corpus [DIR] | add FILE | list`."""
 
 from __future__ import annotations
 
-import click
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
 
-commands: list[click.Command] = []
+import click
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from kejin.bootstrap import Platform, bootstrap
+from kejin.core.errors import InvalidInput, KejinError
+from kejin.documents import service
+from kejin.documents.model import DocumentKind
+from kejin.documents.service import LoadProgress, LoadReport
+
+_console = Console()
+
+
+@click.group("docs")
+def docs() -> None:
+    """Document library: guides, policy documents and reports, kept paragraph by paragraph."""
+
+
+@docs.command("load-guides")
+def load_guides() -> None:
+    """Store the built-in plain-language guides (Chinese and English)."""
+    _run(lambda platform, progress: service.load_guides(platform, progress))
+
+
+@docs.command("load-corpus")
+@click.argument("directory", required=False, type=click.Path(file_okay=False, path_type=Path))
+def load_corpus(directory: Path | None) -> None:
+    """Store the real policy corpus, read in place from DIRECTORY
+    (default: <shared dir>/data/corpus)."""
+    _run(lambda platform, progress: service.load_corpus(
+        platform, directory or _default_corpus_dir(platform), progress))  # fmt: skip
+
+
+@docs.command("add")
+@click.argument("file", type=click.Path(dir_okay=False, exists=True, path_type=Path))
+@click.option("--id", "external_id", help="External id (default: the file name without suffix).")
+@click.option("--title", help="Title (required unless the file's front-matter has one).")
+@click.option("--issuer")
+@click.option("--doc-no")
+@click.option("--date", help="yyyy or yyyy-mm-dd.")
+@click.option("--region", help="e.g. 全国, 广东省, 广东省深圳市.")
+@click.option("--language", help="zh (default) or en.")
+@click.option("--kind", type=click.Choice([kind.value for kind in DocumentKind]))
+@click.option("--tags", help="Comma-separated tags.")
+def add(file: Path, external_id: str | None, tags: str | None, **fields: Any) -> None:
+    """Store the document(s) of a .jsonl, .md or .txt FILE; options set the metadata of a
+    single .md/.txt document."""
+    overrides = dict(fields, id=external_id)
+    if tags:
+        overrides["tags"] = [tag.strip() for tag in tags.split(",") if tag.strip()]
+    _run(lambda platform, progress: service.add_file(platform, file, overrides, progress))
+
+
+@docs.command("list")
+def list_documents() -> None:
+    """Count stored documents and paragraphs by kind and language."""
+    platform = bootstrap()
+    counts = service.document_counts(platform)
+    table = Table("kind", "language", "documents", "paragraphs")
+    for row in counts:
+        table.add_row(row.kind, row.language, f"{row.documents:,}", f"{row.paragraphs:,}")
+    table.add_row("total", "", f"{sum(r.documents for r in counts):,}",
+                  f"{sum(r.paragraphs for r in counts):,}")  # fmt: skip
+    _console.print(table)
+
+
+commands: list[click.Command] = [docs]
+
+
+Load = Callable[[Platform, Callable[[LoadProgress], None]], LoadReport]
+
+
+def _run(load: Load) -> None:
+    platform = bootstrap()
+    platform.migrate()
+    try:
+        with _progress_bar() as progress:
+            report = load(platform, progress)
+    except KejinError as error:
+        raise click.ClickException(_describe(error)) from error
+    outcome = report.outcome
+    _console.print(
+        f"{outcome.added:,} documents added ({outcome.paragraphs:,} paragraphs, "
+        f"{outcome.characters:,} characters), {outcome.skipped_existing:,} already present, "
+        f"{outcome.skipped_duplicates:,} repeated in the input; {report.seconds:.1f} s"
+    )
+
+
+@contextmanager
+def _progress_bar() -> Iterator[Callable[[LoadProgress], None]]:
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+               TimeElapsedColumn())  # fmt: skip
+    with Progress(*columns, console=_console, transient=True) as bar:
+        task = bar.add_task("reading", total=None)
+
+        def update(event: LoadProgress) -> None:
+            label = f"{event.step} {event.file}" if event.file else event.step
+            bar.update(task, description=label, completed=event.done, total=event.total)
+
+        yield update
+
+
+def _describe(error: KejinError) -> str:
+    lines = [str(error)]
+    if isinstance(error, InvalidInput):
+        for problem in error.problems[:20]:
+            where = f"line {problem.row}: " if problem.row is not None else ""
+            reason = problem.reason.format(**problem.params)
+            lines.append(f"  {where}{problem.field} {reason}")
+        if len(error.problems) > 20:
+            lines.append(f"  … and {len(error.problems) - 20} more")
+    return "\n".join(lines)
+
+
+def _default_corpus_dir(platform: Platform) -> Path:
+    if platform.settings.shared_dir is None:
+        raise click.ClickException(
+            "No shared directory found: give DIRECTORY or set KEJIN_SHARED_DIR"
+        )
+    return platform.settings.shared_dir / "data" / "corpus"

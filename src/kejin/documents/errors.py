@@ -1,0 +1,11 @@
+"""Document-library errors, all in the Kejin error family."""
+
+from kejin.core.errors import Conflict, InvalidInput
+
+
+class InvalidDocument(InvalidInput):
+    """A document or document file was refused; `problems` name each field (and row) and reason."""
+
+
+class DocumentConflict(Conflict):
+    """The external id is already taken by a document with different content."""

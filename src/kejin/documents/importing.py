@@ -1,0 +1,104 @@
+"""Reading document files: JSON Lines in the corpus format, and Markdown or plain-text files
+with an optional front-matter block. Every problem names the file field (and line) and reason;
+a file with any problem yields no documents at all."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from kejin.core.errors import FieldProblem
+from kejin.documents.errors import InvalidDocument
+from kejin.documents.model import DocumentInput, document_from_record, markdown_to_plain
+
+TEXT_SUFFIXES = frozenset({".md", ".txt"})
+_FENCE = "---"
+
+
+def read_text(path: Path) -> str:
+    """The file's text, refused when it is empty or not UTF-8 (naming the line of the bad byte)."""
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        raise InvalidDocument(
+            "{file} is not UTF-8 text (first bad byte on line {line})",
+            [FieldProblem("file", "is not UTF-8 text", line)],
+            file=path.name,
+            line=line,
+        ) from error
+    if not text.strip():
+        raise InvalidDocument("{file} is empty", [FieldProblem("file", "is empty")], file=path.name)
+    return text
+
+
+def read_jsonl(path: Path, limits: Mapping[str, int]) -> list[DocumentInput]:
+    """Documents of a JSON Lines file whose records carry the corpus fields (see the corpus
+    README); blank lines are skipped; `row` in problems is the 1-based line number."""
+    documents: list[DocumentInput] = []
+    problems: list[FieldProblem] = []
+    for row, line in enumerate(read_text(path).split("\n"), start=1):
+        if not line.strip():
+            continue
+        record = _json_object(line)
+        if record is None:
+            problems.append(FieldProblem("line", "is not a JSON object", row))
+            continue
+        document, found = document_from_record(record, limits, row=row)
+        problems.extend(found)
+        if document is not None:
+            documents.append(document)
+    if problems:
+        raise InvalidDocument(
+            "{file}: {count} problems, nothing stored", problems, file=path.name,
+            count=len(problems),
+        )  # fmt: skip
+    return documents
+
+
+def read_text_document(
+    path: Path, limits: Mapping[str, int], overrides: Mapping[str, Any] | None = None
+) -> DocumentInput:
+    """One document from a `.md` or `.txt` file: front-matter fields, then `overrides`
+    (non-empty values only) on top. The id defaults to the file stem, the source to the path,
+    the language to `zh`; the title must be given."""
+    header, body = split_front_matter(read_text(path))
+    text = markdown_to_plain(body) if path.suffix == ".md" else body
+    record: dict[str, Any] = {"id": path.stem, "source": str(path), "language": "zh"}
+    record |= header
+    record |= {key: value for key, value in (overrides or {}).items() if value}
+    record["text"] = text
+    document, problems = document_from_record(record, limits)
+    if document is None:
+        raise InvalidDocument("{file} was refused", problems, file=path.name)
+    return document
+
+
+def split_front_matter(text: str) -> tuple[dict[str, Any], str]:
+    """Split a leading `---` block of `key: value` lines from the body.
+
+    `tags` is a comma-separated list; every other value is text. Without a block the whole
+    text is the body."""
+    lines = text.split("\n")
+    if lines[0].strip() != _FENCE or _FENCE not in (line.strip() for line in lines[1:]):
+        return {}, text
+    end = next(i for i, line in enumerate(lines[1:], start=1) if line.strip() == _FENCE)
+    header: dict[str, Any] = {}
+    for line in lines[1:end]:
+        key, _, value = line.partition(":")
+        if key.strip():
+            header[key.strip()] = value.strip()
+    if "tags" in header:
+        header["tags"] = [tag.strip() for tag in header["tags"].split(",") if tag.strip()]
+    return header, "\n".join(lines[end + 1 :])
+
+
+def _json_object(line: str) -> Mapping[str, Any] | None:
+    try:
+        value = json.loads(line)
+    except json.JSONDecodeError:
+        return None
+    return value if isinstance(value, dict) else None

@@ -1,0 +1,221 @@
+"""Document-library use cases: add one document, load the built-in guides, load the real corpus,
+add a file, count what is stored. Each runs in one unit of work and commits once, so a refused
+or failed load stores nothing; re-running a load adds nothing (known ids and contents are
+skipped)."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+from kejin.bootstrap import Platform
+from kejin.core.uow import UnitOfWork
+from kejin.documents.errors import DocumentConflict, InvalidDocument
+from kejin.documents.importing import TEXT_SUFFIXES, read_jsonl, read_text_document
+from kejin.documents.model import (
+    BatchOutcome,
+    DocumentInput,
+    DocumentKind,
+    DocumentRef,
+    PreparedDocument,
+    prepare,
+)
+from kejin.documents.repository import DocumentRepository, field_limits
+
+GUIDES_DIR = Path(__file__).parent / "guides"
+CORPUS_FILES = ("policy_docs.jsonl", "government_work_reports.jsonl")
+_PREPARE_REPORT_EVERY = 250
+
+
+@dataclass(frozen=True, slots=True)
+class LoadProgress:
+    """One progress event of a load: `step` is `read`, `prepare`, `store` or `done`; `done` of
+    `total` counts files while reading and documents afterwards."""
+
+    step: str
+    done: int
+    total: int
+    file: str | None = None
+    outcome: BatchOutcome | None = None
+
+
+ProgressCallback = Callable[[LoadProgress], None]
+
+
+@dataclass(frozen=True, slots=True)
+class LoadReport:
+    """What a load did and how long it took."""
+
+    files: tuple[str, ...]
+    documents_read: int
+    outcome: BatchOutcome
+    seconds: float
+
+
+@dataclass(frozen=True, slots=True)
+class KindCount:
+    kind: str
+    language: str
+    documents: int
+    paragraphs: int
+
+
+def add_document(uow: UnitOfWork, document: DocumentInput) -> DocumentRef:
+    """Store one document. The same content stored before → that document, `already_present`;
+    its external id taken by different content → `DocumentConflict`."""
+    prepared = prepare(document)
+    with uow:
+        repository = DocumentRepository(uow.session)
+        existing = repository.by_content_hash(prepared.content_hash)
+        if existing is not None:
+            count = repository.paragraph_count(existing.id)
+            return DocumentRef(existing.id, existing.external_id, existing.title, count, True)
+        if repository.by_external_id(document.external_id) is not None:
+            raise DocumentConflict(
+                "A different document already has the id {external_id}",
+                field="id",
+                external_id=document.external_id,
+            )
+        outcome = _store(repository, [prepared])
+        uow.commit()
+    return outcome.refs[0]
+
+
+def load_guides(platform: Platform, progress: ProgressCallback | None = None) -> LoadReport:
+    """Store the built-in guides (`documents/guides/*.md`, Chinese and English)."""
+    paths = sorted(GUIDES_DIR.glob("*.md"))
+    return _load(platform, paths, _read_guide, progress)
+
+
+def load_corpus(
+    platform: Platform, corpus_dir: Path, progress: ProgressCallback | None = None
+) -> LoadReport:
+    """Store the real corpus read in place from `corpus_dir` (never copied): the JSON Lines
+    files named in `CORPUS_FILES` that are present, all in one transaction."""
+    paths = [corpus_dir / name for name in CORPUS_FILES if (corpus_dir / name).is_file()]
+    if not paths:
+        raise InvalidDocument(
+            "No corpus file ({names}) in {directory}",
+            field="directory",
+            names=", ".join(CORPUS_FILES),
+            directory=str(corpus_dir),
+        )
+    return _load(platform, paths, _read_jsonl, progress)
+
+
+def add_file(
+    platform: Platform,
+    path: Path,
+    overrides: dict[str, Any] | None = None,
+    progress: ProgressCallback | None = None,
+) -> LoadReport:
+    """Store the document(s) of one `.jsonl`, `.md` or `.txt` file; `overrides` set metadata
+    fields (title, issuer, kind, …) of a single-document file."""
+    if path.suffix == ".jsonl":
+        return _load(platform, [path], _read_jsonl, progress)
+    if path.suffix in TEXT_SUFFIXES:
+        return _load(platform, [path], _text_reader(overrides or {}), progress)
+    raise InvalidDocument(
+        "{file}: only .jsonl, .md and .txt files can be added", field="file", file=path.name
+    )
+
+
+def document_counts(platform: Platform) -> list[KindCount]:
+    """Documents and paragraphs stored, by kind and language."""
+    with platform.uow() as uow:
+        rows = DocumentRepository(uow.session).counts_by_kind_and_language()
+    return [KindCount(*row) for row in rows]
+
+
+Reader = Callable[[Path], list[DocumentInput]]
+
+
+def _read_jsonl(path: Path) -> list[DocumentInput]:
+    return read_jsonl(path, field_limits())
+
+
+def _read_guide(path: Path) -> list[DocumentInput]:
+    document = read_text_document(path, field_limits())
+    if document.kind is not DocumentKind.GUIDE:
+        raise InvalidDocument("{file}: a guide must have kind guide", field="kind", file=path.name)
+    return [replace(document, external_id=f"guide-{path.stem}", source=f"kejin:guides/{path.name}")]
+
+
+def _text_reader(overrides: dict[str, Any]) -> Reader:
+    def read(path: Path) -> list[DocumentInput]:
+        return [read_text_document(path, field_limits(), overrides)]
+
+    return read
+
+
+def _load(
+    platform: Platform, paths: Sequence[Path], read: Reader, progress: ProgressCallback | None
+) -> LoadReport:
+    report = progress or (lambda _event: None)
+    started = time.perf_counter()
+    documents: list[DocumentInput] = []
+    for index, path in enumerate(paths, start=1):
+        documents.extend(read(path))
+        report(LoadProgress("read", index, len(paths), path.name))
+    prepared = _prepare_all(documents, report)
+    with platform.uow() as uow:
+        report(LoadProgress("store", 0, len(prepared)))
+        outcome = _store(DocumentRepository(uow.session), prepared)
+        uow.commit()
+    report(LoadProgress("done", len(prepared), len(prepared), outcome=outcome))
+    names = tuple(path.name for path in paths)
+    return LoadReport(names, len(documents), outcome, time.perf_counter() - started)
+
+
+def _prepare_all(
+    documents: Sequence[DocumentInput], report: ProgressCallback
+) -> list[PreparedDocument]:
+    prepared = []
+    for index, document in enumerate(documents, start=1):
+        prepared.append(prepare(document))
+        if index % _PREPARE_REPORT_EVERY == 0 or index == len(documents):
+            report(LoadProgress("prepare", index, len(documents)))
+    return prepared
+
+
+def _store(repository: DocumentRepository, prepared: Sequence[PreparedDocument]) -> BatchOutcome:
+    """Insert what is new; skip what is stored already or repeated within the batch."""
+    fresh = _first_of_each(prepared)
+    known_ids, known_hashes = repository.known_keys(
+        (p.document.external_id for p in fresh), (p.content_hash for p in fresh)
+    )
+    new = [
+        p for p in fresh
+        if p.document.external_id not in known_ids and p.content_hash not in known_hashes
+    ]  # fmt: skip
+    ids = repository.insert(new) if new else {}
+    refs = tuple(
+        DocumentRef(ids[p.document.external_id], p.document.external_id, p.document.title,
+                    len(p.paragraphs))
+        for p in new
+    )  # fmt: skip
+    return BatchOutcome(
+        added=len(new),
+        paragraphs=sum(len(p.paragraphs) for p in new),
+        characters=sum(len(p.document.text) for p in new),
+        skipped_existing=len(fresh) - len(new),
+        skipped_duplicates=len(prepared) - len(fresh),
+        refs=refs,
+    )
+
+
+def _first_of_each(prepared: Sequence[PreparedDocument]) -> list[PreparedDocument]:
+    """Drop repeats within a batch (same external id or same content), keeping the first."""
+    seen_ids: set[str] = set()
+    seen_hashes: set[str] = set()
+    first = []
+    for item in prepared:
+        if item.document.external_id in seen_ids or item.content_hash in seen_hashes:
+            continue
+        seen_ids.add(item.document.external_id)
+        seen_hashes.add(item.content_hash)
+        first.append(item)
+    return first
