@@ -30,7 +30,7 @@ def docs() -> None:
 @docs.command("load-guides")
 def load_guides() -> None:
     """Store the built-in plain-language guides (Chinese and English)."""
-    _run(lambda platform, progress: service.load_guides(platform, progress))
+    _run(service.load_guides)
 
 
 @docs.command("load-corpus")
@@ -38,8 +38,11 @@ def load_guides() -> None:
 def load_corpus(directory: Path | None) -> None:
     """Store the real policy corpus, read in place from DIRECTORY
     (default: <shared dir>/data/corpus)."""
-    _run(lambda platform, progress: service.load_corpus(
-        platform, directory or _default_corpus_dir(platform), progress))  # fmt: skip
+    _run(
+        lambda platform, progress: service.load_corpus(
+            platform, directory or _default_corpus_dir(platform), progress
+        )
+    )
 
 
 @docs.command("add")
@@ -70,8 +73,12 @@ def list_documents() -> None:
     table = Table("kind", "language", "documents", "paragraphs")
     for row in counts:
         table.add_row(row.kind, row.language, f"{row.documents:,}", f"{row.paragraphs:,}")
-    table.add_row("total", "", f"{sum(r.documents for r in counts):,}",
-                  f"{sum(r.paragraphs for r in counts):,}")  # fmt: skip
+    table.add_row(
+        "total",
+        "",
+        f"{sum(r.documents for r in counts):,}",
+        f"{sum(r.paragraphs for r in counts):,}",
+    )
     _console.print(table)
 
 
@@ -99,8 +106,12 @@ def _run(load: Load) -> None:
 
 @contextmanager
 def _progress_bar() -> Iterator[Callable[[LoadProgress], None]]:
-    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-               TimeElapsedColumn())  # fmt: skip
+    columns = (
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+    )
     with Progress(*columns, console=_console, transient=True) as bar:
         task = bar.add_task("reading", total=None)
 

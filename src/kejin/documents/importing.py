@@ -53,9 +53,11 @@ def read_jsonl(path: Path, limits: Mapping[str, int]) -> list[DocumentInput]:
             documents.append(document)
     if problems:
         raise InvalidDocument(
-            "{file}: {count} problems, nothing stored", problems, file=path.name,
+            "{file}: {count} problems, nothing stored",
+            problems,
+            file=path.name,
             count=len(problems),
-        )  # fmt: skip
+        )
     return documents
 
 

@@ -60,7 +60,7 @@ _LAW_FOLDERS = frozenset(
         "社会法",
         "刑法",
         "诉讼与非诉讼程序法",
-    }  # fmt: skip
+    }
 )
 _FOLDER_KINDS = {
     "行政法规": DocumentKind.REGULATION,

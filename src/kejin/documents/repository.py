@@ -50,7 +50,7 @@ _DOCUMENT_SCHEMA: dict[str, Any] = {
 def field_limits() -> dict[str, int]:
     """Longest value each record field may hold, read from the column types."""
     columns = _table(DocumentRow).columns
-    return {field: columns[column].type.length for field, column in _FIELD_COLUMNS.items()}
+    return {field: _length(columns[column].type) for field, column in _FIELD_COLUMNS.items()}
 
 
 class DocumentRepository:
@@ -117,7 +117,7 @@ class DocumentRepository:
             query = select(DocumentRow.external_id, DocumentRow.id).where(
                 DocumentRow.external_id.in_(chunk)
             )
-            found.update({external_id: id_ for external_id, id_ in self.session.execute(query)})
+            found.update(self.session.execute(query).tuples().all())
         return found
 
     def _existing(self, column: Any, values: Iterable[str]) -> set[str]:
@@ -169,6 +169,11 @@ def _paragraphs_frame(prepared: Sequence[PreparedDocument], ids: dict[str, int])
 def _chunks(values: Sequence[_T]) -> Iterator[Sequence[_T]]:
     for start in range(0, len(values), _CHUNK):
         yield values[start : start + _CHUNK]
+
+
+def _length(column_type: Any) -> int:
+    length: int = column_type.length
+    return length
 
 
 def _table(row: type[Any]) -> Table:

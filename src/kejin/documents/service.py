@@ -188,15 +188,17 @@ def _store(repository: DocumentRepository, prepared: Sequence[PreparedDocument])
         (p.document.external_id for p in fresh), (p.content_hash for p in fresh)
     )
     new = [
-        p for p in fresh
+        p
+        for p in fresh
         if p.document.external_id not in known_ids and p.content_hash not in known_hashes
-    ]  # fmt: skip
+    ]
     ids = repository.insert(new) if new else {}
     refs = tuple(
-        DocumentRef(ids[p.document.external_id], p.document.external_id, p.document.title,
-                    len(p.paragraphs))
+        DocumentRef(
+            ids[p.document.external_id], p.document.external_id, p.document.title, len(p.paragraphs)
+        )
         for p in new
-    )  # fmt: skip
+    )
     return BatchOutcome(
         added=len(new),
         paragraphs=sum(len(p.paragraphs) for p in new),
