@@ -1,8 +1,8 @@
 """Pure document vocabulary: kinds, levels, text normalisation, paragraphs, hashing, metadata.
 
 A document's text is normalised once (line endings, Unicode NFC, zero-width characters, line
-whitespace); its content hash and its paragraphs both come from that normalised text, so the
-same text always yields the same hash and the same paragraph positions. No framework imports.
+whitespace) and split into paragraphs; the content hash is taken over those paragraphs, so the
+same text always yields the same paragraph positions and the same hash. No framework imports.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
@@ -151,9 +151,10 @@ def split_paragraphs(normalised_text: str) -> tuple[str, ...]:
     return tuple(line for line in normalised_text.split("\n") if line)
 
 
-def content_hash(normalised_text: str) -> str:
-    """SHA-256 (hex) of the normalised text: the identity used to detect duplicates."""
-    return hashlib.sha256(normalised_text.encode("utf-8")).hexdigest()
+def content_hash(paragraphs: Sequence[str]) -> str:
+    """SHA-256 (hex) of the paragraphs joined by newlines: the identity used to detect
+    duplicates, blind to layout (line ends, blank lines, indentation) but not to content."""
+    return hashlib.sha256("\n".join(paragraphs).encode("utf-8")).hexdigest()
 
 
 def parse_date_text(date_text: str | None) -> date | None:
@@ -163,7 +164,10 @@ def parse_date_text(date_text: str | None) -> date | None:
     if _YEAR.match(date_text):
         return date(int(date_text), 1, 1)
     if _DAY.match(date_text):
-        return date.fromisoformat(date_text)
+        try:
+            return date.fromisoformat(date_text)
+        except ValueError:
+            pass
     raise ValueError(date_text)
 
 
@@ -191,8 +195,8 @@ def kind_of_source(source: str) -> DocumentKind:
 
 def prepare(document: DocumentInput) -> PreparedDocument:
     """Normalise, hash and split one validated document."""
-    text = normalise_text(document.text)
-    return PreparedDocument(document, content_hash(text), split_paragraphs(text))
+    paragraphs = split_paragraphs(normalise_text(document.text))
+    return PreparedDocument(document, content_hash(paragraphs), paragraphs)
 
 
 def document_from_record(

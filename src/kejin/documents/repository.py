@@ -117,7 +117,7 @@ class DocumentRepository:
             query = select(DocumentRow.external_id, DocumentRow.id).where(
                 DocumentRow.external_id.in_(chunk)
             )
-            found.update(self.session.execute(query).tuples().all())
+            found.update({external_id: id_ for external_id, id_ in self.session.execute(query)})  # noqa: C416
         return found
 
     def _existing(self, column: Any, values: Iterable[str]) -> set[str]:
