@@ -69,7 +69,10 @@ def add(file: Path, external_id: str | None, tags: str | None, **fields: Any) ->
 def list_documents() -> None:
     """Count stored documents and paragraphs by kind and language."""
     platform = bootstrap()
-    counts = service.document_counts(platform)
+    try:
+        counts = service.document_counts(platform)
+    finally:
+        platform.dispose()
     table = Table("kind", "language", "documents", "paragraphs")
     for row in counts:
         table.add_row(row.kind, row.language, f"{row.documents:,}", f"{row.paragraphs:,}")
@@ -90,12 +93,14 @@ Load = Callable[[Platform, Callable[[LoadProgress], None]], LoadReport]
 
 def _run(load: Load) -> None:
     platform = bootstrap()
-    platform.migrate()
     try:
+        platform.migrate()
         with _progress_bar() as progress:
             report = load(platform, progress)
     except KejinError as error:
         raise click.ClickException(_describe(error)) from error
+    finally:
+        platform.dispose()
     outcome = report.outcome
     _console.print(
         f"{outcome.added:,} documents added ({outcome.paragraphs:,} paragraphs, "

@@ -20,19 +20,27 @@ _FENCE = "---"
 def read_text(path: Path) -> str:
     """The file's text, refused when it is empty or not UTF-8 (naming the line of the bad byte)."""
     raw = path.read_bytes()
+    text = _decode(raw, path, first_line=1)
+    if not text.strip():
+        raise _empty_file(path)
+    return text
+
+
+def _empty_file(path: Path) -> InvalidDocument:
+    return InvalidDocument("{file} is empty", [FieldProblem("file", "is empty")], file=path.name)
+
+
+def _decode(raw: bytes, path: Path, first_line: int) -> str:
     try:
-        text = raw.decode("utf-8-sig")
+        return raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        line = raw[: error.start].count(b"\n") + 1
+        line = first_line + raw[: error.start].count(b"\n")
         raise InvalidDocument(
             "{file} is not UTF-8 text (first bad byte on line {line})",
             [FieldProblem("file", "is not UTF-8 text", line)],
             file=path.name,
             line=line,
         ) from error
-    if not text.strip():
-        raise InvalidDocument("{file} is empty", [FieldProblem("file", "is empty")], file=path.name)
-    return text
 
 
 def read_jsonl(path: Path, limits: Mapping[str, int]) -> list[DocumentInput]:
@@ -40,17 +48,21 @@ def read_jsonl(path: Path, limits: Mapping[str, int]) -> list[DocumentInput]:
     README); blank lines are skipped; `row` in problems is the 1-based line number."""
     documents: list[DocumentInput] = []
     problems: list[FieldProblem] = []
-    for row, line in enumerate(read_text(path).split("\n"), start=1):
-        if not line.strip():
-            continue
-        record = _json_object(line)
-        if record is None:
-            problems.append(FieldProblem("line", "is not a JSON object", row))
-            continue
-        document, found = document_from_record(record, limits, row=row)
-        problems.extend(found)
-        if document is not None:
-            documents.append(document)
+    with path.open("rb") as lines:
+        for row, raw in enumerate(lines, start=1):
+            line = _decode(raw, path, first_line=row)
+            if not line.strip():
+                continue
+            record = _json_object(line)
+            if record is None:
+                problems.append(FieldProblem("line", "is not a JSON object", row))
+                continue
+            document, found = document_from_record(record, limits, row=row)
+            problems.extend(found)
+            if document is not None:
+                documents.append(document)
+    if not documents and not problems:
+        raise _empty_file(path)
     if problems:
         raise InvalidDocument(
             "{file}: {count} problems, nothing stored",

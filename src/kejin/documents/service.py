@@ -160,12 +160,18 @@ def _load(
     for index, path in enumerate(paths, start=1):
         documents.extend(read(path))
         report(LoadProgress("read", index, len(paths), path.name))
-    prepared = _prepare_all(documents, report)
     with platform.uow() as uow:
+        repository = DocumentRepository(uow.session)
+        known_ids, _ = repository.known_keys((d.external_id for d in documents), ())
+        unknown = [d for d in documents if d.external_id not in known_ids]
+        prepared = _prepare_all(unknown, report)
         report(LoadProgress("store", 0, len(prepared)))
-        outcome = _store(DocumentRepository(uow.session), prepared)
+        outcome = _store(repository, prepared)
         uow.commit()
-    report(LoadProgress("done", len(prepared), len(prepared), outcome=outcome))
+    outcome = replace(
+        outcome, skipped_existing=outcome.skipped_existing + len(documents) - len(unknown)
+    )
+    report(LoadProgress("done", len(documents), len(documents), outcome=outcome))
     names = tuple(path.name for path in paths)
     return LoadReport(names, len(documents), outcome, time.perf_counter() - started)
 

@@ -97,3 +97,18 @@ def test_a_good_jsonl_file_gives_its_documents(tmp_path: Path) -> None:
         DocumentKind.POLICY,
         "2024",
     )
+
+
+def test_an_empty_jsonl_file_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "empty.jsonl"
+    path.write_text("\n\n", encoding="utf-8")
+    with pytest.raises(InvalidDocument, match=r"empty\.jsonl is empty"):
+        read_jsonl(path, field_limits())
+
+
+def test_a_jsonl_line_in_another_encoding_is_refused_naming_the_line(tmp_path: Path) -> None:
+    path = tmp_path / "gbk.jsonl"
+    good = json.dumps(RECORD, ensure_ascii=False).encode()
+    path.write_bytes(good + b"\n" + json.dumps(RECORD, ensure_ascii=False).encode("gbk"))
+    with pytest.raises(InvalidDocument, match="line 2"):
+        read_jsonl(path, field_limits())
