@@ -1,5 +1,5 @@
 """Commands of the documents package, registered on the `kejin` group by `kejin.cli`:
-`kejin docs load-guides | load-corpus [DIR] | add FILE | list`."""
+`kejin docs load-guides | load-corpus [DIR] | load-seed [DIR] | add FILE | list`."""
 
 from __future__ import annotations
 
@@ -40,7 +40,19 @@ def load_corpus(directory: Path | None) -> None:
     (default: <shared dir>/data/corpus)."""
     _run(
         lambda platform, progress: service.load_corpus(
-            platform, directory or _default_corpus_dir(platform), progress
+            platform, directory or _shared_path(platform, "corpus"), progress
+        )
+    )
+
+
+@docs.command("load-seed")
+@click.argument("directory", required=False, type=click.Path(file_okay=False, path_type=Path))
+def load_seed(directory: Path | None) -> None:
+    """Store the news of the saved search page(s) in DIRECTORY
+    (default: <shared dir>/data/seed)."""
+    _run(
+        lambda platform, progress: service.load_search_pages(
+            platform, directory or _shared_path(platform, "seed"), progress
         )
     )
 
@@ -139,9 +151,9 @@ def _describe(error: KejinError) -> str:
     return "\n".join(lines)
 
 
-def _default_corpus_dir(platform: Platform) -> Path:
+def _shared_path(platform: Platform, folder: str) -> Path:
     if platform.settings.shared_dir is None:
         raise click.ClickException(
             "No shared directory found: give DIRECTORY or set KEJIN_SHARED_DIR"
         )
-    return platform.settings.shared_dir / "data" / "corpus"
+    return platform.settings.shared_dir / "data" / folder

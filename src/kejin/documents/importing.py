@@ -5,16 +5,26 @@ a file with any problem yields no documents at all."""
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from kejin.core.errors import FieldProblem
 from kejin.documents.errors import InvalidDocument
-from kejin.documents.model import DocumentInput, document_from_record, markdown_to_plain
+from kejin.documents.model import (
+    DocumentInput,
+    DocumentKind,
+    document_from_record,
+    markdown_to_plain,
+)
 
 TEXT_SUFFIXES = frozenset({".md", ".txt"})
 _FENCE = "---"
+_SEARCH_HEADER_END = "Search documents"
+_RESULT_SOURCE = re.compile(r"^(?P<source>.+?)·\s*(?P<date>\d{4}-\d{2}-\d{2})")
+_SENTENCE_BREAK = re.compile(r"(?<=[。！？”])\s+")
+_TRAILING_HEADING = re.compile(r"^(?P<point>.*\])\s+(?P<heading>[^\[\]]+)$")
 
 
 def read_text(path: Path) -> str:
@@ -108,6 +118,64 @@ def split_front_matter(text: str) -> tuple[dict[str, Any], str]:
     if "tags" in header:
         header["tags"] = [tag.strip() for tag in header["tags"].split(",") if tag.strip()]
     return header, "\n".join(lines[end + 1 :])
+
+
+def read_search_page(path: Path, limits: Mapping[str, int]) -> list[DocumentInput]:
+    """The results of a saved document-search page (the shared seed page) as news documents.
+
+    Layout: a header (`Workflow`, the topic, `icon`, `Search documents`), then per result a
+    title line, an optional `<source>· <yyyy-mm-dd …>` line and one body line. The topic
+    becomes a tag. Sentence runs become one paragraph per sentence group; a summary's
+    ` - ` points become `- ` paragraphs under their section headings."""
+    lines = [line.strip() for line in read_text(path).split("\n") if line.strip()]
+    if _SEARCH_HEADER_END not in lines:
+        raise InvalidDocument("{file}: no search results found", field="file", file=path.name)
+    topic, index = lines[1], lines.index(_SEARCH_HEADER_END) + 1
+    documents: list[DocumentInput] = []
+    problems: list[FieldProblem] = []
+    while index < len(lines) - 1:
+        title, meta = lines[index], _RESULT_SOURCE.match(lines[index + 1])
+        body_at = index + 2 if meta else index + 1
+        if body_at >= len(lines):
+            break
+        record = _search_result(path, len(documents) + 1, title, lines[body_at], meta=meta)
+        document, found = document_from_record(record | {"tags": [topic]}, limits, row=index + 1)
+        documents += [document] if document else []
+        problems += found
+        index = body_at + 1
+    if problems:
+        raise InvalidDocument("{file} was refused", problems, file=path.name)
+    return documents
+
+
+def _search_result(
+    path: Path, number: int, title: str, body: str, *, meta: re.Match[str] | None
+) -> dict[str, Any]:
+    points = body.split(" - ")
+    summary = len(points) > 1
+    text = _summary_paragraphs(points) if summary else _SENTENCE_BREAK.sub("\n", body)
+    return {
+        "id": f"seed-{path.stem}-{number}",
+        "title": title,
+        "text": f"{title}\n{text}",
+        "language": "en" if summary else "zh",
+        "kind": DocumentKind.NEWS.value,
+        "source": f"{path.name}#{number}",
+        "issuer": meta.group("source").strip() if meta else None,
+        "date": meta.group("date") if meta else None,
+    }
+
+
+def _summary_paragraphs(points: list[str]) -> str:
+    """`Heading - point [1] Next heading - point [2]` → heading / `- point` lines."""
+    lines = [points[0]]
+    for point in points[1:]:
+        match = _TRAILING_HEADING.match(point)
+        if match and point is not points[-1]:
+            lines += [f"- {match.group('point')}", match.group("heading")]
+        else:
+            lines.append(f"- {point}")
+    return "\n".join(lines)
 
 
 def _json_object(line: str) -> Mapping[str, Any] | None:

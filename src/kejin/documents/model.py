@@ -31,6 +31,7 @@ class DocumentKind(StrEnum):
     PARTY_DOCUMENT = "party_document"  # 党内文件
     GOVERNMENT_REPORT = "government_report"  # 政府工作报告
     POLICY = "policy"  # 政策文件（其他规范性文件）
+    NEWS = "news"  # 新闻报道与文章摘要
 
 
 class GovernmentLevel(StrEnum):

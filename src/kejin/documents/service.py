@@ -14,7 +14,12 @@ from typing import Any
 from kejin.bootstrap import Platform
 from kejin.core.uow import UnitOfWork
 from kejin.documents.errors import DocumentConflict, InvalidDocument
-from kejin.documents.importing import TEXT_SUFFIXES, read_jsonl, read_text_document
+from kejin.documents.importing import (
+    TEXT_SUFFIXES,
+    read_jsonl,
+    read_search_page,
+    read_text_document,
+)
 from kejin.documents.model import (
     BatchOutcome,
     DocumentInput,
@@ -106,6 +111,18 @@ def load_corpus(
     return _load(platform, paths, _read_jsonl, progress)
 
 
+def load_search_pages(
+    platform: Platform, seed_dir: Path, progress: ProgressCallback | None = None
+) -> LoadReport:
+    """Store the results of the saved search pages (`*.txt`) in `seed_dir`, read in place."""
+    paths = sorted(seed_dir.glob("*.txt"))
+    if not paths:
+        raise InvalidDocument(
+            "No search page (*.txt) in {directory}", field="directory", directory=str(seed_dir)
+        )
+    return _load(platform, paths, _read_search_page, progress)
+
+
 def add_file(
     platform: Platform,
     path: Path,
@@ -135,6 +152,10 @@ Reader = Callable[[Path], list[DocumentInput]]
 
 def _read_jsonl(path: Path) -> list[DocumentInput]:
     return read_jsonl(path, field_limits())
+
+
+def _read_search_page(path: Path) -> list[DocumentInput]:
+    return read_search_page(path, field_limits())
 
 
 def _read_guide(path: Path) -> list[DocumentInput]:

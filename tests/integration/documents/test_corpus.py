@@ -99,3 +99,14 @@ def _expected_paragraphs(directory: Path) -> dict[str, int]:
             text = record["text"].replace("\r\n", "\n").replace("\u200b", "")
             counts[record["id"]] = sum(1 for part in text.split("\n") if part.strip())
     return counts
+
+
+def test_the_seed_search_page_loads_as_two_news_documents_once(
+    platform: Platform, corpus_dir: Path
+) -> None:
+    seed_dir = corpus_dir.parent / "seed"
+    first = service.load_search_pages(platform, seed_dir)
+    again = service.load_search_pages(platform, seed_dir)
+    assert (first.outcome.added, again.outcome.skipped_existing) == (2, 2)
+    counts = {(c.kind, c.language): c.documents for c in service.document_counts(platform)}
+    assert counts == {("news", "zh"): 1, ("news", "en"): 1}

@@ -8,6 +8,7 @@ import pytest
 from kejin.documents.errors import InvalidDocument
 from kejin.documents.importing import (
     read_jsonl,
+    read_search_page,
     read_text,
     read_text_document,
     split_front_matter,
@@ -112,3 +113,51 @@ def test_a_jsonl_line_in_another_encoding_is_refused_naming_the_line(tmp_path: P
     path.write_bytes(good + b"\n" + json.dumps(RECORD, ensure_ascii=False).encode("gbk"))
     with pytest.raises(InvalidDocument, match="line 2"):
         read_jsonl(path, field_limits())
+
+
+PAGE = """Workflow
+科技金融支持体系
+icon
+Search documents
+2025深圳脑博会举行
+Ke Ji Ri Bao· 2025-12-29 05:01
+12月28日,大会举行。 基金现场签约。 "双双落地"。 ...
+以协同金融新策 护航核心技术攻坚
+Core Insights - Goal one [1][2] - Goal two [1] Challenges in Financing - High risk [3]
+"""
+
+
+def test_a_search_page_gives_one_news_document_per_result(tmp_path: Path) -> None:
+    path = tmp_path / "page.txt"
+    path.write_text(PAGE, encoding="utf-8")
+    news, summary = read_search_page(path, field_limits())
+    assert (news.title, news.issuer, news.date_text, news.language, news.tags) == (
+        "2025深圳脑博会举行",
+        "Ke Ji Ri Bao",
+        "2025-12-29",
+        "zh",
+        ("科技金融支持体系",),
+    )
+    assert news.text.split("\n") == [
+        "2025深圳脑博会举行",
+        "12月28日,大会举行。",
+        "基金现场签约。",
+        '"双双落地"。',
+        "...",
+    ]
+    assert (summary.kind, summary.language, summary.issuer) == (DocumentKind.NEWS, "en", None)
+    assert summary.text.split("\n") == [
+        "以协同金融新策 护航核心技术攻坚",
+        "Core Insights",
+        "- Goal one [1][2]",
+        "- Goal two [1]",
+        "Challenges in Financing",
+        "- High risk [3]",
+    ]
+
+
+def test_a_page_without_search_results_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "page.txt"
+    path.write_text("Workflow\n科技金融支持体系\n", encoding="utf-8")
+    with pytest.raises(InvalidDocument, match="no search results"):
+        read_search_page(path, field_limits())
