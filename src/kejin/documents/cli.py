@@ -16,8 +16,8 @@ from rich.table import Table
 from kejin.bootstrap import Platform, bootstrap
 from kejin.core.errors import InvalidInput, KejinError
 from kejin.documents import service
-from kejin.documents.model import DocumentKind
-from kejin.documents.service import LoadProgress, LoadReport
+from kejin.documents.model import DocumentKind, LoadProgress
+from kejin.documents.service import LoadReport
 
 _console = Console()
 

@@ -130,6 +130,27 @@ class BatchOutcome:
     refs: tuple[DocumentRef, ...] = field(default=(), repr=False)
 
 
+class LoadStep(StrEnum):
+    """Steps a load reports progress on."""
+
+    READ = "read"  # one file read and validated
+    PREPARE = "prepare"  # documents normalised, split and hashed
+    STORE = "store"  # documents and paragraphs being written
+    DONE = "done"  # committed
+
+
+@dataclass(frozen=True, slots=True)
+class LoadProgress:
+    """One progress event of a load: `done` of `total` counts files while reading and
+    documents afterwards; the `done` event carries the outcome."""
+
+    step: LoadStep
+    done: int
+    total: int
+    file: str | None = None
+    outcome: BatchOutcome | None = None
+
+
 def normalise_text(text: str) -> str:
     """Canonical form of a document's text: NFC, `\\n` line ends, no zero-width characters,
     each line stripped (full-width spaces too), runs of blank lines collapsed to one."""

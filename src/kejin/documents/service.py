@@ -25,6 +25,8 @@ from kejin.documents.model import (
     DocumentInput,
     DocumentKind,
     DocumentRef,
+    LoadProgress,
+    LoadStep,
     PreparedDocument,
     prepare,
 )
@@ -33,18 +35,6 @@ from kejin.documents.repository import DocumentRepository, field_limits
 GUIDES_DIR = Path(__file__).parent / "guides"
 CORPUS_FILES = ("policy_docs.jsonl", "government_work_reports.jsonl")
 _PREPARE_REPORT_EVERY = 250
-
-
-@dataclass(frozen=True, slots=True)
-class LoadProgress:
-    """One progress event of a load: `step` is `read`, `prepare`, `store` or `done`; `done` of
-    `total` counts files while reading and documents afterwards."""
-
-    step: str
-    done: int
-    total: int
-    file: str | None = None
-    outcome: BatchOutcome | None = None
 
 
 ProgressCallback = Callable[[LoadProgress], None]
@@ -180,19 +170,19 @@ def _load(
     documents: list[DocumentInput] = []
     for index, path in enumerate(paths, start=1):
         documents.extend(read(path))
-        report(LoadProgress("read", index, len(paths), path.name))
+        report(LoadProgress(LoadStep.READ, index, len(paths), path.name))
     with platform.uow() as uow:
         repository = DocumentRepository(uow.session)
         known_ids, _ = repository.known_keys((d.external_id for d in documents), ())
         unknown = [d for d in documents if d.external_id not in known_ids]
         prepared = _prepare_all(unknown, report)
-        report(LoadProgress("store", 0, len(prepared)))
+        report(LoadProgress(LoadStep.STORE, 0, len(prepared)))
         outcome = _store(repository, prepared)
         uow.commit()
     outcome = replace(
         outcome, skipped_existing=outcome.skipped_existing + len(documents) - len(unknown)
     )
-    report(LoadProgress("done", len(documents), len(documents), outcome=outcome))
+    report(LoadProgress(LoadStep.DONE, len(documents), len(documents), outcome=outcome))
     names = tuple(path.name for path in paths)
     return LoadReport(names, len(documents), outcome, time.perf_counter() - started)
 
@@ -204,7 +194,7 @@ def _prepare_all(
     for index, document in enumerate(documents, start=1):
         prepared.append(prepare(document))
         if index % _PREPARE_REPORT_EVERY == 0 or index == len(documents):
-            report(LoadProgress("prepare", index, len(documents)))
+            report(LoadProgress(LoadStep.PREPARE, index, len(documents)))
     return prepared
 
 

@@ -1,5 +1,5 @@
 """Loading the real corpus, read in place from ../shared (never copied into the repository):
-a slice for speed, idempotency, kinds from the upstream folders, and one full file (slow)."""
+a slice for speed, idempotency, kinds from the upstream folders, one full file and the seed search page."""
 
 import json
 from itertools import islice
@@ -11,8 +11,8 @@ from sqlalchemy import select
 from kejin.bootstrap import Platform
 from kejin.config import Settings, load_settings
 from kejin.documents import service
+from kejin.documents.model import LoadProgress, LoadStep
 from kejin.documents.orm import DocumentRow, ParagraphRow
-from kejin.documents.service import LoadProgress
 
 
 @pytest.fixture
@@ -42,8 +42,8 @@ def test_a_corpus_slice_loads_every_document_with_its_paragraphs(
     expected = _expected_paragraphs(corpus_slice)
     assert report.documents_read == report.outcome.added == 210
     assert report.outcome.paragraphs == sum(expected.values())
-    assert [e.step for e in events][:2] == ["read", "read"]
-    assert events[-1].step == "done"
+    assert [e.step for e in events][:2] == [LoadStep.READ, LoadStep.READ]
+    assert events[-1].step == LoadStep.DONE
     assert events[-1].outcome == report.outcome
     with platform.uow() as uow:
         stored = dict(
