@@ -1,5 +1,5 @@
 """Loading the real corpus, read in place from ../shared (never copied into the repository):
-a slice for speed, idempotency, kinds from the upstream folders, one full file and the seed search page."""
+a slice for speed, idempotency, kinds from the upstream folders, one full file, the seed page."""
 
 import json
 from itertools import islice
