@@ -9,6 +9,7 @@ rounded or dropped on the way.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
@@ -339,11 +340,18 @@ def _reason(detail: ErrorDetails, path: str) -> tuple[str, dict[str, Any]]:
     if "msgid" in context:
         return str(context.pop("msgid")), context
     if kind == "string_pattern_mismatch" and field in PATTERN_REASONS:
-        return PATTERN_REASONS[field], {"value": value}
+        return PATTERN_REASONS[field], {"value": _shown(value)}
     reason = REASONS.get(kind)
     if reason is None:
         return detail["msg"], {}
-    return reason, {**context, "value": value if isinstance(value, str | int | float) else ""}
+    return reason, {**context, "value": _shown(value)}
+
+
+def _shown(value: object) -> str:
+    """An input value as JSON, so that "6" (text) and 6 (a number) read differently."""
+    if isinstance(value, dict | list):
+        return "…"
+    return json.dumps(value, ensure_ascii=False, default=str)
 
 
 _UNION_TAGS = frozenset({"str", "int"})  # loc parts naming a union member, not a field
