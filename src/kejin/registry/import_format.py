@@ -329,10 +329,10 @@ def _path(loc: tuple[int | str, ...]) -> str:
 
 def _reason(detail: ErrorDetails, path: str) -> tuple[str, dict[str, Any]]:
     kind, context = detail["type"], dict(detail.get("ctx") or {})
-    value = detail["input"]
+    value = _shown(detail["input"])
     field = path.rsplit(".", 1)[-1]
     if field in AMOUNT_FIELDS and kind not in ("missing", "extra_forbidden"):
-        if isinstance(value, float):
+        if isinstance(detail["input"], float):
             return 'amounts must be quoted, e.g. "1234.56"; {value} is a JSON float', {
                 "value": value
             }
@@ -340,11 +340,11 @@ def _reason(detail: ErrorDetails, path: str) -> tuple[str, dict[str, Any]]:
     if "msgid" in context:
         return str(context.pop("msgid")), context
     if kind == "string_pattern_mismatch" and field in PATTERN_REASONS:
-        return PATTERN_REASONS[field], {"value": _shown(value)}
+        return PATTERN_REASONS[field], {"value": value}
     reason = REASONS.get(kind)
     if reason is None:
         return detail["msg"], {}
-    return reason, {**context, "value": _shown(value)}
+    return reason, {**context, "value": value}
 
 
 def _shown(value: object) -> str:
@@ -377,3 +377,9 @@ PATTERN_REASONS = {
     "rd_domestic_share": 'not a share from 0 to 1 with at most 4 decimals ("0.95"): {value}',
     "industry_code": "not a GB/T 4754 industry code: {value}",
 }
+
+
+def enterprise_json_schema() -> str:
+    """The JSON Schema of one import record, as committed in docs/schemas/."""
+    schema = EnterpriseRecord.model_json_schema()
+    return json.dumps(schema, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
