@@ -10,6 +10,7 @@ rounded or dropped on the way.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
@@ -48,16 +49,36 @@ SHARE_PATTERN = r"^(0(\.[0-9]{1,4})?|1(\.0{1,4})?)$"
 INDUSTRY_CODE_PATTERN = r"^[A-T]?[0-9]{2,4}$"
 
 
+# GB 32100-2015: 8 digits, then 10 characters of an alphabet without I, O, S, V and Z; the last
+# is a check character c with Σ(value_i × 3^i mod 31) + value(c) ≡ 0 (mod 31). This is the test
+# python-stdnum makes, in one pass (stdnum cleans the text three times per code, too slow for a
+# million rows); a property test checks that both accept the same codes, and every refused code
+# goes through `validate_credit_code` for its message.
+CODE_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+_CODE_FORMAT = re.compile(r"^[0-9]{8}[0-9ABCDEFGHJKLMNPQRTUWXY]{10}$")
+_CODE_VALUES = {char: value for value, char in enumerate(CODE_ALPHABET)}
+_CODE_WEIGHTS = [*(3**position % 31 for position in range(17)), 1]
+
+
+def is_valid_credit_code(code: str) -> bool:
+    if not _CODE_FORMAT.match(code):
+        return False
+    total = sum(
+        _CODE_VALUES[char] * weight for char, weight in zip(code, _CODE_WEIGHTS, strict=True)
+    )
+    return total % 31 == 0
+
+
 def _checked_credit_code(code: str) -> str:
+    if is_valid_credit_code(code):
+        return code
     try:
         valid = validate_credit_code(code)
     except InvalidCreditCode as error:
         params = {**error.params, "msgid": error.message}
         raise PydanticCustomError("credit_code", error.message, params) from None
-    if valid != code:
-        msgid = "credit code must be written as {expected}"
-        raise PydanticCustomError("credit_code", msgid, {"expected": valid, "msgid": msgid})
-    return code
+    msgid = "credit code must be written as {expected}"
+    raise PydanticCustomError("credit_code", msgid, {"expected": valid, "msgid": msgid})
 
 
 CreditCode = Annotated[str, AfterValidator(_checked_credit_code)]

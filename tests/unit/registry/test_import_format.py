@@ -13,8 +13,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kejin.registry.import_format import enterprise_json_schema, parse_record
-from kejin.registry.model import credit_code_with_check
+from kejin.registry.errors import InvalidCreditCode
+from kejin.registry.import_format import (
+    enterprise_json_schema,
+    is_valid_credit_code,
+    parse_record,
+)
+from kejin.registry.model import credit_code_with_check, validate_credit_code
 
 ROOT = Path(__file__).resolve().parents[3]
 EXAMPLES = ROOT / "examples"
@@ -142,6 +147,7 @@ def test_codes_with_a_computed_check_character_always_pass(prefix: str) -> None:
     code = credit_code_with_check(prefix)
     record, problems = parse_record(json.dumps(_example() | {"uscc": code}), row=1)
     assert problems == []
+    assert record is not None
 
 
 @given(
@@ -156,6 +162,20 @@ def test_a_changed_check_character_fails_naming_the_expected_one(prefix: str, wr
     assert problems == {
         "uscc": f"check character of {prefix + wrong} is {wrong}, expected {expected}"
     }
+
+
+@given(st.text(alphabet=CODE_CHARS + "IOSVZ-a ", min_size=16, max_size=19))
+def test_the_fast_credit_code_check_accepts_exactly_what_stdnum_accepts(code: str) -> None:
+    try:
+        expected = validate_credit_code(code) == code
+    except InvalidCreditCode:
+        expected = False
+    assert is_valid_credit_code(code) == expected
+
+
+@given(PREFIXES)
+def test_the_fast_credit_code_check_accepts_every_computed_code(prefix: str) -> None:
+    assert is_valid_credit_code(credit_code_with_check(prefix))
 
 
 def test_the_committed_json_schema_is_the_generated_one() -> None:
