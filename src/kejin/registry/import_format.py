@@ -204,15 +204,15 @@ class EnterpriseRecord(_Strict):
     founded_on: date
     source: Source = Field(description="where the values come from")
     as_of: date = Field(description="the date the values describe")
-    staff_years: list[StaffYear] = []
-    financial_years: list[FinancialYear] = []
-    ip_assets: list[IPAsset] = []
-    certifications: list[Certification] = []
-    funding_rounds: list[FundingRound] = []
-    standards: list[Standard] = []
-    awards: list[Award] = []
-    rd_institutions: list[RDInstitution] = []
-    compliance_flags: list[ComplianceFlag] = []
+    staff_years: list[StaffYear] = Field(default_factory=list)
+    financial_years: list[FinancialYear] = Field(default_factory=list)
+    ip_assets: list[IPAsset] = Field(default_factory=list)
+    certifications: list[Certification] = Field(default_factory=list)
+    funding_rounds: list[FundingRound] = Field(default_factory=list)
+    standards: list[Standard] = Field(default_factory=list)
+    awards: list[Award] = Field(default_factory=list)
+    rd_institutions: list[RDInstitution] = Field(default_factory=list)
+    compliance_flags: list[ComplianceFlag] = Field(default_factory=list)
 
 
 CHILD_MODELS: dict[str, type[_Child]] = {
