@@ -57,7 +57,7 @@ INDUSTRY_CODE_PATTERN = r"^[A-T]?[0-9]{2,4}$"
 CODE_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 _CODE_FORMAT = re.compile(r"^[0-9]{8}[0-9ABCDEFGHJKLMNPQRTUWXY]{10}$")
 _CODE_VALUES = {char: value for value, char in enumerate(CODE_ALPHABET)}
-_CODE_WEIGHTS = [*(3**position % 31 for position in range(17)), 1]
+_CODE_WEIGHTS: list[int] = [*(3**position % 31 for position in range(17)), 1]
 
 
 def is_valid_credit_code(code: str) -> bool:

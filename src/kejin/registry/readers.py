@@ -24,9 +24,10 @@ from openpyxl import load_workbook
 
 from kejin.core.errors import FieldProblem
 from kejin.registry.frames import SCHEMAS
+from kejin.registry.import_format import CHILD_MODELS
 
 MAIN_TABLE = "enterprises"
-CHILD_TABLES = [name for name in SCHEMAS if name != MAIN_TABLE]
+CHILD_TABLES = list(CHILD_MODELS)
 _INTEGER = re.compile(r"^-?[0-9]+$")
 _CHILD_INDEX = re.compile(r"^(\w+)\[(\d+)\]")
 
