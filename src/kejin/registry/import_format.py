@@ -193,7 +193,10 @@ class EnterpriseRecord(_Strict):
 
     model_config = ConfigDict(title="Kejin enterprise import record")
 
-    uscc: CreditCode = Field(description="统一社会信用代码, GB 32100-2015, 18 characters")
+    uscc: CreditCode = Field(
+        description="统一社会信用代码, GB 32100-2015, 18 characters, check character included",
+        json_schema_extra={"pattern": _CODE_FORMAT.pattern},
+    )
     name: Title
     region: Region
     industry_code: Annotated[str, StringConstraints(pattern=INDUSTRY_CODE_PATTERN)] = Field(
