@@ -72,15 +72,12 @@ def upsert_frames(conn: Connection, frames: RegistryFrames) -> UpsertCounts:
         raise ValueError("a batch of registry frames repeats a credit code")
     staged = enterprises.with_columns(record_hash=record_hashes(frames))
     _STAGE.create(conn, checkfirst=True)
-    try:
-        insert_frame(conn, _STAGE, staged)
-        stored = _stored_hashes(conn)
-        changed = _replace_changed(conn, stored, staged)
-        inserted = _insert_new(conn)
-        written = _ids_of(conn, changed | inserted)
-        _insert_children(conn, frames, written)
-    finally:
-        _STAGE.drop(conn)
+    insert_frame(conn, _STAGE, staged)
+    stored = _stored_hashes(conn)
+    changed = _replace_changed(conn, stored, staged)
+    inserted = _insert_new(conn)
+    _insert_children(conn, frames, _ids_of(conn, changed | inserted))
+    _STAGE.drop(conn)  # on failure the rollback removes it (no `finally`: it would hide the error)
     return UpsertCounts(len(inserted), len(changed), enterprises.height - len(changed | inserted))
 
 
