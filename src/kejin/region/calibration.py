@@ -129,7 +129,7 @@ YEARS = 3
 
 # --- Technology: R&D intensity, tech staff, IP (clusters in CLUSTERS order) -------------------
 RD_INTENSITY_MEDIAN = (0.20, 0.15, 0.14, 0.13, 0.045, 0.040, 0.12, 0.055)  # growth stage
-RD_STAGE_FACTOR = (2.5, 1.6, 1.0, 0.75, 0.6)
+RD_STAGE_FACTOR = (2.5, 1.6, 1.0, 0.8, 0.7)
 RD_INTENSITY_SIGMA = 0.45  # log-scale spread of R&D intensity around the median
 RD_INNOVATION_LOADING = 0.30  # part of that spread driven by the firm's innovation propensity
 TECH_STAFF_RATIO = (0.55, 0.60, 0.40, 0.45, 0.25, 0.22, 0.55, 0.28)
@@ -184,8 +184,8 @@ RD_INSTITUTION_SHARE = (0.0, 0.02, 0.10, 0.25, 0.50)
 COMPLIANCE_FLAG_SHARE = 0.004
 
 # --- Certificates: take-up among firms meeting the conditions, validity in years -------------
-CERT_TAKE_UP = {"tech_sme": 0.80, "high_tech": 0.75, "innovative_sme": 0.60,
-                "specialised_sme": 0.55, "little_giant": 0.35}
+CERT_TAKE_UP = {"tech_sme": 0.70, "high_tech": 0.75, "innovative_sme": 0.45,
+                "specialised_sme": 0.55, "little_giant": 0.50}
 CERT_VALID_YEARS = {"high_tech": 3, "innovative_sme": 3, "specialised_sme": 3, "little_giant": 3}
 
 # --- Loans -----------------------------------------------------------------------------------
@@ -216,7 +216,7 @@ LENDERS = ("招商银行深圳分行", "中国银行深圳分行", "建设银行
 # The generating model of loan default: logit PD = intercept + Σ coefficient · signal.
 # Signals are the borrower's last-year values (docs/demo-region.md defines each one).
 DEFAULT_MODEL: dict[str, float] = {
-    "intercept": -3.0,
+    "intercept": -2.1,
     "debt_ratio": 3.0,
     "net_margin": -1.5,
     "revenue_growth": -0.6,

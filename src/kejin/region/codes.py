@@ -66,9 +66,9 @@ def unique_names(
     brand_len = np.where(cluster_counts[cluster] > pool**2 * n_words, 3, 2)
     space = (pool**brand_len) * n_words
     slot = np.empty_like(index)
-    for size in np.unique(space):
-        mask = space == size
-        slot[mask] = affine_unique(rank[mask], int(size), salt + int(cluster[mask][0]))
+    for group in np.unique(cluster):
+        mask = cluster == group
+        slot[mask] = affine_unique(rank[mask], int(space[mask][0]), salt + int(group))
     word_idx = slot % n_words
     chars = pl.Series(list(brand_chars))
     parts = [chars.gather((slot // n_words // pool**k) % pool) for k in range(3)]
