@@ -41,11 +41,11 @@ DISTRICTS: tuple[tuple[str, str, float], ...] = (  # (region name, admin divisio
     ("坪山区", "440310", 0.08),
     ("福田区", "440304", 0.08),
 )
-BRAND_CHARS = (
+BRAND_CHARS = "".join(dict.fromkeys(  # distinct characters, so distinct slots give distinct brands
     "华创科智芯脑链源新达瑞恒泰联云微睿博思维数图灵析知元启明宇航星辰光子量易峰海川和鼎盛"
     "凯锐捷迅飞腾跃卓越精准优嘉禾安康健晶格核微能电储氢碳铂钛硅光磁波弦频感视听触算力"
     "因基蛋酶肽研药医生材合聚纳米膜晟昊昕玥琪珑璟瑜琨琛蓝青紫橙翼鹰隼龙凤麟"
-)
+))
 CLUSTER_NAME_WORDS: dict[IndustryCluster, tuple[str, ...]] = {
     IndustryCluster.BRAIN_SCIENCE: ("脑机科技", "神经科技", "类脑智能", "脑科学技术"),
     IndustryCluster.AI: ("智能科技", "人工智能", "机器人", "智能视觉"),
