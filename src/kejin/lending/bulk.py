@@ -20,7 +20,8 @@ def replace_loans(conn: Connection, loans: pl.DataFrame, source: str) -> int:
     codes = loans["uscc"].unique()
     ids = pl.DataFrame(
         conn.execute(select(EnterpriseRow.uscc, EnterpriseRow.id)).all(),
-        schema={"uscc": pl.Utf8, "enterprise_id": pl.Int64}, orient="row",
+        schema={"uscc": pl.Utf8, "enterprise_id": pl.Int64},
+        orient="row",
     ).filter(pl.col("uscc").is_in(codes.implode()))
     missing = codes.len() - ids.height
     if missing:

@@ -21,7 +21,12 @@ class LoanRow(Base):
     )
     lender: Mapped[str] = mapped_column(String(100))
     product: Mapped[LoanProduct] = mapped_column(
-        Enum(LoanProduct, native_enum=False, length=32, values_callable=lambda e: [m.value for m in e])
+        Enum(
+            LoanProduct,
+            native_enum=False,
+            length=32,
+            values_callable=lambda e: [m.value for m in e],
+        )
     )
     principal: Mapped[Decimal] = mapped_column(Money())
     annual_rate: Mapped[Decimal] = mapped_column(Ratio())

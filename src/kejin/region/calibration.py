@@ -41,11 +41,13 @@ DISTRICTS: tuple[tuple[str, str, float], ...] = (  # (region name, admin divisio
     ("坪山区", "440310", 0.08),
     ("福田区", "440304", 0.08),
 )
-BRAND_CHARS = "".join(dict.fromkeys(  # distinct characters, so distinct slots give distinct brands
-    "华创科智芯脑链源新达瑞恒泰联云微睿博思维数图灵析知元启明宇航星辰光子量易峰海川和鼎盛"
-    "凯锐捷迅飞腾跃卓越精准优嘉禾安康健晶格核微能电储氢碳铂钛硅光磁波弦频感视听触算力"
-    "因基蛋酶肽研药医生材合聚纳米膜晟昊昕玥琪珑璟瑜琨琛蓝青紫橙翼鹰隼龙凤麟"
-))
+BRAND_CHARS = "".join(
+    dict.fromkeys(  # distinct characters, so distinct slots give distinct brands
+        "华创科智芯脑链源新达瑞恒泰联云微睿博思维数图灵析知元启明宇航星辰光子量易峰海川和鼎盛"
+        "凯锐捷迅飞腾跃卓越精准优嘉禾安康健晶格核微能电储氢碳铂钛硅光磁波弦频感视听触算力"
+        "因基蛋酶肽研药医生材合聚纳米膜晟昊昕玥琪珑璟瑜琨琛蓝青紫橙翼鹰隼龙凤麟"
+    )
+)
 CLUSTER_NAME_WORDS: dict[IndustryCluster, tuple[str, ...]] = {
     IndustryCluster.BRAIN_SCIENCE: ("脑机科技", "神经科技", "类脑智能", "脑科学技术"),
     IndustryCluster.AI: ("智能科技", "人工智能", "机器人", "智能视觉"),
@@ -56,8 +58,16 @@ CLUSTER_NAME_WORDS: dict[IndustryCluster, tuple[str, ...]] = {
     IndustryCluster.SOFTWARE: ("软件", "信息技术", "数据科技", "网络科技"),
     IndustryCluster.HIGH_END_EQUIPMENT: ("智能装备", "精密机械", "自动化", "装备科技"),
 }
-CLUSTER_FIELDS = ("脑机接口", "人工智能", "生物医药", "集成电路", "先进材料", "新能源", "工业软件",
-                  "智能装备")
+CLUSTER_FIELDS = (
+    "脑机接口",
+    "人工智能",
+    "生物医药",
+    "集成电路",
+    "先进材料",
+    "新能源",
+    "工业软件",
+    "智能装备",
+)
 CLUSTER_SHARES = (0.07, 0.15, 0.12, 0.10, 0.10, 0.10, 0.22, 0.14)
 
 # (GB/T 4754-2017 code, strategic emerging industry, share within the cluster)
@@ -113,8 +123,13 @@ INDUSTRIES: dict[IndustryCluster, tuple[tuple[str, EmergingIndustry, float], ...
 
 # --- Stage mix and firm size (rows in STAGES order) -------------------------------------------
 STAGE_SHARES = (0.28, 0.30, 0.24, 0.12, 0.06)
-REVENUE_BAND = ((10 * WAN, 100 * WAN), (100 * WAN, 500 * WAN), (500 * WAN, 2_000 * WAN),
-                (2_000 * WAN, YI), (YI, 30 * YI))
+REVENUE_BAND = (
+    (10 * WAN, 100 * WAN),
+    (100 * WAN, 500 * WAN),
+    (500 * WAN, 2_000 * WAN),
+    (2_000 * WAN, YI),
+    (YI, 30 * YI),
+)
 REVENUE_SKEW = (1.0, 1.0, 1.0, 1.0, 1.8)  # u**skew pulls the open-ended mature band down
 AGE_YEARS = ((0.3, 3.0), (1.0, 5.0), (2.0, 8.0), (4.0, 12.0), (7.0, 25.0))
 STAFF_BAND = ((2, 15), (5, 40), (15, 120), (50, 400), (200, 3_000))
@@ -136,8 +151,15 @@ TECH_STAFF_RATIO = (0.55, 0.60, 0.40, 0.45, 0.25, 0.22, 0.55, 0.28)
 TECH_STAFF_STAGE_FACTOR = (1.2, 1.1, 1.0, 0.9, 0.85)
 RD_STAFF_OF_TECH = (0.45, 0.90)
 
-IP_TYPES = (IPType.INVENTION_PATENT, IPType.UTILITY_MODEL, IPType.DESIGN_PATENT,
-            IPType.SOFTWARE_COPYRIGHT, IPType.IC_LAYOUT, IPType.NEW_DRUG, IPType.TRADEMARK)
+IP_TYPES = (
+    IPType.INVENTION_PATENT,
+    IPType.UTILITY_MODEL,
+    IPType.DESIGN_PATENT,
+    IPType.SOFTWARE_COPYRIGHT,
+    IPType.IC_LAYOUT,
+    IPType.NEW_DRUG,
+    IPType.TRADEMARK,
+)
 # Expected count per firm at the growth stage, by cluster (rows) and IP_TYPES (columns).
 IP_RATE = (
     (1.5, 1.2, 0.4, 1.5, 0.0, 0.0, 0.8),  # brain science / BCI
@@ -153,16 +175,28 @@ IP_STAGE_FACTOR = (0.2, 0.5, 1.0, 2.0, 4.0)
 IP_ACQUIRED_SHARE = 0.08
 IP_MAIN_PRODUCT_SHARE = 0.75
 # Days from filing to grant/registration (uniform), and term in years (None: no expiry).
-IP_GRANT_LAG_DAYS = ((540, 1100), (150, 360), (120, 300), (30, 120), (90, 240), (700, 2000),
-                     (270, 540))
+IP_GRANT_LAG_DAYS = (
+    (540, 1100),
+    (150, 360),
+    (120, 300),
+    (30, 120),
+    (90, 240),
+    (700, 2000),
+    (270, 540),
+)
 IP_TERM_YEARS: tuple[int | None, ...] = (20, 10, 15, 50, 10, None, 10)
 IP_LAPSE_SHARE = 0.04  # granted patents lost for unpaid annual fees
 IP_INVALIDATED_SHARE = 0.01  # invention patents declared invalid
 
 # --- Funding rounds -------------------------------------------------------------------------
 MAX_ROUNDS = (1, 2, 3, 4, 5)
-ROUND_LADDER = (FundingStage.ANGEL, FundingStage.PRE_A, FundingStage.SERIES_A,
-                FundingStage.SERIES_B, FundingStage.SERIES_C)
+ROUND_LADDER = (
+    FundingStage.ANGEL,
+    FundingStage.PRE_A,
+    FundingStage.SERIES_A,
+    FundingStage.SERIES_B,
+    FundingStage.SERIES_C,
+)
 ROUND_AMOUNT: dict[FundingStage, tuple[int, int]] = {
     FundingStage.SEED: (50 * WAN, 300 * WAN),
     FundingStage.ANGEL: (200 * WAN, 1_500 * WAN),
@@ -173,9 +207,24 @@ ROUND_AMOUNT: dict[FundingStage, tuple[int, int]] = {
     FundingStage.LATER: (3 * YI, 15 * YI),
     FundingStage.STRATEGIC: (3_000 * WAN, 3 * YI),
 }
-INVESTORS = ("深创投", "红杉中国", "IDG资本", "启明创投", "高瓴创投", "经纬创投", "元禾原点",
-             "中科创星", "园区天使引导基金", "招商局创投", "达晨财智", "君联资本", "松禾资本",
-             "同创伟业", "线性资本", "北极光创投")
+INVESTORS = (
+    "深创投",
+    "红杉中国",
+    "IDG资本",
+    "启明创投",
+    "高瓴创投",
+    "经纬创投",
+    "元禾原点",
+    "中科创星",
+    "园区天使引导基金",
+    "招商局创投",
+    "达晨财智",
+    "君联资本",
+    "松禾资本",
+    "同创伟业",
+    "线性资本",
+    "北极光创投",
+)
 
 # --- Standards, awards, R&D institutions, compliance (probability per stage) ----------------
 STANDARD_SHARE = (0.0, 0.01, 0.04, 0.12, 0.30)
@@ -184,16 +233,26 @@ RD_INSTITUTION_SHARE = (0.0, 0.02, 0.10, 0.25, 0.50)
 COMPLIANCE_FLAG_SHARE = 0.004
 
 # --- Certificates: take-up among firms meeting the conditions, validity in years -------------
-CERT_TAKE_UP = {"tech_sme": 0.70, "high_tech": 0.75, "innovative_sme": 0.45,
-                "specialised_sme": 0.55, "little_giant": 0.50}
+CERT_TAKE_UP = {
+    "tech_sme": 0.70,
+    "high_tech": 0.75,
+    "innovative_sme": 0.45,
+    "specialised_sme": 0.55,
+    "little_giant": 0.50,
+}
 CERT_VALID_YEARS = {"high_tech": 3, "innovative_sme": 3, "specialised_sme": 3, "little_giant": 3}
 
 # --- Loans -----------------------------------------------------------------------------------
 ONE_YEAR_LPR = 0.0300  # loan prime rate, one year (parameter of the demo)
 LOAN_TAKE_UP = (0.15, 0.40, 0.60, 0.70, 0.75)
 EXTRA_LOANS = (0.2, 0.3, 0.6, 1.0, 1.5)  # Poisson mean of further loans for a borrower
-LOAN_AMOUNT = ((100 * WAN, 300 * WAN), (200 * WAN, 500 * WAN), (300 * WAN, 1_000 * WAN),
-               (500 * WAN, 2_000 * WAN), (1_000 * WAN, 3_000 * WAN))
+LOAN_AMOUNT = (
+    (100 * WAN, 300 * WAN),
+    (200 * WAN, 500 * WAN),
+    (300 * WAN, 1_000 * WAN),
+    (500 * WAN, 2_000 * WAN),
+    (1_000 * WAN, 3_000 * WAN),
+)
 LOAN_TERMS = ((12, 0.6), (24, 0.2), (36, 0.2))
 LOAN_WINDOW_YEARS = 5
 LOAN_PRODUCTS = tuple(LoanProduct)
@@ -205,13 +264,28 @@ LOAN_PRODUCT_MIX = (
     (0.30, 0.02, 0.08, 0.12, 0.06, 0.15, 0.07, 0.10, 0.10),
     (0.35, 0.00, 0.05, 0.10, 0.05, 0.15, 0.05, 0.10, 0.15),
 )
-LOAN_SPREAD_BP = {LoanProduct.CREDIT: 60, LoanProduct.FIRST_LOAN: 40,
-                  LoanProduct.INNOVATION_POINTS: 30, LoanProduct.RD: 40, LoanProduct.TALENT: 20,
-                  LoanProduct.IP_PLEDGE: 50, LoanProduct.WARRANT: 10,
-                  LoanProduct.GUARANTEED: 70, LoanProduct.MORTGAGE: 30}
+LOAN_SPREAD_BP = {
+    LoanProduct.CREDIT: 60,
+    LoanProduct.FIRST_LOAN: 40,
+    LoanProduct.INNOVATION_POINTS: 30,
+    LoanProduct.RD: 40,
+    LoanProduct.TALENT: 20,
+    LoanProduct.IP_PLEDGE: 50,
+    LoanProduct.WARRANT: 10,
+    LoanProduct.GUARANTEED: 70,
+    LoanProduct.MORTGAGE: 30,
+}
 LOAN_SPREAD_NOISE_BP = (0, 80)
-LENDERS = ("招商银行深圳分行", "中国银行深圳分行", "建设银行深圳分行", "浦发硅谷银行",
-           "宁波银行深圳分行", "兴业银行深圳分行", "杭州银行深圳分行", "深圳农村商业银行")
+LENDERS = (
+    "招商银行深圳分行",
+    "中国银行深圳分行",
+    "建设银行深圳分行",
+    "浦发硅谷银行",
+    "宁波银行深圳分行",
+    "兴业银行深圳分行",
+    "杭州银行深圳分行",
+    "深圳农村商业银行",
+)
 
 # The generating model of loan default: logit PD = intercept + Σ coefficient · signal.
 # Signals are the borrower's last-year values (docs/demo-region.md defines each one).

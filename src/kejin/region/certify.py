@@ -44,10 +44,12 @@ def tech_sme_score(firms: Firms, ip: IPCounts) -> Ints:
     tech_ratio = _ratio(firms.staff_tech[:, -1] * 1.0, firms.staff_total[:, -1] * 1.0)
     staff = _bands(tech_ratio, (0.30, 0.25, 0.20, 0.15, 0.10), (20, 16, 12, 8, 4))
     rd = firms.rd_expense[:, -1]
-    b1 = _bands(_ratio(rd, firms.revenue[:, -1]), (0.06, 0.05, 0.04, 0.03, 0.02),
-                (50, 40, 30, 20, 10))
-    b2 = _bands(_ratio(rd, firms.total_costs[:, -1]), (0.30, 0.25, 0.20, 0.15, 0.10),
-                (50, 40, 30, 20, 10))
+    b1 = _bands(
+        _ratio(rd, firms.revenue[:, -1]), (0.06, 0.05, 0.04, 0.03, 0.02), (50, 40, 30, 20, 10)
+    )
+    b2 = _bands(
+        _ratio(rd, firms.total_costs[:, -1]), (0.30, 0.25, 0.20, 0.15, 0.10), (50, 40, 30, 20, 10)
+    )
     ip_points = np.where(ip.class_one >= 1, 30, np.minimum(ip.class_two, 4) * 6)
     return staff + np.maximum(b1, b2) + ip_points
 
@@ -55,8 +57,10 @@ def tech_sme_score(firms: Firms, ip: IPCounts) -> Ints:
 def high_tech_conditions(firms: Firms, ip: IPCounts, flagged: Bools, as_of: date) -> Bools:
     """RULES.md §2 conditions 1, 2, 4, 5, 6 and 8; condition 7 by the IP-quantity proxy."""
     revenue = firms.revenue[:, -1]
-    three_year = _ratio(np.where(firms.active, firms.rd_expense, 0).sum(axis=1),
-                        np.where(firms.active, firms.revenue, 0).sum(axis=1))
+    three_year = _ratio(
+        np.where(firms.active, firms.rd_expense, 0).sum(axis=1),
+        np.where(firms.active, firms.revenue, 0).sum(axis=1),
+    )
     needed = np.where(revenue <= 5_000 * cal.WAN, 0.05, np.where(revenue <= 2 * cal.YI, 0.04, 0.03))
     return (
         (day_number(as_of) - firms.founded >= 365)
@@ -72,25 +76,44 @@ def high_tech_conditions(firms: Firms, ip: IPCounts, flagged: Bools, as_of: date
 def innovative_sme_score(firms: Firms, ip: IPCounts) -> tuple[Ints, Bools]:
     """RULES.md §4 (2022) score and whether every sub-score reaches its minimum."""
     revenue = firms.revenue[:, -1]
-    ip_points = np.where(ip.class_one_self_developed >= 2, 20, np.where(
-        ip.class_one_self_developed >= 1, 15, np.where(ip.class_one >= 1, 10,
-                                                       np.where(ip.class_two >= 1, 5, 0))))
-    rd = _bands(_ratio(firms.rd_expense[:, -1], revenue), (0.05 + 1e-9, 0.03, 0.02, 0.01),
-                (20, 15, 10, 5))
-    growth = _ratio(firms.main_business_revenue[:, -1] - firms.main_business_revenue[:, -2],
-                    firms.main_business_revenue[:, -2] * firms.active[:, -2])
+    ip_points = np.where(
+        ip.class_one_self_developed >= 2,
+        20,
+        np.where(
+            ip.class_one_self_developed >= 1,
+            15,
+            np.where(ip.class_one >= 1, 10, np.where(ip.class_two >= 1, 5, 0)),
+        ),
+    )
+    rd = _bands(
+        _ratio(firms.rd_expense[:, -1], revenue), (0.05 + 1e-9, 0.03, 0.02, 0.01), (20, 15, 10, 5)
+    )
+    growth = _ratio(
+        firms.main_business_revenue[:, -1] - firms.main_business_revenue[:, -2],
+        firms.main_business_revenue[:, -2] * firms.active[:, -2],
+    )
     growth_points = _bands(growth, (0.15 + 1e-9, 0.10, 0.05, 0.0), (20, 15, 10, 5))
     debt = _ratio(firms.total_liabilities[:, -1], firms.total_assets[:, -1])
     debt_points = np.where(debt < 0.55, 10, np.where(debt <= 0.75, 5, 0))
-    main = _bands(_ratio(firms.main_business_revenue[:, -1], revenue),
-                  (0.70 + 1e-9, 0.60, 0.55, 0.50), (20, 15, 10, 5))
+    main = _bands(
+        _ratio(firms.main_business_revenue[:, -1], revenue),
+        (0.70 + 1e-9, 0.60, 0.55, 0.50),
+        (20, 15, 10, 5),
+    )
     emerging = 10  # every demo industry is a strategic emerging industry
-    subs_met = (ip_points + rd >= 20) & (growth_points + debt_points >= 15) & (emerging + main >= 15)
+    subs_met = (
+        (ip_points + rd >= 20) & (growth_points + debt_points >= 15) & (emerging + main >= 15)
+    )
     return ip_points + rd + growth_points + debt_points + emerging + main, subs_met
 
 
 def eligibility(
-    rng: np.random.Generator, firms: Firms, ip: IPCounts, flagged: Bools, recent_equity: Floats,
+    rng: np.random.Generator,
+    firms: Firms,
+    *,
+    ip: IPCounts,
+    flagged: Bools,
+    recent_equity: Floats,
     as_of: date,
 ) -> dict[CertificationKind, Bools]:
     """Firms holding each certificate: the conditions, then the take-up draw, in rule order."""
@@ -104,35 +127,57 @@ def eligibility(
 
     high_tech = take(CertificationKind.HIGH_TECH, high_tech_conditions(firms, ip, flagged, as_of))
     sme = (firms.staff_total[:, -1] <= 500) & (revenue <= 2 * cal.YI) & (assets <= 2 * cal.YI)
-    tech_pass = (tech_sme_score(firms, ip) >= 60) & (firms.staff_tech[:, -1] * 10 >=
-                                                     firms.staff_total[:, -1])
+    tech_pass = (tech_sme_score(firms, ip) >= 60) & (
+        firms.staff_tech[:, -1] * 10 >= firms.staff_total[:, -1]
+    )
     tech_sme = take(CertificationKind.TECH_SME, sme & ~flagged & (tech_pass | high_tech))
     score, subs_met = innovative_sme_score(firms, ip)
     small = (firms.staff_total[:, -1] < 1_000) & (revenue < 4 * cal.YI) & ~flagged
     direct = high_tech | (recent_equity >= 500 * cal.WAN)
-    innovative = take(CertificationKind.INNOVATIVE_SME,
-                      small & (((score >= 60) & subs_met) | direct))
-    specialised = take(CertificationKind.SPECIALISED_SME, innovative & (age_days >= 2 * 365)
-                       & (rd_last >= 100 * cal.WAN) & (rd_last >= 0.03 * revenue)
-                       & ((revenue >= 1_000 * cal.WAN) | (recent_equity >= 2_000 * cal.WAN))
-                       & (debt <= 0.70))
+    innovative = take(
+        CertificationKind.INNOVATIVE_SME, small & (((score >= 60) & subs_met) | direct)
+    )
+    specialised = take(
+        CertificationKind.SPECIALISED_SME,
+        innovative
+        & (age_days >= 2 * 365)
+        & (rd_last >= 100 * cal.WAN)
+        & (rd_last >= 0.03 * revenue)
+        & ((revenue >= 1_000 * cal.WAN) | (recent_equity >= 2_000 * cal.WAN))
+        & (debt <= 0.70),
+    )
     growth = _ratio(revenue - firms.revenue[:, -2], firms.revenue[:, -2] * firms.active[:, -2])
     main_share = _ratio(firms.main_business_revenue[:, -1], revenue)
     rd_share = _ratio(rd_last, revenue)
-    size_rd = (((revenue >= cal.YI) & (rd_share >= 0.03))
-               | ((revenue >= 5_000 * cal.WAN) & (revenue < cal.YI) & (rd_share >= 0.06)))
-    little_giant = take(CertificationKind.LITTLE_GIANT, specialised & (age_days >= 3 * 365)
-                        & (main_share >= 0.70) & (growth >= 0.05) & (debt <= 0.70) & size_rd
-                        & (ip.class_one >= 2))
-    return {CertificationKind.HIGH_TECH: high_tech, CertificationKind.TECH_SME: tech_sme,
-            CertificationKind.INNOVATIVE_SME: innovative,
-            CertificationKind.SPECIALISED_SME: specialised,
-            CertificationKind.LITTLE_GIANT: little_giant}
+    size_rd = ((revenue >= cal.YI) & (rd_share >= 0.03)) | (
+        (revenue >= 5_000 * cal.WAN) & (revenue < cal.YI) & (rd_share >= 0.06)
+    )
+    little_giant = take(
+        CertificationKind.LITTLE_GIANT,
+        specialised
+        & (age_days >= 3 * 365)
+        & (main_share >= 0.70)
+        & (growth >= 0.05)
+        & (debt <= 0.70)
+        & size_rd
+        & (ip.class_one >= 2),
+    )
+    return {
+        CertificationKind.HIGH_TECH: high_tech,
+        CertificationKind.TECH_SME: tech_sme,
+        CertificationKind.INNOVATIVE_SME: innovative,
+        CertificationKind.SPECIALISED_SME: specialised,
+        CertificationKind.LITTLE_GIANT: little_giant,
+    }
 
 
 def certificate_frame(
-    rng: np.random.Generator, uscc: pl.Series, holders: dict[CertificationKind, Bools],
-    first_index: int, as_of: date,
+    rng: np.random.Generator,
+    uscc: pl.Series,
+    holders: dict[CertificationKind, Bools],
+    *,
+    first_index: int,
+    as_of: date,
 ) -> pl.DataFrame:
     """One valid certificate per holder: tech SME for the calendar year, others for 3 years."""
     frames = []
@@ -148,12 +193,20 @@ def certificate_frame(
             end = start + round(years * 365.25) - 1
         year = start.astype("datetime64[D]").astype("datetime64[Y]").astype(np.int64) + 1970
         serial = pl.Series(first_index + owner).cast(pl.Utf8).str.zfill(7)
-        number = pl.DataFrame({"year": year, "serial": serial}).select(
-            pl.format(CERT_NUMBER[kind], "year", "serial")).to_series()
-        frames.append(pl.DataFrame({
-            "uscc": uscc.gather(owner), "kind": pl.Series([kind.value] * len(owner),
-                                                          dtype=pl.Utf8),
-            "number": number, "valid_from": date_series("valid_from", start),
-            "valid_to": date_series("valid_to", end),
-        }))
+        number = (
+            pl.DataFrame({"year": year, "serial": serial})
+            .select(pl.format(CERT_NUMBER[kind], "year", "serial"))
+            .to_series()
+        )
+        frames.append(
+            pl.DataFrame(
+                {
+                    "uscc": uscc.gather(owner),
+                    "kind": pl.Series([kind.value] * len(owner), dtype=pl.Utf8),
+                    "number": number,
+                    "valid_from": date_series("valid_from", start),
+                    "valid_to": date_series("valid_to", end),
+                }
+            )
+        )
     return pl.concat(frames).with_columns(provenance(as_of))

@@ -15,15 +15,23 @@ from kejin.bootstrap import bootstrap
 from kejin.region import calibration as cal
 from kejin.region import service
 
-STEP_LABELS = {"generate": "Generating enterprises", "store": "Storing in the database",
-               "write": "Writing JSON Lines"}
+STEP_LABELS = {
+    "generate": "Generating enterprises",
+    "store": "Storing in the database",
+    "write": "Writing JSON Lines",
+}
 
 
 @contextmanager
 def progress_bars(console: Console) -> Iterator[service.Progress]:
     """A rich progress display; yields the callback the service reports to."""
-    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                  TimeElapsedColumn(), console=console) as bars:
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+    ) as bars:
         tasks: dict[str, int] = {}
 
         def report(step: str, done: int, total: int) -> None:
@@ -40,15 +48,34 @@ def region() -> None:
 
 
 @region.command()
-@click.option("--enterprises", type=click.IntRange(1, cal.MAX_ENTERPRISES),
-              default=cal.DEFAULT_ENTERPRISES, show_default=True, help="Number of enterprises.")
-@click.option("--seed", type=int, default=cal.DEFAULT_SEED, show_default=True,
-              help="Random seed; the same seed gives the same region.")
-@click.option("--as-of", "as_of", type=click.DateTime(["%Y-%m-%d"]),
-              default=cal.DEFAULT_AS_OF.isoformat(), show_default=True,
-              help="The date the data describes.")
-@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Write JSON Lines in the import format instead of storing in the database.")
+@click.option(
+    "--enterprises",
+    type=click.IntRange(1, cal.MAX_ENTERPRISES),
+    default=cal.DEFAULT_ENTERPRISES,
+    show_default=True,
+    help="Number of enterprises.",
+)
+@click.option(
+    "--seed",
+    type=int,
+    default=cal.DEFAULT_SEED,
+    show_default=True,
+    help="Random seed; the same seed gives the same region.",
+)
+@click.option(
+    "--as-of",
+    "as_of",
+    type=click.DateTime(["%Y-%m-%d"]),
+    default=cal.DEFAULT_AS_OF.isoformat(),
+    show_default=True,
+    help="The date the data describes.",
+)
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Write JSON Lines in the import format instead of storing in the database.",
+)
 def generate(enterprises: int, seed: int, as_of: date, out: Path | None) -> None:
     """Generate the demo region into the database, or into a JSON Lines file with --out."""
     console = Console(stderr=True)
@@ -62,8 +89,10 @@ def generate(enterprises: int, seed: int, as_of: date, out: Path | None) -> None
         platform.migrate()
         built = service.build_demo_region(platform, enterprises, seed, day, report)
     counts = built.enterprises
-    console.print(f"enterprises: {counts.inserted} inserted, {counts.updated} updated, "
-                  f"{counts.unchanged} unchanged; loans: {built.loans}")
+    console.print(
+        f"enterprises: {counts.inserted} inserted, {counts.updated} updated, "
+        f"{counts.unchanged} unchanged; loans: {built.loans}"
+    )
 
 
 commands: list[click.Command] = [region]

@@ -14,6 +14,8 @@ import numpy as np
 import polars as pl
 from numpy.typing import NDArray
 
+from kejin.region import calibration as cal
+
 USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 USCC_WEIGHTS = np.array([pow(3, i, 31) for i in range(17)], dtype=np.int64)
 ORG_WEIGHTS = np.array([3, 7, 9, 10, 5, 8, 4, 2], dtype=np.int64)
@@ -48,19 +50,18 @@ def credit_codes(index: NDArray[np.int64], division: NDArray[np.str_], salt: int
 
 def unique_names(
     index: NDArray[np.int64],
+    *,
     cluster: NDArray[np.int64],
     cluster_counts: NDArray[np.int64],
-    city: str,
-    brand_chars: str,
     words: list[tuple[str, ...]],
     salt: int,
 ) -> pl.Series:
-    """Names `city + brand + industry word + 有限公司`, distinct within and across clusters.
+    """Names `CITY + brand + industry word + 有限公司`, distinct within and across clusters.
 
     Firm `index` takes slot `affine_unique(rank in its cluster)` among brand × word
     combinations; brands grow from 2 to 3 characters when a cluster is too large for 2.
     """
-    pool = len(brand_chars)
+    pool = len(cal.BRAND_CHARS)
     rank = _rank_within(cluster, len(words))
     n_words = np.array([len(w) for w in words])[cluster]
     brand_len = np.where(cluster_counts[cluster] > pool**2 * n_words, 3, 2)
@@ -70,16 +71,27 @@ def unique_names(
         mask = cluster == group
         slot[mask] = affine_unique(rank[mask], int(space[mask][0]), salt + int(group))
     word_idx = slot % n_words
-    chars = pl.Series(list(brand_chars))
+    chars = pl.Series(list(cal.BRAND_CHARS))
     parts = [chars.gather((slot // n_words // pool**k) % pool) for k in range(3)]
     all_words = pl.Series([w for ws in words for w in ws])
     offsets = np.cumsum([0] + [len(w) for w in words])[:-1]
-    frame = pl.DataFrame({"a": parts[0], "b": parts[1], "c": parts[2], "three": brand_len == 3,
-                          "word": all_words.gather(offsets[cluster] + word_idx)})
+    frame = pl.DataFrame(
+        {
+            "a": parts[0],
+            "b": parts[1],
+            "c": parts[2],
+            "three": brand_len == 3,
+            "word": all_words.gather(offsets[cluster] + word_idx),
+        }
+    )
     return frame.select(
         pl.concat_str(
-            pl.lit(city), "a", "b", pl.when("three").then("c").otherwise(pl.lit("")),
-            "word", pl.lit("有限公司"),
+            pl.lit(cal.CITY),
+            "a",
+            "b",
+            pl.when("three").then("c").otherwise(pl.lit("")),
+            "word",
+            pl.lit("有限公司"),
         ).alias("name")
     ).to_series()
 

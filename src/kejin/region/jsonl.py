@@ -15,8 +15,16 @@ import polars as pl
 from kejin.registry.frames import PROVENANCE, SCHEMAS, RegistryFrames
 
 MONEY_COLUMNS = {
-    "financial_years": ("revenue", "main_business_revenue", "high_tech_revenue", "total_costs",
-                        "rd_expense", "total_assets", "total_liabilities", "net_profit"),
+    "financial_years": (
+        "revenue",
+        "main_business_revenue",
+        "high_tech_revenue",
+        "total_costs",
+        "rd_expense",
+        "total_assets",
+        "total_liabilities",
+        "net_profit",
+    ),
     "funding_rounds": ("amount",),
 }
 RATIO_COLUMNS = {"financial_years": ("rd_domestic_share",)}

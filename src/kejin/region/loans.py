@@ -12,21 +12,33 @@ from datetime import date
 import numpy as np
 import polars as pl
 
+from kejin.lending.model import LoanProduct
 from kejin.region import calibration as cal
 from kejin.region.firms import Bools, Firms, Floats, Ints, date_series, day_number, provenance
-from kejin.lending.model import LoanProduct
 from kejin.registry.model import Stage
 
 LOAN_SCHEMA: dict[str, pl.DataType | type[pl.DataType]] = {
-    "uscc": pl.Utf8, "lender": pl.Utf8, "product": pl.Utf8, "principal": pl.Int64,
-    "annual_rate": pl.Int64, "term_months": pl.Int32, "start_on": pl.Date,
-    "defaulted": pl.Boolean, "default_on": pl.Date, "source": pl.Utf8, "as_of": pl.Date,
+    "uscc": pl.Utf8,
+    "lender": pl.Utf8,
+    "product": pl.Utf8,
+    "principal": pl.Int64,
+    "annual_rate": pl.Int64,
+    "term_months": pl.Int32,
+    "start_on": pl.Date,
+    "defaulted": pl.Boolean,
+    "default_on": pl.Date,
+    "source": pl.Utf8,
+    "as_of": pl.Date,
 }
 PRODUCT_INDEX = {product: i for i, product in enumerate(cal.LOAN_PRODUCTS)}
 
 
 def default_signals(
-    firms: Firms, invention_patents: Ints, high_tech: Bools, equity: Floats, flagged: Bools,
+    firms: Firms,
+    invention_patents: Ints,
+    high_tech: Bools,
+    equity: Floats,
+    flagged: Bools,
 ) -> dict[str, Floats]:
     """The signals x of the default model, one value per firm, named as in `DEFAULT_MODEL`."""
     revenue, prior = firms.revenue[:, -1], firms.revenue[:, -2]
@@ -60,7 +72,12 @@ def default_probability(signals: dict[str, Floats]) -> Floats:
 
 
 def draw_loans(
-    rng: np.random.Generator, firms: Firms, pd: Floats, invention_patents: Ints, equity: Floats,
+    rng: np.random.Generator,
+    firms: Firms,
+    *,
+    pd: Floats,
+    invention_patents: Ints,
+    equity: Floats,
     as_of: date,
 ) -> pl.DataFrame:
     """Loans of the last `LOAN_WINDOW_YEARS`, product and size by stage, default by `pd`."""
@@ -81,29 +98,31 @@ def draw_loans(
     defaulted = rng.random(rows) < pd[owner]
     observed = np.minimum(np.round(term * 30.44).astype(np.int64), today - start)
     default_on = start + np.maximum(1, (rng.random(rows) * observed).astype(np.int64))
-    return pl.DataFrame({
-        "uscc": firms.uscc.gather(owner),
-        "lender": pl.Series(cal.LENDERS).gather(rng.integers(0, len(cal.LENDERS), rows)),
-        "product": pl.Series([p.value for p in cal.LOAN_PRODUCTS]).gather(product),
-        "principal": _principal(rng, firms.stage[owner], product) * 100,
-        "annual_rate": _annual_rate(rng, product),
-        "term_months": term.astype(np.int32),
-        "start_on": date_series("start_on", start),
-        "defaulted": defaulted,
-        "default_on": date_series("default_on", default_on).set(pl.Series(~defaulted), None),
-    }).with_columns(provenance(as_of))
+    return pl.DataFrame(
+        {
+            "uscc": firms.uscc.gather(owner),
+            "lender": pl.Series(cal.LENDERS).gather(rng.integers(0, len(cal.LENDERS), rows)),
+            "product": pl.Series([p.value for p in cal.LOAN_PRODUCTS]).gather(product),
+            "principal": _principal(rng, firms.stage[owner], product) * 100,
+            "annual_rate": _annual_rate(rng, product),
+            "term_months": term.astype(np.int32),
+            "start_on": date_series("start_on", start),
+            "defaulted": defaulted,
+            "default_on": date_series("default_on", default_on).set(pl.Series(~defaulted), None),
+        }
+    ).with_columns(provenance(as_of))
 
 
-def _products(rng: np.random.Generator, stage: Ints, step: Ints, invention_patents: Ints,
-              equity: Floats) -> Ints:
-    """Product by the stage mix; a first loan only first, IP pledges need patents, warrants equity."""
+def _products(
+    rng: np.random.Generator, stage: Ints, step: Ints, invention_patents: Ints, equity: Floats
+) -> Ints:
+    """Product by stage mix; first loans come first, IP pledges need patents, warrants equity."""
     mix = np.array(cal.LOAN_PRODUCT_MIX)[stage]
     product = (rng.random(len(stage))[:, None] > np.cumsum(mix, axis=1)).sum(axis=1)
     product = np.minimum(product, len(cal.LOAN_PRODUCTS) - 1)
     credit = PRODUCT_INDEX[LoanProduct.CREDIT]
     product[(product == PRODUCT_INDEX[LoanProduct.FIRST_LOAN]) & (step > 0)] = credit
-    product[(product == PRODUCT_INDEX[LoanProduct.IP_PLEDGE]) & (invention_patents == 0)] = (
-        credit)
+    product[(product == PRODUCT_INDEX[LoanProduct.IP_PLEDGE]) & (invention_patents == 0)] = credit
     product[(product == PRODUCT_INDEX[LoanProduct.WARRANT]) & (equity <= 0)] = credit
     return product
 
@@ -119,6 +138,10 @@ def _principal(rng: np.random.Generator, stage: Ints, product: Ints) -> Ints:
 def _annual_rate(rng: np.random.Generator, product: Ints) -> Ints:
     """LPR plus the product spread plus a spread draw, in 10^-4 units, on a 5 bp grid."""
     spread = np.array([cal.LOAN_SPREAD_BP[p] for p in cal.LOAN_PRODUCTS])[product]
-    noise = rng.integers(cal.LOAN_SPREAD_NOISE_BP[0] // 5, cal.LOAN_SPREAD_NOISE_BP[1] // 5 + 1,
-                         len(product)) * 5
+    noise = (
+        rng.integers(
+            cal.LOAN_SPREAD_NOISE_BP[0] // 5, cal.LOAN_SPREAD_NOISE_BP[1] // 5 + 1, len(product)
+        )
+        * 5
+    )
     return (round(cal.ONE_YEAR_LPR * 10_000) + spread + noise).astype(np.int64)

@@ -19,11 +19,10 @@ from kejin.region import calibration as cal
 from kejin.region.certify import certificate_frame, eligibility
 from kejin.region.firms import (
     Identity,
+    draw_cohort,
     draw_firms,
     draw_identity,
-    draw_stage,
     enterprise_frame,
-    last_fiscal_year,
     yearly_frames,
 )
 from kejin.region.ip import draw_ip
@@ -73,35 +72,46 @@ def generate_region(
     return DemoRegion(frames=RegistryFrames(**tables), loans=loans)
 
 
-def _chunk(rng: np.random.Generator, identity: Identity, start: int, stop: int,
-           as_of: date) -> dict[str, pl.DataFrame]:
-    uscc = identity.uscc.slice(start, stop - start)
-    cluster = identity.cluster[start:stop]
-    stage, founded, age_years = draw_stage(rng, stop - start, as_of)
-    funding = draw_funding(rng, uscc, stage, founded, age_years, as_of)
-    firms = draw_firms(rng, uscc, cluster, as_of, funding.total, stage, founded, age_years)
+def _chunk(
+    rng: np.random.Generator, identity: Identity, start: int, stop: int, as_of: date
+) -> dict[str, pl.DataFrame]:
+    cohort = draw_cohort(
+        rng, identity.uscc.slice(start, stop - start), identity.cluster[start:stop], as_of
+    )
+    funding = draw_funding(rng, cohort, as_of)
+    firms = draw_firms(rng, cohort, funding.total, as_of)
     ip_frame, ip = draw_ip(rng, firms, as_of, serial_offset=start * 8)
-    field = pl.Series(cal.CLUSTER_FIELDS).gather(cluster)
-    compliance, flagged = draw_compliance(rng, uscc, founded, as_of)
-    holders = eligibility(rng, firms, ip, flagged, funding.recent, as_of)
+    compliance, flagged = draw_compliance(rng, cohort, as_of)
+    holders = eligibility(
+        rng, firms, ip=ip, flagged=flagged, recent_equity=funding.recent, as_of=as_of
+    )
     high_tech = holders[CertificationKind.HIGH_TECH]
     signals = default_signals(firms, ip.invention_patents, high_tech, funding.total, flagged)
     staff, financial = yearly_frames(firms, as_of)
-    enterprises = enterprise_frame(identity, founded, as_of, start, stop)
     tables = {
-        "enterprises": enterprises,
+        "enterprises": enterprise_frame(identity, cohort, start, as_of),
         "staff_years": staff,
         "financial_years": financial,
         "ip_assets": ip_frame,
-        "certifications": certificate_frame(rng, uscc, holders, start, as_of),
+        "certifications": certificate_frame(
+            rng, cohort.uscc, holders, first_index=start, as_of=as_of
+        ),
         "funding_rounds": funding.frame,
-        "standards": draw_standards(rng, uscc, stage, field, last_fiscal_year(as_of), as_of),
-        "awards": draw_awards(rng, uscc, stage, last_fiscal_year(as_of), as_of),
-        "rd_institutions": draw_rd_institutions(rng, uscc, stage, founded, field, as_of),
+        "standards": draw_standards(rng, cohort, as_of),
+        "awards": draw_awards(rng, cohort, as_of),
+        "rd_institutions": draw_rd_institutions(rng, cohort, as_of),
         "compliance_flags": compliance,
-        "loans": draw_loans(rng, firms, default_probability(signals), ip.invention_patents,
-                            funding.total, as_of),
+        "loans": draw_loans(
+            rng,
+            firms,
+            pd=default_probability(signals),
+            invention_patents=ip.invention_patents,
+            equity=funding.total,
+            as_of=as_of,
+        ),
     }
     schemas = {**SCHEMAS, "loans": LOAN_SCHEMA}
-    return {name: frame.select(pl.col(column).cast(dtype) for column, dtype in
-                               schemas[name].items()) for name, frame in tables.items()}
+    return {
+        name: frame.select(pl.col(column).cast(dtype) for column, dtype in schemas[name].items())
+        for name, frame in tables.items()
+    }

@@ -19,8 +19,10 @@ AS_OF = date(2025, 12, 31)
 
 def table_counts(platform: Platform) -> dict[str, int]:
     with platform.engine.connect() as conn:
-        return {name: conn.execute(text(f"SELECT count(*) FROM {name}")).scalar_one()  # noqa: S608
-                for name in [*SCHEMAS, "loans"]}
+        return {
+            name: conn.execute(text(f"SELECT count(*) FROM {name}")).scalar_one()
+            for name in [*SCHEMAS, "loans"]
+        }
 
 
 def test_the_demo_region_is_stored_whole_with_its_loans(platform: Platform) -> None:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 import polars as pl
 import pytest
 
@@ -33,7 +31,7 @@ def last_year(region: DemoRegion) -> pl.DataFrame:
 
 def test_the_same_seed_gives_identical_frames_and_another_seed_does_not() -> None:
     first, second = generate_region(400, seed=5), generate_region(400, seed=5)
-    for (name, frame), (_, again) in zip(first.frames.items(), second.frames.items()):
+    for (name, frame), (_, again) in zip(first.frames.items(), second.frames.items(), strict=True):
         assert frame.equals(again), name
     assert first.loans.equals(second.loans)
     assert not generate_region(400, seed=6).frames.enterprises.equals(first.frames.enterprises)
@@ -42,9 +40,19 @@ def test_the_same_seed_gives_identical_frames_and_another_seed_does_not() -> Non
 def test_frames_follow_the_registry_contract_and_loans_the_loan_table(region: DemoRegion) -> None:
     for name, frame in region.frames.items():
         assert dict(frame.schema) == SCHEMAS[name]
-    assert region.loans.columns == ["uscc", "lender", "product", "principal", "annual_rate",
-                                    "term_months", "start_on", "defaulted", "default_on",
-                                    "source", "as_of"]
+    assert region.loans.columns == [
+        "uscc",
+        "lender",
+        "product",
+        "principal",
+        "annual_rate",
+        "term_months",
+        "start_on",
+        "defaulted",
+        "default_on",
+        "source",
+        "as_of",
+    ]
 
 
 def test_enterprise_count_is_bounded() -> None:
@@ -86,8 +94,11 @@ def test_rd_intensity_medians_by_cluster_lie_within_the_documented_band(
         rows = mature.filter(pl.col("cluster").is_in([c.value for c in clusters]))
         return float(rows["rd_intensity"].median())  # type: ignore[arg-type]
 
-    manufacturing = (IndustryCluster.NEW_MATERIALS, IndustryCluster.NEW_ENERGY,
-                     IndustryCluster.HIGH_END_EQUIPMENT)
+    manufacturing = (
+        IndustryCluster.NEW_MATERIALS,
+        IndustryCluster.NEW_ENERGY,
+        IndustryCluster.HIGH_END_EQUIPMENT,
+    )
     assert 0.02 <= mature_median(*manufacturing) <= 0.045  # high-tech manufacturing 3.1%
     assert mature_median(IndustryCluster.AI, IndustryCluster.BRAIN_SCIENCE) >= 0.09  # STAR 12.6%
 
@@ -103,20 +114,28 @@ def test_yearly_figures_are_internally_consistent(region: DemoRegion) -> None:
     staff = region.frames.staff_years
     assert ((staff["rd"] <= staff["tech"]) & (staff["tech"] <= staff["total"])).all()
     founded = region.frames.enterprises.select("uscc", year=pl.col("founded_on").dt.year())
-    assert (fin.join(founded, on="uscc").select(pl.col("year") >= pl.col("year_right"))
-            .to_series().all())
+    assert (
+        fin.join(founded, on="uscc")
+        .select(pl.col("year") >= pl.col("year_right"))
+        .to_series()
+        .all()
+    )
 
 
 def test_ip_types_follow_the_industry(region: DemoRegion) -> None:
     ip = region.frames.ip_assets.join(
-        region.frames.enterprises.select("uscc", "cluster"), on="uscc")
+        region.frames.enterprises.select("uscc", "cluster"), on="uscc"
+    )
     holders = ip.group_by("ip_type").agg(pl.col("cluster").unique())
     clusters = dict(zip(holders["ip_type"], holders["cluster"].to_list(), strict=True))
     assert set(clusters[IPType.NEW_DRUG]) == {IndustryCluster.BIOMEDICINE.value}
-    assert set(clusters[IPType.IC_LAYOUT]) <= {IndustryCluster.SEMICONDUCTORS.value,
-                                               IndustryCluster.AI.value}
+    assert set(clusters[IPType.IC_LAYOUT]) <= {
+        IndustryCluster.SEMICONDUCTORS.value,
+        IndustryCluster.AI.value,
+    }
     per_firm = ip.group_by("cluster").agg(
-        (pl.col("ip_type") == IPType.SOFTWARE_COPYRIGHT.value).sum() / pl.col("uscc").n_unique())
+        (pl.col("ip_type") == IPType.SOFTWARE_COPYRIGHT.value).sum() / pl.col("uscc").n_unique()
+    )
     ranked = per_firm.sort("ip_type", descending=True)["cluster"]
     assert ranked[0] == IndustryCluster.SOFTWARE.value
 
@@ -137,7 +156,8 @@ def test_ip_dates_and_status_agree(region: DemoRegion) -> None:
 
 def test_rounds_climb_the_ladder_with_the_firm(region: DemoRegion) -> None:
     rounds = region.frames.funding_rounds.join(
-        last_year(region).select("uscc", "stage", "founded_on"), on="uscc")
+        last_year(region).select("uscc", "stage", "founded_on"), on="uscc"
+    )
     assert (rounds["closed_on"] >= rounds["founded_on"]).all()
     assert (rounds["closed_on"] <= AS_OF).all()
     seed_stage = rounds.filter(pl.col("stage_right") == Stage.SEED.value)

@@ -19,22 +19,31 @@ def holders(region: DemoRegion, kind: CertificationKind) -> pl.DataFrame:
     f = region.frames
     fin = f.financial_years.filter(pl.col("year") == AS_OF.year)
     prior = f.financial_years.filter(pl.col("year") == AS_OF.year - 1).select(
-        "uscc", prior_revenue="revenue")
+        "uscc", prior_revenue="revenue"
+    )
     three = f.financial_years.group_by("uscc").agg(
-        three_year=pl.col("rd_expense").sum() / pl.col("revenue").sum())
+        three_year=pl.col("rd_expense").sum() / pl.col("revenue").sum()
+    )
     staff = f.staff_years.filter(pl.col("year") == AS_OF.year)
-    class_one = f.ip_assets.filter(
-        pl.col("ip_type").is_in(["invention_patent", "ic_layout", "new_drug", "plant_variety"])
-        & (pl.col("status") == "granted") & pl.col("main_product_related"),
-    ).group_by("uscc").agg(class_one=pl.len())
+    class_one = (
+        f.ip_assets.filter(
+            pl.col("ip_type").is_in(["invention_patent", "ic_layout", "new_drug", "plant_variety"])
+            & (pl.col("status") == "granted")
+            & pl.col("main_product_related"),
+        )
+        .group_by("uscc")
+        .agg(class_one=pl.len())
+    )
     held = f.certifications.filter(pl.col("kind") == kind.value).select("uscc")
     return (
-        held.join(fin, on="uscc").join(prior, on="uscc", how="left").join(three, on="uscc")
+        held.join(fin, on="uscc")
+        .join(prior, on="uscc", how="left")
+        .join(three, on="uscc")
         .join(staff.select("uscc", "total", "tech"), on="uscc")
         .join(f.enterprises.select("uscc", "founded_on"), on="uscc")
-        .join(class_one, on="uscc", how="left").with_columns(pl.col("class_one").fill_null(0))
-        .join(f.compliance_flags.select("uscc", flagged=pl.lit(value=True)), on="uscc",
-              how="left")
+        .join(class_one, on="uscc", how="left")
+        .with_columns(pl.col("class_one").fill_null(0))
+        .join(f.compliance_flags.select("uscc", flagged=pl.lit(value=True)), on="uscc", how="left")
     )
 
 
@@ -50,16 +59,25 @@ def test_every_certificate_kind_is_held_but_not_by_everyone(region: DemoRegion) 
 
 def test_high_tech_holders_meet_the_hnte_conditions(region: DemoRegion) -> None:
     rows = holders(region, CertificationKind.HIGH_TECH)
-    needed = (pl.when(pl.col("revenue") <= 5_000 * WAN).then(0.05)
-              .when(pl.col("revenue") <= 20_000 * WAN).then(0.04).otherwise(0.03))
-    assert rows.select(
-        (pl.col("tech") * 10 >= pl.col("total"))
-        & (pl.col("three_year") >= needed)
-        & (pl.col("rd_domestic_share") >= 6_000)
-        & (pl.col("high_tech_revenue") * 10 >= pl.col("revenue") * 6)
-        & ((pl.lit(AS_OF) - pl.col("founded_on")).dt.total_days() >= 365)
-        & pl.col("flagged").is_null()
-    ).to_series().all()
+    needed = (
+        pl.when(pl.col("revenue") <= 5_000 * WAN)
+        .then(0.05)
+        .when(pl.col("revenue") <= 20_000 * WAN)
+        .then(0.04)
+        .otherwise(0.03)
+    )
+    assert (
+        rows.select(
+            (pl.col("tech") * 10 >= pl.col("total"))
+            & (pl.col("three_year") >= needed)
+            & (pl.col("rd_domestic_share") >= 6_000)
+            & (pl.col("high_tech_revenue") * 10 >= pl.col("revenue") * 6)
+            & ((pl.lit(AS_OF) - pl.col("founded_on")).dt.total_days() >= 365)
+            & pl.col("flagged").is_null()
+        )
+        .to_series()
+        .all()
+    )
 
 
 def test_tech_sme_holders_are_small_enough(region: DemoRegion) -> None:

@@ -18,7 +18,9 @@ ORG_ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 
 def gb11714_check(body: str) -> str:
     """Scalar reference of the organisation-code check character (GB 11714-1997)."""
-    total = sum(ORG_ALPHABET.index(c) * w for c, w in zip(body, (3, 7, 9, 10, 5, 8, 4, 2)))
+    total = sum(
+        ORG_ALPHABET.index(c) * w for c, w in zip(body, (3, 7, 9, 10, 5, 8, 4, 2), strict=True)
+    )
     check = 11 - total % 11
     return {10: "X", 11: "0"}.get(check, str(check))
 

@@ -22,12 +22,20 @@ WAN = 10_000 * 100
 
 def borrowers(region: DemoRegion) -> pl.DataFrame:
     fin = region.frames.financial_years.filter(pl.col("year") == AS_OF.year)
-    inventions = region.frames.ip_assets.filter(
-        (pl.col("ip_type") == "invention_patent") & (pl.col("status") == "granted")
-    ).group_by("uscc").agg(inventions=pl.len())
-    return region.loans.join(fin, on="uscc").join(inventions, on="uscc", how="left").with_columns(
-        debt_ratio=pl.col("total_liabilities") / pl.col("total_assets"),
-        inventions=pl.col("inventions").fill_null(0),
+    inventions = (
+        region.frames.ip_assets.filter(
+            (pl.col("ip_type") == "invention_patent") & (pl.col("status") == "granted")
+        )
+        .group_by("uscc")
+        .agg(inventions=pl.len())
+    )
+    return (
+        region.loans.join(fin, on="uscc")
+        .join(inventions, on="uscc", how="left")
+        .with_columns(
+            debt_ratio=pl.col("total_liabilities") / pl.col("total_assets"),
+            inventions=pl.col("inventions").fill_null(0),
+        )
     )
 
 
@@ -54,8 +62,9 @@ def test_amounts_terms_and_rates_follow_the_products(region: DemoRegion) -> None
     assert set(loans["term_months"]) == {12, 24, 36}
     assert set(loans["product"]) == {p.value for p in LoanProduct}
     defaulted = loans.filter(pl.col("defaulted"))
-    assert ((defaulted["default_on"] > defaulted["start_on"])
-            & (defaulted["default_on"] <= AS_OF)).all()
+    assert (
+        (defaulted["default_on"] > defaulted["start_on"]) & (defaulted["default_on"] <= AS_OF)
+    ).all()
     assert loans.filter(~pl.col("defaulted"))["default_on"].is_null().all()
 
 
@@ -68,5 +77,7 @@ def test_the_default_probability_moves_with_the_sign_of_each_coefficient(signal:
 
 
 def test_the_documentation_states_the_generating_model_exactly() -> None:
-    rows = re.findall(r"^\| `(\w+)` \| (-?\d+\.\d+) \|", DOC.read_text(encoding="utf-8"), flags=re.MULTILINE)
+    rows = re.findall(
+        r"^\| `(\w+)` \| (-?\d+\.\d+) \|", DOC.read_text(encoding="utf-8"), flags=re.MULTILINE
+    )
     assert {name: float(value) for name, value in rows} == cal.DEFAULT_MODEL
