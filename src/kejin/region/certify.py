@@ -41,7 +41,9 @@ def _ratio(numerator: Floats, denominator: Floats) -> Floats:
 
 def tech_sme_score(firms: Firms, ip: IPCounts) -> Ints:
     """The 100-point score of RULES.md §1 (tech staff, the better of B1/B2, IP)."""
-    tech_ratio = _ratio(firms.staff_tech[:, -1] * 1.0, firms.staff_total[:, -1] * 1.0)
+    tech_ratio = _ratio(
+        firms.staff_tech[:, -1].astype(np.float64), firms.staff_total[:, -1].astype(np.float64)
+    )
     staff = _bands(tech_ratio, (0.30, 0.25, 0.20, 0.15, 0.10), (20, 16, 12, 8, 4))
     rd = firms.rd_expense[:, -1]
     b1 = _bands(

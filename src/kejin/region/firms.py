@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import TypedDict
 
 import numpy as np
 import polars as pl
@@ -105,6 +106,24 @@ class Firms(Cohort):
     staff_rd: Ints
 
 
+class _Financials(TypedDict):
+    revenue: Floats
+    main_business_revenue: Floats
+    high_tech_revenue: Floats
+    total_costs: Floats
+    rd_expense: Floats
+    rd_domestic_share: Floats
+    total_assets: Floats
+    total_liabilities: Floats
+    net_profit: Floats
+
+
+class _Staff(TypedDict):
+    staff_total: Ints
+    staff_tech: Ints
+    staff_rd: Ints
+
+
 def draw_cohort(rng: np.random.Generator, uscc: pl.Series, cluster: Ints, as_of: date) -> Cohort:
     """Stage by the calibrated mix, and an age uniform in the stage's band."""
     size = len(cluster)
@@ -125,7 +144,18 @@ def draw_firms(rng: np.random.Generator, cohort: Cohort, equity: Floats, as_of: 
     revenue, position = _revenue(rng, stage)
     fin = _financials(rng, cohort, innovation=innovation, last_revenue=revenue, equity=equity)
     staff = _staff(rng, cohort, innovation=innovation, position=position, revenue=fin["revenue"])
-    return Firms(**vars(cohort), innovation=innovation, years=years, active=active, **fin, **staff)
+    return Firms(
+        uscc=cohort.uscc,
+        cluster=cluster,
+        stage=stage,
+        founded=cohort.founded,
+        age_years=cohort.age_years,
+        innovation=innovation,
+        years=years,
+        active=active,
+        **fin,
+        **staff,
+    )
 
 
 def _revenue(rng: np.random.Generator, stage: Ints) -> tuple[Floats, Floats]:
@@ -144,7 +174,7 @@ def _financials(
     innovation: Floats,
     last_revenue: Floats,
     equity: Floats,
-) -> dict[str, Floats]:
+) -> _Financials:
     stage, cluster, size = cohort.stage, cohort.cluster, len(cohort.stage)
     mean, sd = np.array(cal.REVENUE_GROWTH).T
     growth = np.clip(mean[stage, None] + sd[stage, None] * rng.standard_normal((size, 2)), -0.5, 4)
@@ -183,24 +213,24 @@ def _financials(
     domestic = np.where(
         rng.random(size) < cal.DOMESTIC_RD_FULL_SHARE, 1.0, rng.uniform(0.4, 1.0, size)
     )
-    return {
-        "revenue": revenue,
-        "main_business_revenue": np.floor(revenue * main_share[:, None]),
-        "high_tech_revenue": np.floor(revenue * high_tech_share),
-        "total_costs": costs,
-        "rd_expense": rd,
-        "rd_domestic_share": np.round(domestic, 4),
-        "total_assets": assets,
-        "total_liabilities": np.round(assets * debt),
-        "net_profit": revenue - costs,
-    }
+    return _Financials(
+        revenue=revenue,
+        main_business_revenue=np.floor(revenue * main_share[:, None]),
+        high_tech_revenue=np.floor(revenue * high_tech_share),
+        total_costs=costs,
+        rd_expense=rd,
+        rd_domestic_share=np.asarray(np.round(domestic, 4), np.float64),
+        total_assets=assets,
+        total_liabilities=np.round(assets * debt),
+        net_profit=revenue - costs,
+    )
 
 
 def _assets(rng: np.random.Generator, stage: Ints, revenue: Floats, equity: Floats) -> Floats:
     """Assets from revenue turnover, never below part of the equity the firm has raised."""
     ratio = np.array(cal.ASSETS_TO_REVENUE)[stage] * np.exp(0.35 * rng.standard_normal(len(stage)))
     last = np.maximum(revenue[:, -1] * ratio, equity * rng.uniform(0.3, 0.8, len(stage)))
-    return np.round(last[:, None] * (revenue / revenue[:, -1:]) ** 0.6)
+    return np.asarray(np.round(last[:, None] * (revenue / revenue[:, -1:]) ** 0.6), np.float64)
 
 
 def _staff(
@@ -210,7 +240,7 @@ def _staff(
     innovation: Floats,
     position: Floats,
     revenue: Floats,
-) -> dict[str, Ints]:
+) -> _Staff:
     stage, cluster, size = cohort.stage, cohort.cluster, len(cohort.stage)
     low, high = np.array(cal.STAFF_BAND, dtype=np.float64).T
     mix = 0.6 * position + 0.4 * rng.random(size)
@@ -224,11 +254,11 @@ def _staff(
     yearly = np.clip(ratio[:, None] * np.exp(0.05 * rng.standard_normal((size, 3))), 0.03, 0.95)
     tech = np.minimum(np.round(total * yearly), total)
     rd = np.minimum(np.round(tech * rng.uniform(*cal.RD_STAFF_OF_TECH, size)[:, None]), tech)
-    return {
-        "staff_total": total.astype(np.int64),
-        "staff_tech": tech.astype(np.int64),
-        "staff_rd": rd.astype(np.int64),
-    }
+    return _Staff(
+        staff_total=total.astype(np.int64),
+        staff_tech=tech.astype(np.int64),
+        staff_rd=rd.astype(np.int64),
+    )
 
 
 def enterprise_frame(identity: Identity, cohort: Cohort, start: int, as_of: date) -> pl.DataFrame:

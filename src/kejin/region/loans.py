@@ -68,7 +68,7 @@ def default_probability(signals: dict[str, Floats]) -> Floats:
     logit = np.full(len(signals["debt_ratio"]), cal.DEFAULT_MODEL["intercept"])
     for name, values in signals.items():
         logit = logit + cal.DEFAULT_MODEL[name] * values
-    return 1.0 / (1.0 + np.exp(-logit))
+    return np.asarray(1.0 / (1.0 + np.exp(-logit)), np.float64)
 
 
 def draw_loans(
@@ -124,7 +124,7 @@ def _products(
     product[(product == PRODUCT_INDEX[LoanProduct.FIRST_LOAN]) & (step > 0)] = credit
     product[(product == PRODUCT_INDEX[LoanProduct.IP_PLEDGE]) & (invention_patents == 0)] = credit
     product[(product == PRODUCT_INDEX[LoanProduct.WARRANT]) & (equity <= 0)] = credit
-    return product
+    return np.asarray(product, np.int64)
 
 
 def _principal(rng: np.random.Generator, stage: Ints, product: Ints) -> Ints:
@@ -132,7 +132,7 @@ def _principal(rng: np.random.Generator, stage: Ints, product: Ints) -> Ints:
     low, high = np.array(cal.LOAN_AMOUNT, dtype=np.float64)[stage].T
     amount = np.round(low * (high / low) ** rng.random(len(stage)), -5)
     first = product == PRODUCT_INDEX[LoanProduct.FIRST_LOAN]
-    return np.where(first, np.minimum(amount, 500 * cal.WAN), amount).astype(np.int64)
+    return np.asarray(np.where(first, np.minimum(amount, 500 * cal.WAN), amount), np.int64)
 
 
 def _annual_rate(rng: np.random.Generator, product: Ints) -> Ints:

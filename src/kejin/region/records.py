@@ -96,8 +96,8 @@ def draw_funding(rng: np.random.Generator, cohort: Cohort, as_of: date) -> Fundi
     recent = closed > day_number(as_of) - 3 * 365
     return Funding(
         frame=frame,
-        total=np.bincount(owner, amount, minlength=size),
-        recent=np.bincount(owner[recent], amount[recent], minlength=size),
+        total=np.bincount(owner, amount, minlength=size).astype(np.float64),
+        recent=np.bincount(owner[recent], amount[recent], minlength=size).astype(np.float64),
     )
 
 
