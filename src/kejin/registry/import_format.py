@@ -9,6 +9,7 @@ rounded or dropped on the way.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
@@ -328,10 +329,10 @@ def _path(loc: tuple[int | str, ...]) -> str:
 
 def _reason(detail: ErrorDetails, path: str) -> tuple[str, dict[str, Any]]:
     kind, context = detail["type"], dict(detail.get("ctx") or {})
-    value = detail["input"]
+    value = _shown(detail["input"])
     field = path.rsplit(".", 1)[-1]
     if field in AMOUNT_FIELDS and kind not in ("missing", "extra_forbidden"):
-        if isinstance(value, float):
+        if isinstance(detail["input"], float):
             return 'amounts must be quoted, e.g. "1234.56"; {value} is a JSON float', {
                 "value": value
             }
@@ -343,7 +344,14 @@ def _reason(detail: ErrorDetails, path: str) -> tuple[str, dict[str, Any]]:
     reason = REASONS.get(kind)
     if reason is None:
         return detail["msg"], {}
-    return reason, {**context, "value": value if isinstance(value, str | int | float) else ""}
+    return reason, {**context, "value": value}
+
+
+def _shown(value: object) -> str:
+    """An input value as JSON, so that "6" (text) and 6 (a number) read differently."""
+    if isinstance(value, dict | list):
+        return "…"
+    return json.dumps(value, ensure_ascii=False, default=str)
 
 
 _UNION_TAGS = frozenset({"str", "int"})  # loc parts naming a union member, not a field
@@ -369,3 +377,9 @@ PATTERN_REASONS = {
     "rd_domestic_share": 'not a share from 0 to 1 with at most 4 decimals ("0.95"): {value}',
     "industry_code": "not a GB/T 4754 industry code: {value}",
 }
+
+
+def enterprise_json_schema() -> str:
+    """The JSON Schema of one import record, as committed in docs/schemas/."""
+    schema = EnterpriseRecord.model_json_schema()
+    return json.dumps(schema, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
