@@ -102,7 +102,7 @@ def draw_funding(rng: np.random.Generator, cohort: Cohort, as_of: date) -> Fundi
 
 
 def _investors(rng: np.random.Generator, rows: int) -> pl.Series:
-    """A JSON array of one to three distinct investor names per round."""
+    """A JSON array (as `json.dumps` writes it) of one to three distinct investor names."""
     pool = len(cal.INVESTORS)
     first = rng.integers(0, pool, rows)
     gap1, gap2 = rng.integers(1, pool // 2, rows), rng.integers(1, pool // 2, rows)
@@ -121,10 +121,10 @@ def _investors(rng: np.random.Generator, rows: int) -> pl.Series:
             pl.lit('["'),
             "a",
             pl.when(pl.col("count") >= 2)
-            .then(pl.concat_str(pl.lit('","'), "b"))
+            .then(pl.concat_str(pl.lit('", "'), "b"))
             .otherwise(pl.lit("")),
             pl.when(pl.col("count") >= 3)
-            .then(pl.concat_str(pl.lit('","'), "c"))
+            .then(pl.concat_str(pl.lit('", "'), "c"))
             .otherwise(pl.lit("")),
             pl.lit('"]'),
         ).alias("investors")
