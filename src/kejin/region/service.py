@@ -15,7 +15,10 @@ from kejin.region.model import DemoRegion, generate_region
 from kejin.registry.bulk import UpsertCounts, upsert_frames
 
 Progress = Callable[[str, int, int], None]
-"""Called with a step name ("generate", "store", "write"), units done and units in total."""
+"""Called with a step name ("generate", "store", "write"), units done and units in total.
+
+Generating and writing count enterprises; storing counts `STORE_STEPS`."""
+STORE_STEPS = ("registry", "loans")
 
 
 @dataclass(frozen=True)
@@ -51,11 +54,11 @@ def build_demo_region(
         conn = uow.session.connection()
         counts = upsert_frames(conn, region.frames)
         if progress is not None:
-            progress("store", enterprises // 2, enterprises)
+            progress("store", 1, len(STORE_STEPS))
         loans = replace_loans(conn, region.loans, cal.SOURCE)
         uow.commit()
     if progress is not None:
-        progress("store", enterprises, enterprises)
+        progress("store", len(STORE_STEPS), len(STORE_STEPS))
     return DemoBuild(enterprises=counts, loans=loans)
 
 
