@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import date
+from datetime import datetime
 from pathlib import Path
 
 import click
@@ -83,10 +83,10 @@ def region() -> None:
     default=None,
     help="Write JSON Lines in the import format instead of storing in the database.",
 )
-def generate(enterprises: int, seed: int, as_of: date, out: Path | None) -> None:
+def generate(enterprises: int, seed: int, as_of: datetime, out: Path | None) -> None:
     """Generate the demo region into the database, or into a JSON Lines file with --out."""
     console = Console(stderr=True)
-    day = as_of.date() if hasattr(as_of, "date") else as_of
+    day = as_of.date()
     with progress_bars(console) as report:
         if out is not None:
             lines = service.write_demo_region(out, enterprises, seed, day, report)
