@@ -127,11 +127,11 @@ def _replace_changed(conn: Connection, stored: pl.DataFrame, staged: pl.DataFram
         "WHERE e.record_hash <> s.record_hash"
     )
     for name in reversed(CHILD_TABLE_NAMES):
-        conn.execute(text(f"DELETE FROM {name} WHERE enterprise_id IN ({changed_ids})"))  # noqa: S608 - table names are constants
+        conn.execute(text(f"DELETE FROM {name} WHERE enterprise_id IN ({changed_ids})"))
     assignments = ", ".join(f"{name} = s.{name}" for name in [*ENTERPRISE_COLUMNS, "record_hash"])
     conn.execute(
         text(
-            f"UPDATE enterprises SET {assignments}, version = enterprises.version + 1, "  # noqa: S608 - column names are constants
+            f"UPDATE enterprises SET {assignments}, version = enterprises.version + 1, "
             "updated_at = CURRENT_TIMESTAMP FROM kejin_stage_enterprises s "
             "WHERE enterprises.uscc = s.uscc AND enterprises.record_hash <> s.record_hash"
         )
@@ -152,7 +152,7 @@ def _insert_new(conn: Connection) -> set[str]:
         columns = ", ".join(["uscc", *ENTERPRISE_COLUMNS, "record_hash"])
         conn.execute(
             text(
-                f"INSERT INTO enterprises ({columns}, version) SELECT {columns}, 1 "  # noqa: S608 - column names are constants
+                f"INSERT INTO enterprises ({columns}, version) SELECT {columns}, 1 "
                 "FROM kejin_stage_enterprises s "
                 "WHERE NOT EXISTS (SELECT 1 FROM enterprises e WHERE e.uscc = s.uscc)"
             )
