@@ -3,23 +3,27 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import click
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from kejin.bootstrap import Platform, bootstrap
 from kejin.core.errors import InvalidInput, KejinError
+from kejin.core.progress import ProgressCallback, progress_bars
 from kejin.documents import service
-from kejin.documents.model import DocumentKind, LoadProgress
+from kejin.documents.model import DocumentKind, LoadStep
 from kejin.documents.service import LoadReport
 
 _console = Console()
+STEP_LABELS: dict[str, str] = {
+    LoadStep.READ: "reading files",
+    LoadStep.PREPARE: "preparing documents",
+    LoadStep.STORE: "storing",
+}
 
 
 @click.group("docs")
@@ -100,14 +104,14 @@ def list_documents() -> None:
 commands: list[click.Command] = [docs]
 
 
-Load = Callable[[Platform, Callable[[LoadProgress], None]], LoadReport]
+Load = Callable[[Platform, ProgressCallback], LoadReport]
 
 
 def _run(load: Load) -> None:
     platform = bootstrap()
     try:
         platform.migrate()
-        with _progress_bar() as progress:
+        with progress_bars(_console, STEP_LABELS, transient=True) as progress:
             report = load(platform, progress)
     except KejinError as error:
         raise click.ClickException(_describe(error)) from error
@@ -119,24 +123,6 @@ def _run(load: Load) -> None:
         f"{outcome.characters:,} characters), {outcome.skipped_existing:,} already present, "
         f"{outcome.skipped_duplicates:,} repeated in the input; {report.seconds:.1f} s"
     )
-
-
-@contextmanager
-def _progress_bar() -> Iterator[Callable[[LoadProgress], None]]:
-    columns = (
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-    )
-    with Progress(*columns, console=_console, transient=True) as bar:
-        task = bar.add_task("reading", total=None)
-
-        def update(event: LoadProgress) -> None:
-            label = f"{event.step} {event.file}" if event.file else event.step
-            bar.update(task, description=label, completed=event.done, total=event.total)
-
-        yield update
 
 
 def _describe(error: KejinError) -> str:

@@ -136,19 +136,6 @@ class LoadStep(StrEnum):
     READ = "read"  # one file read and validated
     PREPARE = "prepare"  # documents normalised, split and hashed
     STORE = "store"  # documents and paragraphs being written
-    DONE = "done"  # committed
-
-
-@dataclass(frozen=True, slots=True)
-class LoadProgress:
-    """One progress event of a load: `done` of `total` counts files while reading and
-    documents afterwards; the `done` event carries the outcome."""
-
-    step: LoadStep
-    done: int
-    total: int
-    file: str | None = None
-    outcome: BatchOutcome | None = None
 
 
 def normalise_text(text: str) -> str:

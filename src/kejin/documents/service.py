@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from kejin.bootstrap import Platform
+from kejin.core.progress import ProgressCallback, no_progress
 from kejin.core.uow import UnitOfWork
 from kejin.documents.errors import DocumentConflict, InvalidDocument
 from kejin.documents.importing import (
@@ -25,7 +26,6 @@ from kejin.documents.model import (
     DocumentInput,
     DocumentKind,
     DocumentRef,
-    LoadProgress,
     LoadStep,
     PreparedDocument,
     prepare,
@@ -35,9 +35,6 @@ from kejin.documents.repository import DocumentRepository, field_limits
 GUIDES_DIR = Path(__file__).parent / "guides"
 CORPUS_FILES = ("policy_docs.jsonl", "government_work_reports.jsonl")
 _PREPARE_REPORT_EVERY = 250
-
-
-ProgressCallback = Callable[[LoadProgress], None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,14 +76,14 @@ def add_document(uow: UnitOfWork, document: DocumentInput) -> DocumentRef:
     return outcome.refs[0]
 
 
-def load_guides(platform: Platform, progress: ProgressCallback | None = None) -> LoadReport:
+def load_guides(platform: Platform, progress: ProgressCallback = no_progress) -> LoadReport:
     """Store the built-in guides (`documents/guides/*.md`, Chinese and English)."""
     paths = sorted(GUIDES_DIR.glob("*.md"))
     return _load(platform, paths, _read_guide, progress)
 
 
 def load_corpus(
-    platform: Platform, corpus_dir: Path, progress: ProgressCallback | None = None
+    platform: Platform, corpus_dir: Path, progress: ProgressCallback = no_progress
 ) -> LoadReport:
     """Store the real corpus read in place from `corpus_dir` (never copied): the JSON Lines
     files named in `CORPUS_FILES` that are present, all in one transaction."""
@@ -102,7 +99,7 @@ def load_corpus(
 
 
 def load_search_pages(
-    platform: Platform, seed_dir: Path, progress: ProgressCallback | None = None
+    platform: Platform, seed_dir: Path, progress: ProgressCallback = no_progress
 ) -> LoadReport:
     """Store the results of the saved search pages (`*.txt`) in `seed_dir`, read in place."""
     paths = sorted(seed_dir.glob("*.txt"))
@@ -117,7 +114,7 @@ def add_file(
     platform: Platform,
     path: Path,
     overrides: dict[str, Any] | None = None,
-    progress: ProgressCallback | None = None,
+    progress: ProgressCallback = no_progress,
 ) -> LoadReport:
     """Store the document(s) of one `.jsonl`, `.md` or `.txt` file; `overrides` set metadata
     fields (title, issuer, kind, …) of a single-document file."""
@@ -163,26 +160,26 @@ def _text_reader(overrides: dict[str, Any]) -> Reader:
 
 
 def _load(
-    platform: Platform, paths: Sequence[Path], read: Reader, progress: ProgressCallback | None
+    platform: Platform, paths: Sequence[Path], read: Reader, progress: ProgressCallback
 ) -> LoadReport:
-    report = progress or (lambda _event: None)
+    report = progress
     started = time.perf_counter()
     documents: list[DocumentInput] = []
     for index, path in enumerate(paths, start=1):
         documents.extend(read(path))
-        report(LoadProgress(LoadStep.READ, index, len(paths), path.name))
+        report(LoadStep.READ, index, len(paths))
     with platform.uow() as uow:
         repository = DocumentRepository(uow.session)
         known_ids, _ = repository.known_keys((d.external_id for d in documents), ())
         unknown = [d for d in documents if d.external_id not in known_ids]
         prepared = _prepare_all(unknown, report)
-        report(LoadProgress(LoadStep.STORE, 0, len(prepared)))
+        report(LoadStep.STORE, 0, len(prepared))
         outcome = _store(repository, prepared)
         uow.commit()
     outcome = replace(
         outcome, skipped_existing=outcome.skipped_existing + len(documents) - len(unknown)
     )
-    report(LoadProgress(LoadStep.DONE, len(documents), len(documents), outcome=outcome))
+    report(LoadStep.STORE, len(prepared), len(prepared))
     names = tuple(path.name for path in paths)
     return LoadReport(names, len(documents), outcome, time.perf_counter() - started)
 
@@ -194,7 +191,7 @@ def _prepare_all(
     for index, document in enumerate(documents, start=1):
         prepared.append(prepare(document))
         if index % _PREPARE_REPORT_EVERY == 0 or index == len(documents):
-            report(LoadProgress(LoadStep.PREPARE, index, len(documents)))
+            report(LoadStep.PREPARE, index, len(documents))
     return prepared
 
 

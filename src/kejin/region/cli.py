@@ -2,23 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 
 import click
 from rich.console import Console
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    TaskID,
-    TextColumn,
-    TimeElapsedColumn,
-)
 
 from kejin.bootstrap import bootstrap
+from kejin.core.progress import progress_bars
 from kejin.region import calibration as cal
 from kejin.region import service
 
@@ -27,26 +18,6 @@ STEP_LABELS = {
     "store": "Storing in the database",
     "write": "Writing JSON Lines",
 }
-
-
-@contextmanager
-def progress_bars(console: Console) -> Iterator[service.Progress]:
-    """A rich progress display; yields the callback the service reports to."""
-    with Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=console,
-    ) as bars:
-        tasks: dict[str, TaskID] = {}
-
-        def report(step: str, done: int, total: int) -> None:
-            if step not in tasks:
-                tasks[step] = bars.add_task(STEP_LABELS[step], total=total)
-            bars.update(tasks[step], completed=done)
-
-        yield report
 
 
 @click.group()
@@ -87,7 +58,7 @@ def generate(enterprises: int, seed: int, as_of: datetime, out: Path | None) -> 
     """Generate the demo region into the database, or into a JSON Lines file with --out."""
     console = Console(stderr=True)
     day = as_of.date()
-    with progress_bars(console) as report:
+    with progress_bars(console, STEP_LABELS) as report:
         if out is not None:
             lines = service.write_demo_region(out, enterprises, seed, day, report)
             console.print(f"{lines} enterprises written to {out}")

@@ -2,22 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
 from kejin.bootstrap import Platform
+from kejin.core.progress import ProgressCallback, no_progress
 from kejin.lending.bulk import replace_loans
 from kejin.region import calibration as cal
 from kejin.region.jsonl import write_jsonl
 from kejin.region.model import DemoRegion, generate_region
 from kejin.registry.bulk import UpsertCounts, upsert_frames
 
-Progress = Callable[[str, int, int], None]
-"""Called with a step name ("generate", "store", "write"), units done and units in total.
-
-Generating and writing count enterprises; storing counts `STORE_STEPS`."""
+# Steps reported to the progress callback: "generate" and "write" count enterprises, "store"
+# counts `STORE_STEPS`.
 STORE_STEPS = ("registry", "loans")
 
 
@@ -29,10 +27,9 @@ class DemoBuild:
     loans: int
 
 
-def _generate(enterprises: int, seed: int, as_of: date, progress: Progress | None) -> DemoRegion:
+def _generate(enterprises: int, seed: int, as_of: date, progress: ProgressCallback) -> DemoRegion:
     def report(done: int) -> None:
-        if progress is not None:
-            progress("generate", done, enterprises)
+        progress("generate", done, enterprises)
 
     return generate_region(enterprises, seed, as_of, report)
 
@@ -42,7 +39,7 @@ def build_demo_region(
     enterprises: int = cal.DEFAULT_ENTERPRISES,
     seed: int = cal.DEFAULT_SEED,
     as_of: date = cal.DEFAULT_AS_OF,
-    progress: Progress | None = None,
+    progress: ProgressCallback = no_progress,
 ) -> DemoBuild:
     """Generate the region and store it in one transaction; re-running with a seed is safe.
 
@@ -53,12 +50,10 @@ def build_demo_region(
     with platform.uow() as uow:
         conn = uow.session.connection()
         counts = upsert_frames(conn, region.frames)
-        if progress is not None:
-            progress("store", 1, len(STORE_STEPS))
+        progress("store", 1, len(STORE_STEPS))
         loans = replace_loans(conn, region.loans, cal.SOURCE)
         uow.commit()
-    if progress is not None:
-        progress("store", len(STORE_STEPS), len(STORE_STEPS))
+    progress("store", len(STORE_STEPS), len(STORE_STEPS))
     return DemoBuild(enterprises=counts, loans=loans)
 
 
@@ -67,11 +62,10 @@ def write_demo_region(
     enterprises: int = cal.DEFAULT_ENTERPRISES,
     seed: int = cal.DEFAULT_SEED,
     as_of: date = cal.DEFAULT_AS_OF,
-    progress: Progress | None = None,
+    progress: ProgressCallback = no_progress,
 ) -> int:
     """Generate the region and write it to `path` as JSON Lines; the number of enterprises."""
     region = _generate(enterprises, seed, as_of, progress)
     lines = write_jsonl(region.frames, path)
-    if progress is not None:
-        progress("write", enterprises, enterprises)
+    progress("write", enterprises, enterprises)
     return lines

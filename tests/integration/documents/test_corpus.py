@@ -11,7 +11,7 @@ from sqlalchemy import select
 from kejin.bootstrap import Platform
 from kejin.config import Settings, load_settings
 from kejin.documents import service
-from kejin.documents.model import LoadProgress, LoadStep
+from kejin.documents.model import LoadStep
 from kejin.documents.orm import DocumentRow, ParagraphRow
 
 
@@ -37,14 +37,13 @@ def corpus_slice(corpus_dir: Path, tmp_path: Path) -> Path:
 def test_a_corpus_slice_loads_every_document_with_its_paragraphs(
     platform: Platform, corpus_slice: Path
 ) -> None:
-    events: list[LoadProgress] = []
-    report = service.load_corpus(platform, corpus_slice, events.append)
+    events: list[tuple[str, int, int | None]] = []
+    report = service.load_corpus(platform, corpus_slice, lambda *event: events.append(event))
     expected = _expected_paragraphs(corpus_slice)
     assert report.documents_read == report.outcome.added == 210
     assert report.outcome.paragraphs == sum(expected.values())
-    assert [e.step for e in events][:2] == [LoadStep.READ, LoadStep.READ]
-    assert events[-1].step == LoadStep.DONE
-    assert events[-1].outcome == report.outcome
+    assert [step for step, _, _ in events][:2] == [LoadStep.READ, LoadStep.READ]
+    assert events[-1] == (LoadStep.STORE, 210, 210)
     with platform.uow() as uow:
         stored = dict(
             uow.session.execute(
