@@ -42,3 +42,12 @@ def progress_bars(
             bars.update(tasks[step], completed=done, total=total)
 
         yield report
+
+
+def scoped(progress: ProgressCallback, scope: str) -> ProgressCallback:
+    """Report each step as `scope/step`, so several services can share one display."""
+
+    def report(step: str, done: int, total: int | None) -> None:
+        progress(f"{scope}/{step}", done, total)
+
+    return report
