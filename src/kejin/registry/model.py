@@ -9,7 +9,6 @@ from decimal import Decimal
 from enum import StrEnum
 
 import polars as pl
-
 from stdnum.cn import uscc as _uscc
 from stdnum.exceptions import InvalidChecksum, InvalidComponent, InvalidFormat, InvalidLength
 

@@ -10,7 +10,6 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-
 revision: str = 'f6a97d029faa'
 down_revision: str | None = None
 branch_labels: Sequence[str] | None = None
