@@ -213,14 +213,14 @@ def count_by_cluster(session: Session) -> dict[str, int]:
     rows = session.execute(
         select(EnterpriseRow.cluster, func.count()).group_by(EnterpriseRow.cluster)
     )
-    return dict(rows.tuples().all())
+    return dict(rows.all())
 
 
 def count_by_stage(session: Session) -> dict[str, int]:
     latest = latest_year()
     stage = stage_case(latest[0].revenue).label("stage")
     stmt = _join_latest(select(stage, func.count()).select_from(EnterpriseRow), latest, outer=False)
-    return dict(session.execute(stmt.group_by(stage)).tuples().all())
+    return dict(session.execute(stmt.group_by(stage)).all())
 
 
 def count_by_certification(session: Session, valid_on: date) -> dict[str, int]:
@@ -229,12 +229,12 @@ def count_by_certification(session: Session, valid_on: date) -> dict[str, int]:
         .where(CertificationRow.valid_from <= valid_on, CertificationRow.valid_to >= valid_on)
         .group_by(CertificationRow.kind)
     )
-    return dict(rows.tuples().all())
+    return dict(rows.all())
 
 
 def count_ip_by_type(session: Session) -> dict[str, int]:
     rows = session.execute(select(IPAssetRow.ip_type, func.count()).group_by(IPAssetRow.ip_type))
-    return dict(rows.tuples().all())
+    return dict(rows.all())
 
 
 def latest_totals_by_cluster(session: Session) -> dict[str, tuple[Decimal, Decimal]]:
