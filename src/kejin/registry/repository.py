@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
-from typing import Any, Unpack
+from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
@@ -34,7 +34,7 @@ from kejin.registry.model import STAGE_REVENUE_FLOORS, Stage
 from kejin.registry.orm import CertificationRow, EnterpriseRow, FinancialYearRow, IPAssetRow
 from kejin.registry.schemas import EnterpriseFilters, EnterpriseSort
 
-AnySelect = Select[Unpack[tuple[Any, ...]]]
+AnySelect = Select[*tuple[Any, ...]]
 LatestYear = tuple[AliasedClass[FinancialYearRow], Subquery]
 REVENUE_SORTS = frozenset({EnterpriseSort.REVENUE, EnterpriseSort.REVENUE_DESC})
 
