@@ -62,10 +62,8 @@ def home(request: Request, platform: PlatformDep) -> HTMLResponse:
 
 
 def _headline(summary: RegionSummary) -> dict[str, Any]:
-    count = summary.enterprises
-
-    def share(kind: CertificationKind) -> Decimal | None:
-        return Decimal(summary.by_certification[kind]) / count if count else None
+    def share(kind: CertificationKind) -> Decimal:
+        return _share(summary.by_certification[kind], summary.enterprises)
 
     revenue = summary.total_revenue
     return {
@@ -86,22 +84,33 @@ def _home_charts(locale: str, summary: RegionSummary) -> dict[str, dict[str, Any
     )
     return {
         "stage_chart": charts.bar(
-            [label(locale, stage) for stage in Stage], [summary.by_stage[s] for s in Stage]
+            [label(locale, stage) for stage in Stage],
+            [summary.by_stage[stage] for stage in Stage],
+            colors=charts.STAGE_RAMP,
         ),
         "cluster_chart": charts.bar(
             [label(locale, c) for c, _ in clusters], [n for _, n in clusters], horizontal=True
         ),
-        "certification_chart": charts.donut(
+        "certification_chart": charts.bar(
             [label(locale, kind) for kind in CertificationKind],
-            [summary.by_certification[kind] for kind in CertificationKind],
+            [_share(summary.by_certification[kind], summary.enterprises)
+             for kind in CertificationKind],
+            horizontal=True,
+            percent=True,
+            colors=(charts.PALETTE[1],),
         ),
         "intensity_chart": charts.bar(
             [label(locale, row.cluster) for row in intensity],
             [row.intensity or 0 for row in intensity],
             horizontal=True,
             percent=True,
+            colors=(charts.PALETTE[2],),
         ),
     }
+
+
+def _share(part: int, whole: int) -> Decimal:
+    return Decimal(part) / whole if whole else Decimal(0)
 
 
 @router.get("/enterprises", response_class=HTMLResponse)

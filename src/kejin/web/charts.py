@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
+STAGE_RAMP = ("#bfdbfe", "#7fb1fb", "#3b82f6", "#1d4ed8", "#1e3a8a")
 PALETTE = ("#1d4ed8", "#0891b2", "#059669", "#ca8a04", "#dc2626", "#7c3aed", "#db2777", "#475569")
 FONT = "Inter, 'Noto Sans CJK SC', 'WenQuanYi Micro Hei', 'Microsoft YaHei', sans-serif"
 
@@ -37,39 +38,35 @@ def bar(
     *,
     horizontal: bool = False,
     percent: bool = False,
-    colors: Sequence[str] = PALETTE,
+    colors: Sequence[str] = PALETTE[:1],
 ) -> dict[str, Any]:
-    """A bar chart, one colour per bar; `percent` formats values (0..1) as percentages."""
+    """A bar chart with value labels; `percent` shows values (0..1) as percentages.
+
+    Colours cycle through `colors`: one colour for a plain series, a ramp for ordered bands.
+    """
     numbers = [float(value) for value in values]
-    axis = {"tickformat": ".0%"} if percent else {}
+    value_axis, label_axis = ("x", "y") if horizontal else ("y", "x")
+    value_format = ".1%" if percent else ","
     trace: dict[str, Any] = {
         "type": "bar",
-        "x": numbers if horizontal else list(labels),
-        "y": list(labels) if horizontal else numbers,
+        value_axis: numbers,
+        label_axis: list(labels),
         "orientation": "h" if horizontal else "v",
         "marker": {"color": [colors[i % len(colors)] for i in range(len(numbers))]},
-        "texttemplate": "%{x:.1%}" if percent and horizontal else None,
-        "hovertemplate": "%{y}: %{x:.2%}<extra></extra>" if percent else None,
+        "texttemplate": "%{" + value_axis + ":" + value_format + "}",
+        "textposition": "auto",
+        "hovertemplate": "%{" + label_axis + "}: %{" + value_axis + ":" + value_format + "}"
+        "<extra></extra>",
     }
-    value_axis = "xaxis" if horizontal else "yaxis"
-    layout = _layout(**{value_axis: {"automargin": True, "gridcolor": "#e5e7eb", **axis}})
+    layout = _layout()
+    layout[value_axis + "axis"] = {
+        "automargin": True,
+        "gridcolor": "#e5e7eb",
+        **({"tickformat": ".0%"} if percent else {}),
+    }
     if horizontal:
         layout["yaxis"] = {"automargin": True, "autorange": "reversed"}
-    return {"data": [{k: v for k, v in trace.items() if v is not None}], "layout": layout}
-
-
-def donut(labels: Sequence[str], values: Sequence[Number]) -> dict[str, Any]:
-    """A ring chart with a legend, for shares of a whole."""
-    trace = {
-        "type": "pie",
-        "hole": 0.55,
-        "labels": list(labels),
-        "values": [float(value) for value in values],
-        "marker": {"colors": list(PALETTE)},
-        "sort": False,
-        "textinfo": "percent",
-    }
-    return {"data": [trace], "layout": _layout(showlegend=True, legend={"orientation": "v"})}
+    return {"data": [trace], "layout": layout}
 
 
 def yearly(
