@@ -7,13 +7,14 @@ from decimal import Decimal
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import event
+from sqlalchemy import event, select, update
 
 from kejin.bootstrap import Platform
 from kejin.registry import service
 from kejin.registry.model import Stage
+from kejin.registry.orm import EnterpriseRow, FinancialYearRow
 from kejin.web.app import create_app
-from tests.factories import REVENUE_WAN, credit_code, seed_enterprises
+from tests.factories import REVENUE_WAN, YEARS, credit_code, seed_enterprises
 
 SEEDED = 20
 
@@ -206,3 +207,52 @@ def test_list_query_count_does_not_grow_with_the_page_size(
     small = _statements_for(client, platform, f"{path}?size=2")
     large = _statements_for(client, platform, f"{path}?size=20&stage=growth&sort=-revenue")
     assert small == large <= 4
+
+
+BOUNDARY_REVENUES = (
+    "0",
+    "999999.99",
+    "1000000",
+    "4999999.99",
+    "5000000",
+    "19999999.99",
+    "20000000",
+    "99999999.99",
+    "100000000",
+    "5000000000",
+)
+
+
+def test_stage_filter_in_sql_agrees_with_the_python_rule_at_every_floor(
+    client: TestClient, platform: Platform
+) -> None:
+    with platform.uow() as uow:
+        for index, revenue in enumerate(BOUNDARY_REVENUES):
+            uow.session.execute(
+                update(FinancialYearRow)
+                .where(FinancialYearRow.year == YEARS[-1])
+                .where(
+                    FinancialYearRow.enterprise_id
+                    == select(EnterpriseRow.id)
+                    .where(EnterpriseRow.uscc == credit_code(index))
+                    .scalar_subquery()
+                )
+                .values(revenue=Decimal(revenue))
+            )
+        uow.commit()
+    listed = client.get("/api/v1/enterprises", params={"size": 100}).json()["items"]
+    python_stage = {item["uscc"]: item["stage"] for item in listed}
+    sql_stage = {
+        item["uscc"]: stage.value
+        for stage in Stage
+        for item in client.get(
+            "/api/v1/enterprises", params={"stage": stage.value, "size": 100}
+        ).json()["items"]
+    }
+    assert sql_stage == python_stage
+    assert [python_stage[credit_code(i)] for i in range(4)] == [
+        "seed",
+        "seed",
+        "start_up",
+        "start_up",
+    ]

@@ -93,8 +93,10 @@ def _home_charts(locale: str, summary: RegionSummary) -> dict[str, dict[str, Any
         ),
         "certification_chart": charts.bar(
             [label(locale, kind) for kind in CertificationKind],
-            [_share(summary.by_certification[kind], summary.enterprises)
-             for kind in CertificationKind],
+            [
+                _share(summary.by_certification[kind], summary.enterprises)
+                for kind in CertificationKind
+            ],
             horizontal=True,
             percent=True,
             colors=(charts.PALETTE[1],),
