@@ -26,7 +26,11 @@ SCHEMAS: dict[str, dict[str, pl.DataType | type[pl.DataType]]] = {
         **PROVENANCE,
     },
     "staff_years": {
-        "uscc": pl.Utf8, "year": pl.Int32, "total": pl.Int32, "tech": pl.Int32, "rd": pl.Int32,
+        "uscc": pl.Utf8,
+        "year": pl.Int32,
+        "total": pl.Int32,
+        "tech": pl.Int32,
+        "rd": pl.Int32,
         **PROVENANCE,
     },
     "financial_years": {
@@ -60,27 +64,50 @@ SCHEMAS: dict[str, dict[str, pl.DataType | type[pl.DataType]]] = {
         **PROVENANCE,
     },
     "certifications": {
-        "uscc": pl.Utf8, "kind": pl.Utf8, "number": pl.Utf8,
-        "valid_from": pl.Date, "valid_to": pl.Date, **PROVENANCE,
+        "uscc": pl.Utf8,
+        "kind": pl.Utf8,
+        "number": pl.Utf8,
+        "valid_from": pl.Date,
+        "valid_to": pl.Date,
+        **PROVENANCE,
     },
     "funding_rounds": {
-        "uscc": pl.Utf8, "closed_on": pl.Date, "stage": pl.Utf8, "amount": pl.Int64,
-        "investors": pl.Utf8, **PROVENANCE,
+        "uscc": pl.Utf8,
+        "closed_on": pl.Date,
+        "stage": pl.Utf8,
+        "amount": pl.Int64,
+        "investors": pl.Utf8,
+        **PROVENANCE,
     },
     "standards": {
-        "uscc": pl.Utf8, "code": pl.Utf8, "title": pl.Utf8, "level": pl.Utf8, "role": pl.Utf8,
-        "year": pl.Int32, **PROVENANCE,
+        "uscc": pl.Utf8,
+        "code": pl.Utf8,
+        "title": pl.Utf8,
+        "level": pl.Utf8,
+        "role": pl.Utf8,
+        "year": pl.Int32,
+        **PROVENANCE,
     },
     "awards": {
-        "uscc": pl.Utf8, "name": pl.Utf8, "level": pl.Utf8, "rank": pl.Int32, "year": pl.Int32,
+        "uscc": pl.Utf8,
+        "name": pl.Utf8,
+        "level": pl.Utf8,
+        "rank": pl.Int32,
+        "year": pl.Int32,
         **PROVENANCE,
     },
     "rd_institutions": {
-        "uscc": pl.Utf8, "name": pl.Utf8, "level": pl.Utf8, "recognised_on": pl.Date,
+        "uscc": pl.Utf8,
+        "name": pl.Utf8,
+        "level": pl.Utf8,
+        "recognised_on": pl.Date,
         **PROVENANCE,
     },
     "compliance_flags": {
-        "uscc": pl.Utf8, "kind": pl.Utf8, "occurred_on": pl.Date, "note": pl.Utf8,
+        "uscc": pl.Utf8,
+        "kind": pl.Utf8,
+        "occurred_on": pl.Date,
+        "note": pl.Utf8,
         **PROVENANCE,
     },
 }
@@ -105,7 +132,9 @@ class RegistryFrames:
         for name, frame in self.items():
             expected = SCHEMAS[name]
             if dict(frame.schema) != expected:
-                raise ValueError(f"{name} frame has schema {dict(frame.schema)}, expected {expected}")
+                raise ValueError(
+                    f"{name} frame has schema {dict(frame.schema)}, expected {expected}"
+                )
 
     def items(self) -> list[tuple[str, pl.DataFrame]]:
         return [(f.name, getattr(self, f.name)) for f in fields(self)]

@@ -11,13 +11,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import (
     ColumnElement,
     Row,
     Select,
-    Subquery,
     and_,
     case,
     exists,
@@ -35,7 +34,7 @@ from kejin.registry.orm import CertificationRow, EnterpriseRow, FinancialYearRow
 from kejin.registry.schemas import EnterpriseFilters, EnterpriseSort
 
 AnySelect = Select[*tuple[Any, ...]]
-LatestYear = tuple[AliasedClass[FinancialYearRow], Subquery]
+LatestYear = AliasedClass[FinancialYearRow]
 REVENUE_SORTS = frozenset({EnterpriseSort.REVENUE, EnterpriseSort.REVENUE_DESC})
 
 
@@ -46,22 +45,18 @@ def stage_case(revenue: Any) -> ColumnElement[str | None]:
 
 
 def latest_year() -> LatestYear:
-    """An alias of the financial-year table and the per-enterprise latest year to join it on."""
-    latest = (
-        select(FinancialYearRow.enterprise_id, func.max(FinancialYearRow.year).label("year"))
-        .group_by(FinancialYearRow.enterprise_id)
-        .subquery("latest")
-    )
-    year_row: AliasedClass[FinancialYearRow] = aliased(FinancialYearRow, name="latest_fy")  # type: ignore[assignment]
-    return year_row, latest
+    """An alias of the financial-year table, to be joined on each enterprise's latest year."""
+    year_row: LatestYear = aliased(FinancialYearRow, name="latest_fy")  # type: ignore[assignment]
+    return year_row
 
 
-def _join_latest(stmt: AnySelect, latest: LatestYear, *, outer: bool = True) -> AnySelect:
-    fy, year = latest
-    on_year = and_(fy.enterprise_id == year.c.enterprise_id, fy.year == year.c.year)
-    if outer:
-        return stmt.outerjoin(year, year.c.enterprise_id == EnterpriseRow.id).outerjoin(fy, on_year)
-    return stmt.join(year, year.c.enterprise_id == EnterpriseRow.id).join(fy, on_year)
+def _join_latest(stmt: AnySelect, fy: LatestYear, *, outer: bool = True) -> AnySelect:
+    """Join each enterprise's latest financial year: the year with no later year (an
+    anti-join, which both databases run in one pass over the index)."""
+    later = aliased(FinancialYearRow, name="later_fy")
+    no_later = ~exists().where(later.enterprise_id == fy.enterprise_id, later.year > fy.year)
+    on = and_(fy.enterprise_id == EnterpriseRow.id, no_later)
+    return stmt.outerjoin(fy, on) if outer else stmt.join(fy, on)
 
 
 def _conditions(filters: EnterpriseFilters, valid_on: date) -> list[ColumnElement[bool]]:
@@ -107,12 +102,12 @@ def _filtered(
     if join_latest or filters.stage is not None or filters.sort in REVENUE_SORTS:
         stmt = _join_latest(stmt, latest)
     if filters.stage:
-        stmt = stmt.where(stage_case(latest[0].revenue) == filters.stage.value)
+        stmt = stmt.where(stage_case(latest.revenue) == filters.stage.value)
     return stmt.where(*_conditions(filters, valid_on))
 
 
 def _ordering(sort: EnterpriseSort, latest: LatestYear) -> list[ColumnElement[Any]]:
-    revenue = latest[0].revenue
+    revenue = latest.revenue
     columns: dict[EnterpriseSort, ColumnElement[Any]] = {
         EnterpriseSort.NAME: EnterpriseRow.name.asc(),
         EnterpriseSort.NAME_DESC: EnterpriseRow.name.desc(),
@@ -185,8 +180,7 @@ def enterprise_by_code(session: Session, uscc: str) -> EnterpriseRow | None:
 
 def export_rows(session: Session, filters: EnterpriseFilters, valid_on: date) -> Iterator[Row[Any]]:
     """Every enterprise matching `filters` with its latest year and stage, streamed."""
-    latest = latest_year()
-    fy = latest[0]
+    fy = latest = latest_year()
     stmt = (
         _filtered(filters, valid_on, latest, join_latest=True)
         .with_only_columns(
@@ -216,13 +210,6 @@ def count_by_cluster(session: Session) -> dict[str, int]:
     return dict(rows.all())
 
 
-def count_by_stage(session: Session) -> dict[str, int]:
-    latest = latest_year()
-    stage = stage_case(latest[0].revenue).label("stage")
-    stmt = _join_latest(select(stage, func.count()).select_from(EnterpriseRow), latest, outer=False)
-    return dict(session.execute(stmt.group_by(stage)).all())
-
-
 def count_by_certification(session: Session, valid_on: date) -> dict[str, int]:
     rows = session.execute(
         select(CertificationRow.kind, func.count(func.distinct(CertificationRow.enterprise_id)))
@@ -237,15 +224,27 @@ def count_ip_by_type(session: Session) -> dict[str, int]:
     return dict(rows.all())
 
 
-def latest_totals_by_cluster(session: Session) -> dict[str, tuple[Decimal, Decimal]]:
-    """Per cluster: sums of latest-year revenue and R&D expense."""
-    fy, _ = latest = latest_year()
-    stmt = _join_latest(
-        select(EnterpriseRow.cluster, func.sum(fy.revenue), func.sum(fy.rd_expense)).select_from(
-            EnterpriseRow
-        ),
-        latest,
-        outer=False,
+class LatestYearGroup(NamedTuple):
+    """Enterprises of one cluster in one stage, with their latest-year sums."""
+
+    cluster: str
+    stage: str
+    enterprises: int
+    revenue: Decimal
+    rd_expense: Decimal
+
+
+def latest_year_groups(session: Session) -> list[LatestYearGroup]:
+    """Latest-year counts and sums by cluster and stage, in one pass over the region."""
+    fy = latest = latest_year()
+    stage = stage_case(fy.revenue).label("stage")
+    columns = (
+        EnterpriseRow.cluster,
+        stage,
+        func.count(),
+        func.sum(fy.revenue),
+        func.sum(fy.rd_expense),
     )
-    rows = session.execute(stmt.group_by(EnterpriseRow.cluster))
-    return {cluster: (revenue, rd) for cluster, revenue, rd in rows}
+    stmt = _join_latest(select(*columns).select_from(EnterpriseRow), latest, outer=False)
+    rows = session.execute(stmt.group_by(EnterpriseRow.cluster, stage))
+    return [LatestYearGroup(*row) for row in rows]

@@ -6,6 +6,7 @@ never commit. Certifications count when valid on `valid_on` (today unless given)
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -107,15 +108,15 @@ def region_summary(uow: UowFactory, valid_on: date | None = None) -> RegionSumma
     on = valid_on or today()
     with uow() as work:
         session = work.session
-        by_stage = repository.count_by_stage(session)
+        groups = repository.latest_year_groups(session)
         by_cluster = repository.count_by_cluster(session)
         by_certification = repository.count_by_certification(session, on)
         ip_by_type = repository.count_ip_by_type(session)
-        totals = repository.latest_totals_by_cluster(session)
         enterprises = repository.count_enterprises(session)
+    by_stage, totals = _fold_groups(groups)
     return RegionSummary(
         enterprises=enterprises,
-        by_stage={stage: by_stage.get(stage, 0) for stage in Stage},
+        by_stage={stage: by_stage[stage] for stage in Stage},
         by_cluster={cluster: by_cluster.get(cluster, 0) for cluster in IndustryCluster},
         by_certification={kind: by_certification.get(kind, 0) for kind in CertificationKind},
         ip_by_type={ip_type: ip_by_type.get(ip_type, 0) for ip_type in IPType},
@@ -127,6 +128,19 @@ def region_summary(uow: UowFactory, valid_on: date | None = None) -> RegionSumma
         ],
         valid_on=on,
     )
+
+
+def _fold_groups(
+    groups: list[repository.LatestYearGroup],
+) -> tuple[Counter[str], dict[str, tuple[Decimal, Decimal]]]:
+    """Enterprises per stage, and (revenue, R&D expense) per cluster, from the groups."""
+    by_stage = Counter[str]()
+    totals: dict[str, tuple[Decimal, Decimal]] = {}
+    for group in groups:
+        by_stage[group.stage] += group.enterprises
+        revenue, rd = totals.get(group.cluster, (Decimal(0), Decimal(0)))
+        totals[group.cluster] = (revenue + group.revenue, rd + group.rd_expense)
+    return by_stage, totals
 
 
 def _intensity(cluster: IndustryCluster, revenue: Decimal, rd: Decimal) -> ClusterIntensity:
