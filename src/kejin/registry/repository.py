@@ -1,0 +1,250 @@
+"""Registry queries: set-based reads for the enterprise list, the detail and the region summary.
+
+The life-cycle stage is not stored: it is derived in SQL from the latest financial year's
+revenue with a CASE built from `STAGE_REVENUE_FLOORS`, so filters and counts stay set-based
+for regions of up to a million enterprises. A list page costs a fixed number of queries
+(count, page, latest financials and certifications of the page's rows), whatever its size.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+from decimal import Decimal
+from typing import Any, NamedTuple
+
+from sqlalchemy import (
+    ColumnElement,
+    Row,
+    Select,
+    and_,
+    case,
+    exists,
+    func,
+    null,
+    or_,
+    select,
+)
+from sqlalchemy.orm import Session, aliased, selectinload
+from sqlalchemy.orm.util import AliasedClass
+
+from kejin.core.pagination import PageRequest
+from kejin.registry.model import STAGE_REVENUE_FLOORS, Stage
+from kejin.registry.orm import CertificationRow, EnterpriseRow, FinancialYearRow, IPAssetRow
+from kejin.registry.schemas import EnterpriseFilters, EnterpriseSort
+
+AnySelect = Select[*tuple[Any, ...]]
+LatestYear = AliasedClass[FinancialYearRow]
+REVENUE_SORTS = frozenset({EnterpriseSort.REVENUE, EnterpriseSort.REVENUE_DESC})
+
+
+def stage_case(revenue: Any) -> ColumnElement[str | None]:
+    """SQL twin of `stage_for_revenue`: NULL when the enterprise reported no financials."""
+    bands = [(revenue >= floor, stage.value) for stage, floor in STAGE_REVENUE_FLOORS[:-1]]
+    return case((revenue.is_(None), null()), *bands, else_=Stage.SEED.value)
+
+
+def latest_year() -> LatestYear:
+    """An alias of the financial-year table, to be joined on each enterprise's latest year."""
+    year_row: LatestYear = aliased(FinancialYearRow, name="latest_fy")  # type: ignore[assignment]
+    return year_row
+
+
+def _join_latest(stmt: AnySelect, fy: LatestYear, *, outer: bool = True) -> AnySelect:
+    """Join each enterprise's latest financial year: the year with no later year (an
+    anti-join, which both databases run in one pass over the index)."""
+    later = aliased(FinancialYearRow, name="later_fy")
+    no_later = ~exists().where(later.enterprise_id == fy.enterprise_id, later.year > fy.year)
+    on = and_(fy.enterprise_id == EnterpriseRow.id, no_later)
+    return stmt.outerjoin(fy, on) if outer else stmt.join(fy, on)
+
+
+def _conditions(filters: EnterpriseFilters, valid_on: date) -> list[ColumnElement[bool]]:
+    found: list[ColumnElement[bool]] = []
+    if filters.q:
+        pattern = f"%{_escape_like(filters.q)}%"
+        found.append(
+            or_(
+                EnterpriseRow.name.ilike(pattern, escape="\\"),
+                EnterpriseRow.uscc.like(pattern.upper(), escape="\\"),
+            )
+        )
+    if filters.region:
+        found.append(EnterpriseRow.region == filters.region)
+    if filters.cluster:
+        found.append(EnterpriseRow.cluster == filters.cluster)
+    if filters.certification:
+        found.append(_holds(filters.certification.value, valid_on))
+    if filters.founded_from:
+        found.append(EnterpriseRow.founded_on >= date(filters.founded_from, 1, 1))
+    if filters.founded_to:
+        found.append(EnterpriseRow.founded_on <= date(filters.founded_to, 12, 31))
+    return found
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _holds(kind: str, valid_on: date) -> ColumnElement[bool]:
+    return exists().where(
+        CertificationRow.enterprise_id == EnterpriseRow.id,
+        CertificationRow.kind == kind,
+        CertificationRow.valid_from <= valid_on,
+        CertificationRow.valid_to >= valid_on,
+    )
+
+
+def _filtered(
+    filters: EnterpriseFilters, valid_on: date, latest: LatestYear, *, join_latest: bool = False
+) -> AnySelect:
+    stmt = select(EnterpriseRow)
+    if join_latest or filters.stage is not None or filters.sort in REVENUE_SORTS:
+        stmt = _join_latest(stmt, latest)
+    if filters.stage:
+        stmt = stmt.where(stage_case(latest.revenue) == filters.stage.value)
+    return stmt.where(*_conditions(filters, valid_on))
+
+
+def _ordering(sort: EnterpriseSort, latest: LatestYear) -> list[ColumnElement[Any]]:
+    revenue = latest.revenue
+    columns: dict[EnterpriseSort, ColumnElement[Any]] = {
+        EnterpriseSort.NAME: EnterpriseRow.name.asc(),
+        EnterpriseSort.NAME_DESC: EnterpriseRow.name.desc(),
+        EnterpriseSort.FOUNDED: EnterpriseRow.founded_on.asc(),
+        EnterpriseSort.FOUNDED_DESC: EnterpriseRow.founded_on.desc(),
+        EnterpriseSort.CODE: EnterpriseRow.uscc.asc(),
+        EnterpriseSort.REVENUE: revenue.asc().nulls_last(),
+        EnterpriseSort.REVENUE_DESC: revenue.desc().nulls_last(),
+    }
+    return [columns[sort], EnterpriseRow.id.asc()]
+
+
+def enterprise_page(
+    session: Session, filters: EnterpriseFilters, request: PageRequest, valid_on: date
+) -> tuple[list[EnterpriseRow], int]:
+    """One page of enterprises matching `filters`, and how many match in all."""
+    latest = latest_year()
+    stmt = _filtered(filters, valid_on, latest)
+    total = session.scalar(stmt.with_only_columns(func.count(EnterpriseRow.id)).order_by(None))
+    page = stmt.order_by(*_ordering(filters.sort, latest)).offset(request.offset)
+    return list(session.scalars(page.limit(request.size))), total or 0
+
+
+def latest_financials_of(session: Session, ids: list[int]) -> dict[int, FinancialYearRow]:
+    """The latest financial year of each listed enterprise (one query)."""
+    rows = session.scalars(
+        select(FinancialYearRow)
+        .where(FinancialYearRow.enterprise_id.in_(ids))
+        .order_by(FinancialYearRow.year)
+    )
+    return {row.enterprise_id: row for row in rows}
+
+
+def certifications_of(session: Session, ids: list[int], valid_on: date) -> dict[int, list[str]]:
+    """Kinds of certification valid on `valid_on`, per listed enterprise (one query)."""
+    rows = session.execute(
+        select(CertificationRow.enterprise_id, CertificationRow.kind)
+        .where(
+            CertificationRow.enterprise_id.in_(ids),
+            CertificationRow.valid_from <= valid_on,
+            CertificationRow.valid_to >= valid_on,
+        )
+        .distinct()
+        .order_by(CertificationRow.enterprise_id, CertificationRow.kind)
+    )
+    kinds: dict[int, list[str]] = {}
+    for enterprise_id, kind in rows:
+        kinds.setdefault(enterprise_id, []).append(kind)
+    return kinds
+
+
+def enterprise_by_code(session: Session, uscc: str) -> EnterpriseRow | None:
+    """An enterprise with all its child tables loaded (one query per child table)."""
+    return session.scalar(
+        select(EnterpriseRow)
+        .where(EnterpriseRow.uscc == uscc)
+        .options(
+            selectinload(EnterpriseRow.staff),
+            selectinload(EnterpriseRow.financials),
+            selectinload(EnterpriseRow.ip_assets),
+            selectinload(EnterpriseRow.certifications),
+            selectinload(EnterpriseRow.funding_rounds),
+            selectinload(EnterpriseRow.standards),
+            selectinload(EnterpriseRow.awards),
+            selectinload(EnterpriseRow.rd_institutions),
+            selectinload(EnterpriseRow.compliance_flags),
+        )
+    )
+
+
+def export_rows(session: Session, filters: EnterpriseFilters, valid_on: date) -> Iterator[Row[Any]]:
+    """Every enterprise matching `filters` with its latest year and stage, streamed."""
+    fy = latest = latest_year()
+    stmt = (
+        _filtered(filters, valid_on, latest, join_latest=True)
+        .with_only_columns(
+            EnterpriseRow.uscc,
+            EnterpriseRow.name,
+            EnterpriseRow.region,
+            EnterpriseRow.cluster,
+            EnterpriseRow.founded_on,
+            fy.year,
+            fy.revenue,
+            fy.rd_expense,
+            stage_case(fy.revenue),
+        )
+        .order_by(*_ordering(filters.sort, latest))
+    )
+    yield from session.execute(stmt.execution_options(yield_per=2000))
+
+
+def count_enterprises(session: Session) -> int:
+    return session.scalar(select(func.count(EnterpriseRow.id))) or 0
+
+
+def count_by_cluster(session: Session) -> dict[str, int]:
+    rows = session.execute(
+        select(EnterpriseRow.cluster, func.count()).group_by(EnterpriseRow.cluster)
+    )
+    return dict(rows.all())
+
+
+def count_by_certification(session: Session, valid_on: date) -> dict[str, int]:
+    rows = session.execute(
+        select(CertificationRow.kind, func.count(func.distinct(CertificationRow.enterprise_id)))
+        .where(CertificationRow.valid_from <= valid_on, CertificationRow.valid_to >= valid_on)
+        .group_by(CertificationRow.kind)
+    )
+    return dict(rows.all())
+
+
+def count_ip_by_type(session: Session) -> dict[str, int]:
+    rows = session.execute(select(IPAssetRow.ip_type, func.count()).group_by(IPAssetRow.ip_type))
+    return dict(rows.all())
+
+
+class LatestYearGroup(NamedTuple):
+    """Enterprises of one cluster in one stage, with their latest-year sums."""
+
+    cluster: str
+    stage: str
+    enterprises: int
+    revenue: Decimal
+    rd_expense: Decimal
+
+
+def latest_year_groups(session: Session) -> list[LatestYearGroup]:
+    """Latest-year counts and sums by cluster and stage, in one pass over the region."""
+    fy = latest = latest_year()
+    stage = stage_case(fy.revenue).label("stage")
+    columns = (
+        EnterpriseRow.cluster,
+        stage,
+        func.count(),
+        func.sum(fy.revenue),
+        func.sum(fy.rd_expense),
+    )
+    stmt = _join_latest(select(*columns).select_from(EnterpriseRow), latest, outer=False)
+    rows = session.execute(stmt.group_by(EnterpriseRow.cluster, stage))
+    return [LatestYearGroup(*row) for row in rows]

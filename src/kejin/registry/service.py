@@ -1,0 +1,148 @@
+"""Registry use cases for readers: list, detail, export and the region summary.
+
+Each function opens one unit of work, calls the repository and returns schema objects; reads
+never commit. Certifications count when valid on `valid_on` (today unless given).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Iterator
+from datetime import UTC, date, datetime
+from decimal import Decimal
+
+from kejin.core.pagination import PageRequest
+from kejin.core.uow import UnitOfWork
+from kejin.registry import repository
+from kejin.registry.errors import EnterpriseNotFound
+from kejin.registry.model import (
+    CertificationKind,
+    IndustryCluster,
+    IPType,
+    Stage,
+    stage_for_revenue,
+    validate_credit_code,
+)
+from kejin.registry.orm import EnterpriseRow, FinancialYearRow
+from kejin.registry.schemas import (
+    ClusterIntensity,
+    EnterpriseDetail,
+    EnterpriseFilters,
+    EnterprisePage,
+    EnterpriseSummary,
+    RegionSummary,
+)
+
+UowFactory = Callable[[], UnitOfWork]
+INTENSITY_PLACES = Decimal("0.0001")
+
+
+def today() -> date:
+    return datetime.now(UTC).date()
+
+
+def list_enterprises(
+    uow: UowFactory, filters: EnterpriseFilters, request: PageRequest, valid_on: date | None = None
+) -> EnterprisePage:
+    """One page of the enterprise list with each row's latest figures and certifications."""
+    on = valid_on or today()
+    with uow() as work:
+        rows, total = repository.enterprise_page(work.session, filters, request, on)
+        ids = [row.id for row in rows]
+        latest = repository.latest_financials_of(work.session, ids)
+        kinds = repository.certifications_of(work.session, ids, on)
+        items = [_summary(row, latest.get(row.id), kinds.get(row.id, [])) for row in rows]
+    return EnterprisePage(
+        items=items,
+        total=total,
+        page=request.page,
+        size=request.size,
+        pages=max(1, -(-total // request.size)),
+    )
+
+
+def _summary(
+    row: EnterpriseRow, latest: FinancialYearRow | None, kinds: list[str]
+) -> EnterpriseSummary:
+    return EnterpriseSummary(
+        uscc=row.uscc,
+        name=row.name,
+        region=row.region,
+        cluster=row.cluster,
+        founded_on=row.founded_on,
+        stage=stage_for_revenue(latest.revenue) if latest else None,
+        latest_year=latest.year if latest else None,
+        revenue=latest.revenue if latest else None,
+        rd_expense=latest.rd_expense if latest else None,
+        certifications=[CertificationKind(kind) for kind in kinds],
+    )
+
+
+def enterprise_detail(uow: UowFactory, code: str) -> EnterpriseDetail:
+    """An enterprise and all its child tables; the code is validated first."""
+    uscc = validate_credit_code(code)
+    with uow() as work:
+        row = repository.enterprise_by_code(work.session, uscc)
+        if row is None:
+            message = "no enterprise with credit code {code}"
+            raise EnterpriseNotFound(message, field="uscc", code=uscc)
+        latest = row.financials[-1] if row.financials else None
+        stage = stage_for_revenue(latest.revenue) if latest else None
+        return EnterpriseDetail.model_validate(row, from_attributes=True).model_copy(
+            update={"stage": stage}
+        )
+
+
+def export_enterprises(
+    uow: UowFactory, filters: EnterpriseFilters, valid_on: date | None = None
+) -> Iterator[tuple[object, ...]]:
+    """Every enterprise matching `filters` as plain tuples (code, name, region, cluster,
+    founded, latest year, revenue, R&D expense, stage), streamed for a CSV download."""
+    with uow() as work:
+        for row in repository.export_rows(work.session, filters, valid_on or today()):
+            yield tuple(row)
+
+
+def region_summary(uow: UowFactory, valid_on: date | None = None) -> RegionSummary:
+    """The region at a glance; every figure is one aggregate query."""
+    on = valid_on or today()
+    with uow() as work:
+        session = work.session
+        groups = repository.latest_year_groups(session)
+        by_cluster = repository.count_by_cluster(session)
+        by_certification = repository.count_by_certification(session, on)
+        ip_by_type = repository.count_ip_by_type(session)
+        enterprises = repository.count_enterprises(session)
+    by_stage, totals = _fold_groups(groups)
+    return RegionSummary(
+        enterprises=enterprises,
+        by_stage={stage: by_stage[stage] for stage in Stage},
+        by_cluster={cluster: by_cluster.get(cluster, 0) for cluster in IndustryCluster},
+        by_certification={kind: by_certification.get(kind, 0) for kind in CertificationKind},
+        ip_by_type={ip_type: ip_by_type.get(ip_type, 0) for ip_type in IPType},
+        total_revenue=sum((revenue for revenue, _ in totals.values()), Decimal(0)),
+        total_rd_expense=sum((rd for _, rd in totals.values()), Decimal(0)),
+        rd_intensity_by_cluster=[
+            _intensity(IndustryCluster(cluster), revenue, rd)
+            for cluster, (revenue, rd) in sorted(totals.items())
+        ],
+        valid_on=on,
+    )
+
+
+def _fold_groups(
+    groups: list[repository.LatestYearGroup],
+) -> tuple[Counter[str], dict[str, tuple[Decimal, Decimal]]]:
+    """Enterprises per stage, and (revenue, R&D expense) per cluster, from the groups."""
+    by_stage = Counter[str]()
+    totals: dict[str, tuple[Decimal, Decimal]] = {}
+    for group in groups:
+        by_stage[group.stage] += group.enterprises
+        revenue, rd = totals.get(group.cluster, (Decimal(0), Decimal(0)))
+        totals[group.cluster] = (revenue + group.revenue, rd + group.rd_expense)
+    return by_stage, totals
+
+
+def _intensity(cluster: IndustryCluster, revenue: Decimal, rd: Decimal) -> ClusterIntensity:
+    ratio = (rd / revenue).quantize(INTENSITY_PLACES) if revenue else None
+    return ClusterIntensity(cluster=cluster, rd_expense=rd, revenue=revenue, intensity=ratio)

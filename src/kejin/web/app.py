@@ -1,0 +1,62 @@
+"""The application factory: `create_app(platform)` wires routers, errors, locale and assets.
+
+Nothing here reads the environment or connects at import time; `kejin serve` calls
+`bootstrap()` and passes the resulting `Platform` in.
+"""
+
+from __future__ import annotations
+
+from importlib.util import find_spec
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi.routing import APIRoute
+from fastapi.staticfiles import StaticFiles
+from starlette.responses import FileResponse
+
+from kejin import __version__
+from kejin.bootstrap import Platform
+from kejin.registry import api as registry_api
+from kejin.registry import web as registry_web
+from kejin.web import problems
+from kejin.web.locale import locale_middleware
+
+PLOTLY_URL = "/static/vendor/plotly.min.js"
+ASSET_MAX_AGE = 7 * 24 * 3600
+
+
+def plotly_js_path() -> Path:
+    """plotly.js as shipped inside the installed plotly wheel (no CDN)."""
+    spec = find_spec("plotly")
+    if spec is None or not spec.submodule_search_locations:
+        raise RuntimeError("the plotly package is not installed")
+    return Path(next(iter(spec.submodule_search_locations))) / "package_data" / "plotly.min.js"
+
+
+def _operation_id(route: APIRoute) -> str:
+    """Stable OpenAPI operation ids: the endpoint function's name."""
+    return route.name
+
+
+def create_app(platform: Platform) -> FastAPI:
+    """A ready-to-serve application for `platform`."""
+    app = FastAPI(
+        title="Kejin",
+        version=__version__,
+        description="Technology-finance support system: enterprise registry API.",
+        generate_unique_id_function=_operation_id,
+    )
+    app.state.platform = platform
+    app.middleware("http")(locale_middleware)
+    problems.install(app)
+    plotly_js = plotly_js_path()
+
+    @app.get(PLOTLY_URL, include_in_schema=False)
+    def plotly_asset() -> FileResponse:
+        headers = {"Cache-Control": f"public, max-age={ASSET_MAX_AGE}"}
+        return FileResponse(plotly_js, media_type="text/javascript", headers=headers)
+
+    app.mount("/static", StaticFiles(packages=[("kejin.web", "static")]), name="static")
+    app.include_router(registry_api.router)
+    app.include_router(registry_web.router)
+    return app

@@ -1,0 +1,96 @@
+"""Server-rendered pages through the test client: both languages, CSV export, error pages."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+
+import pytest
+from fastapi.testclient import TestClient
+
+from kejin.bootstrap import Platform
+from kejin.web.app import create_app
+from tests.factories import credit_code, seed_enterprises
+
+HTML = {"accept": "text/html"}
+
+
+@pytest.fixture
+def client(platform: Platform) -> Iterator[TestClient]:
+    seed_enterprises(platform, 12)
+    with TestClient(create_app(platform)) as test_client:
+        yield test_client
+
+
+def test_home_speaks_chinese_by_default(client: TestClient) -> None:
+    page = client.get("/", headers=HTML)
+    assert page.status_code == 200
+    assert '<html lang="zh-CN">' in page.text
+    assert "区域概览" in page.text
+    assert page.text.count("data-chart-for=") == 4
+
+
+def test_accept_language_picks_english(client: TestClient) -> None:
+    page = client.get("/", headers={**HTML, "accept-language": "en-GB,en;q=0.9"})
+    assert '<html lang="en">' in page.text
+    assert "The region at a glance" in page.text
+
+
+def test_the_toggle_sets_a_cookie_that_later_pages_follow(client: TestClient) -> None:
+    toggled = client.get("/enterprises?lang=en", headers={**HTML, "accept-language": "zh-CN"})
+    assert toggled.cookies.get("kejin_lang") == "en"
+    later = client.get("/", headers={**HTML, "accept-language": "zh-CN"})
+    assert "The region at a glance" in later.text
+
+
+def test_list_page_shows_display_names_in_both_languages(client: TestClient) -> None:
+    zh = client.get("/enterprises?cluster=brain_science", headers=HTML).text
+    en = client.get("/enterprises?cluster=brain_science&lang=en", headers=HTML).text
+    assert "脑科学与脑机接口" in zh
+    assert "Brain science &amp; BCI" in en
+
+
+def test_empty_form_fields_are_ignored(client: TestClient) -> None:
+    page = client.get("/enterprises?q=&cluster=&stage=&certification=&sort=", headers=HTML)
+    assert page.status_code == 200
+    assert 'data-total="12"' in page.text
+
+
+def test_no_match_shows_a_helpful_empty_state(client: TestClient) -> None:
+    page = client.get("/enterprises?q=不存在的企业", headers=HTML)
+    assert "没有符合条件的企业" in page.text
+
+
+def test_bad_page_number_is_a_friendly_error_page(client: TestClient) -> None:
+    page = client.get("/enterprises?page=-3", headers={**HTML, "accept-language": "en"})
+    assert page.status_code == 422
+    assert "page must be 1 or more" in page.text
+    assert "Back to the overview" in page.text
+
+
+def test_unknown_enterprise_page_is_a_404_page(client: TestClient) -> None:
+    page = client.get(f"/enterprises/{credit_code(777)}", headers=HTML)
+    assert page.status_code == 404
+    assert "未找到" in page.text
+
+
+def test_detail_page_shows_provenance(client: TestClient) -> None:
+    page = client.get(f"/enterprises/{credit_code(0)}", headers=HTML).text
+    assert "tax_bureau" in page
+    assert "数据来源：" in page
+    assert "万元" in page
+
+
+def test_csv_export_holds_the_filtered_list(client: TestClient) -> None:
+    response = client.get("/enterprises/export.csv?cluster=ai")
+    rows = list(csv.reader(io.StringIO(response.text.lstrip("\ufeff"))))
+    assert rows[0][:2] == ["uscc", "name"]
+    assert len(rows) > 1
+    assert {row[3] for row in rows[1:]} == {"ai"}
+
+
+def test_plotly_is_served_from_the_wheel(client: TestClient) -> None:
+    response = client.get("/static/vendor/plotly.min.js")
+    assert response.status_code == 200
+    assert "plotly" in response.text[:2000].lower()
