@@ -6,13 +6,18 @@ Commands parse arguments, call `bootstrap()` and one service function, and print
 from __future__ import annotations
 
 import click
+from rich.console import Console
 
 from kejin import __version__
 from kejin.bootstrap import bootstrap
+from kejin.core.progress import progress_bars
+from kejin.demo import STEP_LABELS, DemoReport, prepare_demo
 from kejin.documents import cli as documents_cli
+from kejin.region import calibration as region_defaults
 from kejin.region import cli as region_cli
 from kejin.registry import cli as registry_cli
 from kejin.web import cli as web_cli
+from kejin.web.cli import run_server, server_options
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -33,6 +38,54 @@ def db_upgrade() -> None:
     platform.migrate()
     click.echo(f"database at newest schema: {platform.engine.url.render_as_string()}")
     platform.dispose()
+
+
+@main.command()
+@click.option(
+    "--enterprises",
+    type=click.IntRange(1, region_defaults.MAX_ENTERPRISES),
+    default=region_defaults.DEFAULT_ENTERPRISES,
+    show_default=True,
+    help="Enterprises in the demo region.",
+)
+@click.option(
+    "--seed",
+    type=int,
+    default=region_defaults.DEFAULT_SEED,
+    show_default=True,
+    help="Random seed; the same seed gives the same region.",
+)
+@click.option("--serve/--no-serve", default=True, help="Serve the web app when ready.")
+@server_options
+def demo(enterprises: int, seed: int, serve: bool, host: str, port: int) -> None:
+    """Build the database, the demo region and the document library, then serve the app.
+
+    Safe to re-run: enterprises are upserted by credit code, documents already stored are
+    skipped and the demo loan history is replaced as a whole.
+    """
+    console = Console(stderr=True)
+    platform = bootstrap()
+    console.print(f"database: {platform.engine.url.render_as_string()}")
+    with progress_bars(console, STEP_LABELS) as progress:
+        report = prepare_demo(platform, enterprises, seed, progress)
+    _print_demo_report(console, report)
+    if serve:
+        run_server(platform, host, port)
+    platform.dispose()
+
+
+def _print_demo_report(console: Console, report: DemoReport) -> None:
+    counts = report.region.enterprises
+    console.print(
+        f"enterprises: {counts.inserted:,} new, {counts.updated:,} updated, "
+        f"{counts.unchanged:,} unchanged; loans: {report.region.loans:,}"
+    )
+    for name, loaded in report.documents.items():
+        outcome = loaded.outcome
+        console.print(
+            f"{name}: {outcome.added:,} documents added, "
+            f"{outcome.skipped_existing:,} already present"
+        )
 
 
 for module in (registry_cli, region_cli, documents_cli, web_cli):

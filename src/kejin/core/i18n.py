@@ -16,6 +16,28 @@ from babel.messages.pofile import read_po
 from babel.support import Translations
 
 LOCALES = ("zh_CN", "en")
+
+# Callables whose arguments are message ids, for extraction (scripts/update-catalogs and the
+# catalog-completeness test): gettext aliases, `translate(locale, msgid)`, `FieldProblem(field,
+# reason)` and every error class, whose first argument is the English message.
+MESSAGE_KEYWORDS: dict[str, tuple[int, ...] | None] = {
+    "_": None,
+    "gettext": None,
+    "ngettext": (1, 2),
+    "N_": None,
+    "translate": (2,),
+    "FieldProblem": (2,),
+    "KejinError": None,
+    "InvalidInput": None,
+    "NotFound": None,
+    "Conflict": None,
+    "PreconditionFailed": None,
+    "PermissionDenied": None,
+    "InvalidCreditCode": None,
+    "EnterpriseNotFound": None,
+    "InvalidDocument": None,
+    "DocumentConflict": None,
+}
 DEFAULT_LOCALE = "zh_CN"
 
 
@@ -31,6 +53,11 @@ def translations(locale: str) -> Translations:
     write_mo(buffer, catalog)
     buffer.seek(0)
     return Translations(fp=buffer)
+
+
+def N_(message: str) -> str:  # noqa: N802 - the conventional gettext marker name
+    """Mark a message id for extraction where it is defined; it is translated when displayed."""
+    return message
 
 
 def negotiate(accept_language: str | None, preferred: str | None = None) -> str:

@@ -27,6 +27,7 @@ from pydantic import (
 from pydantic_core import ErrorDetails, PydanticCustomError
 
 from kejin.core.errors import FieldProblem
+from kejin.core.i18n import N_
 from kejin.registry.errors import InvalidCreditCode
 from kejin.registry.model import (
     CertificationKind,
@@ -380,26 +381,26 @@ def _shown(value: object) -> str:
 
 _UNION_TAGS = frozenset({"str", "int"})  # loc parts naming a union member, not a field
 REASONS = {
-    "missing": "required",
-    "extra_forbidden": "unknown field",
-    "enum": "{value} is not one of {expected}",
-    "int_type": "must be a whole number (a JSON integer), not {value}",
-    "bool_type": "must be true or false, not {value}",
-    "date_type": "must be a date written YYYY-MM-DD, not {value}",
-    "date_parsing": "must be a date written YYYY-MM-DD, not {value}",
-    "string_type": "must be text (a JSON string), not {value}",
-    "string_too_short": "must not be empty",
-    "string_too_long": "longer than {max_length} characters",
-    "greater_than_equal": "must be at least {ge}, not {value}",
-    "less_than_equal": "must be at most {le}, not {value}",
-    "list_type": "must be a list",
-    "model_type": "must be an object",
-    "json_invalid": "not valid JSON: {error}",
-    "string_pattern_mismatch": "{value} does not match {pattern}",
+    "missing": N_("required"),
+    "extra_forbidden": N_("unknown field"),
+    "enum": N_("{value} is not one of {expected}"),
+    "int_type": N_("must be a whole number (a JSON integer), not {value}"),
+    "bool_type": N_("must be true or false, not {value}"),
+    "date_type": N_("must be a date written YYYY-MM-DD, not {value}"),
+    "date_parsing": N_("must be a date written YYYY-MM-DD, not {value}"),
+    "string_type": N_("must be text (a JSON string), not {value}"),
+    "string_too_short": N_("must not be empty"),
+    "string_too_long": N_("longer than {max_length} characters"),
+    "greater_than_equal": N_("must be at least {ge}, not {value}"),
+    "less_than_equal": N_("must be at most {le}, not {value}"),
+    "list_type": N_("must be a list"),
+    "model_type": N_("must be an object"),
+    "json_invalid": N_("not valid JSON: {error}"),
+    "string_pattern_mismatch": N_("{value} does not match {pattern}"),
 }
 PATTERN_REASONS = {
-    "rd_domestic_share": 'not a share from 0 to 1 with at most 4 decimals ("0.95"): {value}',
-    "industry_code": "not a GB/T 4754 industry code: {value}",
+    "rd_domestic_share": N_('not a share from 0 to 1 with at most 4 decimals ("0.95"): {value}'),
+    "industry_code": N_("not a GB/T 4754 industry code: {value}"),
 }
 
 

@@ -23,6 +23,7 @@ import polars as pl
 from openpyxl import load_workbook
 
 from kejin.core.errors import FieldProblem
+from kejin.core.i18n import N_
 from kejin.registry.frames import SCHEMAS
 from kejin.registry.import_format import CHILD_MODELS
 
@@ -152,7 +153,7 @@ def _orphans(children: dict[str, dict[str, list[tuple[int, Row]]]]) -> Iterator[
     for name, by_code in children.items():
         for code, items in by_code.items():
             for number, _ in items:
-                reason = "no enterprise with credit code {code} in the main table"
+                reason = N_("no enterprise with credit code {code} in the main table")
                 yield FieldProblem(f"{name}.uscc", reason, number, {"code": code})
 
 

@@ -210,6 +210,11 @@ def count_by_cluster(session: Session) -> dict[str, int]:
     return dict(rows.all())
 
 
+def data_date(session: Session) -> date | None:
+    """The newest as-of date in the registry: the moment its figures describe."""
+    return session.scalar(select(func.max(EnterpriseRow.as_of)))
+
+
 def count_by_certification(session: Session, valid_on: date) -> dict[str, int]:
     rows = session.execute(
         select(CertificationRow.kind, func.count(func.distinct(CertificationRow.enterprise_id)))

@@ -1,7 +1,9 @@
 """Registry use cases for readers: list, detail, export and the region summary.
 
 Each function opens one unit of work, calls the repository and returns schema objects; reads
-never commit. Certifications count when valid on `valid_on` (today unless given).
+never commit. Certifications count when valid on `valid_on`; by default the reference day is
+the registry's data date (the newest `as_of`) or today, whichever is earlier, so figures and
+certificates describe the same moment.
 """
 
 from __future__ import annotations
@@ -41,12 +43,19 @@ def today() -> date:
     return datetime.now(UTC).date()
 
 
+def _reference_day(work: UnitOfWork, valid_on: date | None) -> date:
+    if valid_on is not None:
+        return valid_on
+    data_date = repository.data_date(work.session)
+    return min(today(), data_date) if data_date else today()
+
+
 def list_enterprises(
     uow: UowFactory, filters: EnterpriseFilters, request: PageRequest, valid_on: date | None = None
 ) -> EnterprisePage:
     """One page of the enterprise list with each row's latest figures and certifications."""
-    on = valid_on or today()
     with uow() as work:
+        on = _reference_day(work, valid_on)
         rows, total = repository.enterprise_page(work.session, filters, request, on)
         ids = [row.id for row in rows]
         latest = repository.latest_financials_of(work.session, ids)
@@ -99,14 +108,15 @@ def export_enterprises(
     """Every enterprise matching `filters` as plain tuples (code, name, region, cluster,
     founded, latest year, revenue, R&D expense, stage), streamed for a CSV download."""
     with uow() as work:
-        for row in repository.export_rows(work.session, filters, valid_on or today()):
+        on = _reference_day(work, valid_on)
+        for row in repository.export_rows(work.session, filters, on):
             yield tuple(row)
 
 
 def region_summary(uow: UowFactory, valid_on: date | None = None) -> RegionSummary:
     """The region at a glance; every figure is one aggregate query."""
-    on = valid_on or today()
     with uow() as work:
+        on = _reference_day(work, valid_on)
         session = work.session
         groups = repository.latest_year_groups(session)
         by_cluster = repository.count_by_cluster(session)

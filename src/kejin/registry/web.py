@@ -13,7 +13,7 @@ from fastapi import APIRouter, Query
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, StreamingResponse
 
-from kejin.core.i18n import translate
+from kejin.core.i18n import N_, translate
 from kejin.core.money import WAN
 from kejin.registry import service
 from kejin.registry.model import CertificationKind, IndustryCluster, IPType, Stage
@@ -25,7 +25,7 @@ from kejin.registry.schemas import (
 )
 from kejin.web import charts
 from kejin.web.deps import PageDep, PlatformDep
-from kejin.web.labels import N_, label
+from kejin.web.labels import label
 from kejin.web.locale import locale_of
 from kejin.web.templating import render
 

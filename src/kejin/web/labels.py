@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from kejin.core.i18n import translate
+from kejin.core.i18n import N_, translate
 from kejin.registry.model import (
     CertificationKind,
     ComplianceKind,
@@ -22,12 +22,6 @@ from kejin.registry.model import (
     StandardLevel,
     StandardRole,
 )
-
-
-def N_(message: str) -> str:  # noqa: N802 - the conventional gettext marker name
-    """Mark a message id for extraction; it is translated when displayed."""
-    return message
-
 
 LABELS: dict[type[StrEnum], dict[str, str]] = {
     Stage: {

@@ -18,8 +18,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from kejin.core.errors import InvalidInput, KejinError
-from kejin.core.i18n import translate
-from kejin.web.labels import N_
+from kejin.core.i18n import N_, translate
 from kejin.web.locale import locale_of
 from kejin.web.templating import render
 

@@ -1,6 +1,6 @@
 """Every message id in code and templates has a Chinese translation and an English entry.
 
-Extraction uses babel.cfg and the same keywords as the command documented there.
+Extraction uses babel.cfg and `kejin.core.i18n.MESSAGE_KEYWORDS`, like scripts/update-catalogs.
 """
 
 from __future__ import annotations
@@ -8,49 +8,24 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from babel.messages.extract import extract_from_dir
-from babel.messages.frontend import parse_mapping_cfg
-from babel.messages.pofile import read_po
 
+from kejin.core.catalogs import extract, read_catalog
 from kejin.core.i18n import translate
 
 ROOT = Path(__file__).resolve().parents[3]
-PACKAGE = ROOT / "src" / "kejin"
-KEYWORDS = {
-    "_": None,
-    "gettext": None,
-    "ngettext": (1, 2),
-    "N_": None,
-    "translate": (2,),
-    "FieldProblem": (2,),
-    "KejinError": None,
-    "InvalidInput": None,
-    "NotFound": None,
-    "Conflict": None,
-    "PreconditionFailed": None,
-    "PermissionDenied": None,
-    "InvalidCreditCode": None,
-    "EnterpriseNotFound": None,
-}
 
 
 def extracted_ids() -> set[str | tuple[str, ...]]:
-    with (ROOT / "babel.cfg").open() as cfg:
-        method_map, options_map = parse_mapping_cfg(cfg)
-    found = extract_from_dir(PACKAGE, method_map, options_map, keywords=KEYWORDS, comment_tags=())
-    return {
-        message if isinstance(message, str) else tuple(message) for _, _, message, _, _ in found
-    }
+    template = extract(ROOT / "babel.cfg")
+    return {m.id if isinstance(m.id, str) else tuple(m.id) for m in template if m.id}
 
 
 def catalog(locale: str) -> dict[object, object]:
-    path = PACKAGE / "locale" / locale / "LC_MESSAGES" / "messages.po"
-    with path.open("rb") as handle:
-        return {
-            m.id if isinstance(m.id, str) else tuple(m.id): m.string
-            for m in read_po(handle)
-            if m.id
-        }
+    return {
+        m.id if isinstance(m.id, str) else tuple(m.id): m.string
+        for m in read_catalog(locale)
+        if m.id
+    }
 
 
 @pytest.fixture(scope="module")
