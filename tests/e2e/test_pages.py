@@ -94,3 +94,12 @@ def test_plotly_is_served_from_the_wheel(client: TestClient) -> None:
     response = client.get("/static/vendor/plotly.min.js")
     assert response.status_code == 200
     assert "plotly" in response.text[:2000].lower()
+
+
+def test_api_docs_load_their_assets_locally(client: TestClient) -> None:
+    page = client.get("/docs")
+    assert page.status_code == 200
+    assert "cdn" not in page.text.lower()
+    for asset in ("swagger-ui-bundle.js", "swagger-ui.css"):
+        assert f"/static/vendor/swagger-ui/{asset}" in page.text
+        assert client.get(f"/static/vendor/swagger-ui/{asset}").status_code == 200

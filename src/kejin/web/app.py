@@ -9,10 +9,12 @@ from __future__ import annotations
 from importlib.util import find_spec
 from pathlib import Path
 
+import swagger_ui_bundle
 from fastapi import FastAPI
+from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.routing import APIRoute
 from fastapi.staticfiles import StaticFiles
-from starlette.responses import FileResponse
+from starlette.responses import FileResponse, HTMLResponse
 
 from kejin import __version__
 from kejin.bootstrap import Platform
@@ -22,6 +24,7 @@ from kejin.web import problems
 from kejin.web.locale import locale_middleware
 
 PLOTLY_URL = "/static/vendor/plotly.min.js"
+SWAGGER_URL = "/static/vendor/swagger-ui"
 ASSET_MAX_AGE = 7 * 24 * 3600
 
 
@@ -45,6 +48,8 @@ def create_app(platform: Platform) -> FastAPI:
         version=__version__,
         description="Technology-finance support system: enterprise registry API.",
         generate_unique_id_function=_operation_id,
+        docs_url=None,
+        redoc_url=None,
     )
     app.state.platform = platform
     app.middleware("http")(locale_middleware)
@@ -56,6 +61,19 @@ def create_app(platform: Platform) -> FastAPI:
         headers = {"Cache-Control": f"public, max-age={ASSET_MAX_AGE}"}
         return FileResponse(plotly_js, media_type="text/javascript", headers=headers)
 
+    @app.get("/docs", include_in_schema=False)
+    def api_docs() -> HTMLResponse:
+        """Swagger UI from the swagger-ui-bundle wheel, so the docs work offline."""
+        return get_swagger_ui_html(
+            openapi_url="/openapi.json",
+            title="Kejin API",
+            swagger_js_url=f"{SWAGGER_URL}/swagger-ui-bundle.js",
+            swagger_css_url=f"{SWAGGER_URL}/swagger-ui.css",
+            swagger_favicon_url=f"{SWAGGER_URL}/favicon-32x32.png",
+        )
+
+    swagger_assets = StaticFiles(directory=swagger_ui_bundle.swagger_ui_path)
+    app.mount(SWAGGER_URL, swagger_assets, name="swagger")
     app.mount("/static", StaticFiles(packages=[("kejin.web", "static")]), name="static")
     app.include_router(registry_api.router)
     app.include_router(registry_web.router)
