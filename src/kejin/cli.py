@@ -13,8 +13,8 @@ from kejin.bootstrap import bootstrap
 from kejin.core.progress import progress_bars
 from kejin.demo import STEP_LABELS, DemoReport, prepare_demo
 from kejin.documents import cli as documents_cli
-from kejin.region import calibration as region_defaults
 from kejin.region import cli as region_cli
+from kejin.region.cli import region_options
 from kejin.registry import cli as registry_cli
 from kejin.web import cli as web_cli
 from kejin.web.cli import run_server, server_options
@@ -41,20 +41,7 @@ def db_upgrade() -> None:
 
 
 @main.command()
-@click.option(
-    "--enterprises",
-    type=click.IntRange(1, region_defaults.MAX_ENTERPRISES),
-    default=region_defaults.DEFAULT_ENTERPRISES,
-    show_default=True,
-    help="Enterprises in the demo region.",
-)
-@click.option(
-    "--seed",
-    type=int,
-    default=region_defaults.DEFAULT_SEED,
-    show_default=True,
-    help="Random seed; the same seed gives the same region.",
-)
+@region_options
 @click.option("--serve/--no-serve", default=True, help="Serve the web app when ready.")
 @server_options
 def demo(enterprises: int, seed: int, serve: bool, host: str, port: int) -> None:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import click
 from rich.console import Console
@@ -25,21 +27,26 @@ def region() -> None:
     """The demo region (示范园区): a synthetic high-tech zone."""
 
 
+def region_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """`--enterprises` and `--seed`, shared by every command that builds the region."""
+    command = click.option(
+        "--seed",
+        type=int,
+        default=cal.DEFAULT_SEED,
+        show_default=True,
+        help="Random seed; the same seed gives the same region.",
+    )(command)
+    return click.option(
+        "--enterprises",
+        type=click.IntRange(1, cal.MAX_ENTERPRISES),
+        default=cal.DEFAULT_ENTERPRISES,
+        show_default=True,
+        help="Number of enterprises.",
+    )(command)
+
+
 @region.command()
-@click.option(
-    "--enterprises",
-    type=click.IntRange(1, cal.MAX_ENTERPRISES),
-    default=cal.DEFAULT_ENTERPRISES,
-    show_default=True,
-    help="Number of enterprises.",
-)
-@click.option(
-    "--seed",
-    type=int,
-    default=cal.DEFAULT_SEED,
-    show_default=True,
-    help="Random seed; the same seed gives the same region.",
-)
+@region_options
 @click.option(
     "--as-of",
     "as_of",

@@ -11,6 +11,7 @@ from sqlalchemy.exc import StatementError
 from kejin.bootstrap import Platform
 from kejin.core.bulk import insert_frame
 from kejin.core.money import NotExact
+from kejin.core.uow import UnitOfWork
 from kejin.registry.orm import EnterpriseRow, FinancialYearRow
 
 
@@ -55,27 +56,38 @@ def test_frame_rows_arrive_with_nulls_dates_and_text_intact(platform: Platform) 
         assert rows[1].founded_on == date(1999, 12, 31)
 
 
+def _add_financial_year(uow: UnitOfWork, **amounts: Decimal) -> None:
+    """An enterprise with one financial year: zero everywhere except `amounts`."""
+    owner = _enterprise()
+    uow.session.add(owner)
+    uow.session.flush()
+    columns = (
+        "revenue",
+        "main_business_revenue",
+        "high_tech_revenue",
+        "total_costs",
+        "rd_expense",
+        "rd_domestic_share",
+        "total_assets",
+        "total_liabilities",
+        "net_profit",
+    )
+    values = {name: amounts.get(name, Decimal(0)) for name in columns}
+    uow.session.add(
+        FinancialYearRow(
+            enterprise_id=owner.id, year=2025, source="test", as_of=date(2025, 12, 31), **values
+        )
+    )
+    uow.session.flush()
+
+
 def test_money_columns_keep_exact_decimals(platform: Platform) -> None:
     with platform.uow() as uow:
-        owner = _enterprise()
-        uow.session.add(owner)
-        uow.session.flush()
-        uow.session.add(
-            FinancialYearRow(
-                enterprise_id=owner.id,
-                year=2025,
-                revenue=Decimal("12345678901.23"),
-                main_business_revenue=Decimal("0.01"),
-                high_tech_revenue=Decimal(0),
-                total_costs=Decimal("-5.5"),
-                rd_expense=Decimal(1),
-                rd_domestic_share=Decimal("0.9876"),
-                total_assets=Decimal(1),
-                total_liabilities=Decimal(1),
-                net_profit=Decimal("-0.07"),
-                source="test",
-                as_of=date(2025, 12, 31),
-            )
+        _add_financial_year(
+            uow,
+            revenue=Decimal("12345678901.23"),
+            rd_domestic_share=Decimal("0.9876"),
+            net_profit=Decimal("-0.07"),
         )
         uow.commit()
     with platform.uow() as uow:
@@ -87,26 +99,6 @@ def test_money_columns_keep_exact_decimals(platform: Platform) -> None:
 
 def test_a_value_with_too_many_places_is_refused_not_rounded(platform: Platform) -> None:
     with platform.uow() as uow:
-        owner = _enterprise()
-        uow.session.add(owner)
-        uow.session.flush()
-        uow.session.add(
-            FinancialYearRow(
-                enterprise_id=owner.id,
-                year=2025,
-                revenue=Decimal("1.001"),
-                main_business_revenue=Decimal(0),
-                high_tech_revenue=Decimal(0),
-                total_costs=Decimal(0),
-                rd_expense=Decimal(0),
-                rd_domestic_share=Decimal(1),
-                total_assets=Decimal(0),
-                total_liabilities=Decimal(0),
-                net_profit=Decimal(0),
-                source="test",
-                as_of=date(2025, 12, 31),
-            )
-        )
         with pytest.raises(StatementError, match="more than 2 decimal places") as caught:
-            uow.session.flush()
+            _add_financial_year(uow, revenue=Decimal("1.001"))
         assert isinstance(caught.value.orig, NotExact)
