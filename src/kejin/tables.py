@@ -3,8 +3,12 @@
 Used by migrations and by tests that create the schema; entrypoints go through `bootstrap`.
 """
 
+from kejin.audit import orm as _audit  # noqa: F401
+from kejin.consent import orm as _consent  # noqa: F401
 from kejin.core.db import Base
 from kejin.documents import orm as _documents  # noqa: F401
+from kejin.feeds import orm as _feeds  # noqa: F401
+from kejin.identity import orm as _identity  # noqa: F401
 from kejin.lending import orm as _lending  # noqa: F401
 from kejin.registry import orm as _registry  # noqa: F401
 

@@ -7,9 +7,10 @@ exact values and bulk loads move plain integers; the ORM sees `Decimal`.
 from __future__ import annotations
 
 from decimal import Decimal
+from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import BigInteger, Engine, MetaData, create_engine, event
+from sqlalchemy import BigInteger, Engine, Enum, MetaData, create_engine, event
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase
 from sqlalchemy.types import TypeDecorator
@@ -54,6 +55,12 @@ def Money() -> ScaledDecimal:  # noqa: N802 - reads as a column type
 def Ratio() -> ScaledDecimal:  # noqa: N802 - reads as a column type
     """A share between 0 and 1 stored in units of 10^-4 (0.01 percentage point)."""
     return ScaledDecimal(4)
+
+
+def str_enum(kind: type[StrEnum]) -> Enum:
+    """A `StrEnum` column stored as its values in a VARCHAR (no native enum type), so adding a
+    member needs no ALTER TYPE and SQLite and PostgreSQL hold the same text."""
+    return Enum(kind, native_enum=False, length=32, values_callable=lambda e: [m.value for m in e])
 
 
 def make_engine(url: str, *, echo: bool = False) -> Engine:

@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import Boolean, Date, Enum, ForeignKey, Integer, String
+from sqlalchemy import Boolean, Date, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from kejin.core.db import Base, Money, Ratio
+from kejin.core.db import Base, Money, Ratio, str_enum
 from kejin.lending.model import LoanProduct
 
 
@@ -20,14 +20,7 @@ class LoanRow(Base):
         ForeignKey("enterprises.id", ondelete="CASCADE"), index=True
     )
     lender: Mapped[str] = mapped_column(String(100))
-    product: Mapped[LoanProduct] = mapped_column(
-        Enum(
-            LoanProduct,
-            native_enum=False,
-            length=32,
-            values_callable=lambda e: [m.value for m in e],
-        )
-    )
+    product: Mapped[LoanProduct] = mapped_column(str_enum(LoanProduct))
     principal: Mapped[Decimal] = mapped_column(Money())
     annual_rate: Mapped[Decimal] = mapped_column(Ratio())
     term_months: Mapped[int] = mapped_column(Integer)

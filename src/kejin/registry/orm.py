@@ -14,7 +14,6 @@ from sqlalchemy import (
     Boolean,
     Date,
     DateTime,
-    Enum,
     ForeignKey,
     Integer,
     String,
@@ -24,7 +23,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from kejin.core.db import Base, Money, Ratio
+from kejin.core.db import Base, Money, Ratio, str_enum
 from kejin.registry.model import (
     CertificationKind,
     ComplianceKind,
@@ -38,10 +37,6 @@ from kejin.registry.model import (
     StandardLevel,
     StandardRole,
 )
-
-
-def _enum(kind: type) -> Enum:
-    return Enum(kind, native_enum=False, length=32, values_callable=lambda e: [m.value for m in e])
 
 
 class Provenance:
@@ -59,8 +54,8 @@ class EnterpriseRow(Provenance, Base):
     name: Mapped[str] = mapped_column(String(200), index=True)
     region: Mapped[str] = mapped_column(String(64), index=True)
     industry_code: Mapped[str] = mapped_column(String(5))  # GB/T 4754-2017
-    cluster: Mapped[IndustryCluster] = mapped_column(_enum(IndustryCluster), index=True)
-    emerging_industry: Mapped[EmergingIndustry] = mapped_column(_enum(EmergingIndustry))
+    cluster: Mapped[IndustryCluster] = mapped_column(str_enum(IndustryCluster), index=True)
+    emerging_industry: Mapped[EmergingIndustry] = mapped_column(str_enum(EmergingIndustry))
     founded_on: Mapped[date] = mapped_column(Date)
     record_hash: Mapped[str] = mapped_column(String(32))
     version: Mapped[int] = mapped_column(Integer, default=1)
@@ -121,14 +116,14 @@ class IPAssetRow(Provenance, Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     enterprise_id: Mapped[int] = _owner()
-    ip_type: Mapped[IPType] = mapped_column(_enum(IPType))
+    ip_type: Mapped[IPType] = mapped_column(str_enum(IPType))
     number: Mapped[str] = mapped_column(String(40))
     title: Mapped[str | None] = mapped_column(String(200))
     filed_on: Mapped[date] = mapped_column(Date)
     granted_on: Mapped[date | None] = mapped_column(Date)
     expires_on: Mapped[date | None] = mapped_column(Date)
-    status: Mapped[IPStatus] = mapped_column(_enum(IPStatus))
-    origin: Mapped[IPOrigin] = mapped_column(_enum(IPOrigin))
+    status: Mapped[IPStatus] = mapped_column(str_enum(IPStatus))
+    origin: Mapped[IPOrigin] = mapped_column(str_enum(IPOrigin))
     main_product_related: Mapped[bool] = mapped_column(Boolean)
     claims: Mapped[int | None] = mapped_column(Integer)
     forward_citations: Mapped[int | None] = mapped_column(Integer)
@@ -141,7 +136,7 @@ class CertificationRow(Provenance, Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     enterprise_id: Mapped[int] = _owner()
-    kind: Mapped[CertificationKind] = mapped_column(_enum(CertificationKind))
+    kind: Mapped[CertificationKind] = mapped_column(str_enum(CertificationKind))
     number: Mapped[str] = mapped_column(String(40))
     valid_from: Mapped[date] = mapped_column(Date)
     valid_to: Mapped[date] = mapped_column(Date)
@@ -153,7 +148,7 @@ class FundingRoundRow(Provenance, Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     enterprise_id: Mapped[int] = _owner()
     closed_on: Mapped[date] = mapped_column(Date)
-    stage: Mapped[FundingStage] = mapped_column(_enum(FundingStage))
+    stage: Mapped[FundingStage] = mapped_column(str_enum(FundingStage))
     amount: Mapped[Decimal] = mapped_column(Money())
     investors: Mapped[list[str]] = mapped_column(JSON)
 
@@ -165,8 +160,8 @@ class StandardRow(Provenance, Base):
     enterprise_id: Mapped[int] = _owner()
     code: Mapped[str] = mapped_column(String(40))
     title: Mapped[str] = mapped_column(String(200))
-    level: Mapped[StandardLevel] = mapped_column(_enum(StandardLevel))
-    role: Mapped[StandardRole] = mapped_column(_enum(StandardRole))
+    level: Mapped[StandardLevel] = mapped_column(str_enum(StandardLevel))
+    role: Mapped[StandardRole] = mapped_column(str_enum(StandardRole))
     year: Mapped[int] = mapped_column(Integer)
 
 
@@ -176,7 +171,7 @@ class AwardRow(Provenance, Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     enterprise_id: Mapped[int] = _owner()
     name: Mapped[str] = mapped_column(String(200))
-    level: Mapped[Level] = mapped_column(_enum(Level))
+    level: Mapped[Level] = mapped_column(str_enum(Level))
     rank: Mapped[int | None] = mapped_column(Integer)  # the firm's rank among award units
     year: Mapped[int] = mapped_column(Integer)
 
@@ -187,7 +182,7 @@ class RDInstitutionRow(Provenance, Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     enterprise_id: Mapped[int] = _owner()
     name: Mapped[str] = mapped_column(String(200))
-    level: Mapped[Level] = mapped_column(_enum(Level))
+    level: Mapped[Level] = mapped_column(str_enum(Level))
     recognised_on: Mapped[date] = mapped_column(Date)
 
 
@@ -196,7 +191,7 @@ class ComplianceFlagRow(Provenance, Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     enterprise_id: Mapped[int] = _owner()
-    kind: Mapped[ComplianceKind] = mapped_column(_enum(ComplianceKind))
+    kind: Mapped[ComplianceKind] = mapped_column(str_enum(ComplianceKind))
     occurred_on: Mapped[date] = mapped_column(Date)
     note: Mapped[str | None] = mapped_column(Text)
 
