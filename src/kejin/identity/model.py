@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from enum import StrEnum
 
 
@@ -38,3 +39,19 @@ ROLE_INSTITUTIONS: dict[Role, frozenset[InstitutionKind]] = {
     Role.GOVERNMENT_ANALYST: frozenset({InstitutionKind.GOVERNMENT_OFFICE}),
     Role.PLATFORM_ADMIN: frozenset({InstitutionKind.PLATFORM_OPERATOR}),
 }
+
+
+@dataclass(frozen=True, slots=True)
+class Principal:
+    """Who is acting: a signed-in user (web session or API token) as services see them."""
+
+    user_id: int
+    login: str
+    role: Role
+    institution_id: int | None = None
+    enterprise_id: int | None = None
+    scopes: frozenset[str] | None = None  # an API token's scopes; None for a web session
+
+    @property
+    def is_enterprise_user(self) -> bool:
+        return self.role in ENTERPRISE_ROLES
