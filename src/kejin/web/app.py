@@ -17,6 +17,8 @@ from fastapi.staticfiles import StaticFiles
 from starlette.responses import FileResponse, HTMLResponse
 
 from kejin import __version__
+from kejin.audit import api as audit_api
+from kejin.audit import web as audit_web
 from kejin.bootstrap import Platform
 from kejin.registry import api as registry_api
 from kejin.registry import web as registry_web
@@ -77,4 +79,6 @@ def create_app(platform: Platform) -> FastAPI:
     app.mount("/static", StaticFiles(packages=[("kejin.web", "static")]), name="static")
     app.include_router(registry_api.router)
     app.include_router(registry_web.router)
+    app.include_router(audit_api.router)
+    app.include_router(audit_web.router)
     return app
