@@ -289,11 +289,19 @@ def _manages(actor: Principal, user: UserRow) -> bool:
 
 def list_users(uow: UowFactory, actor: Principal) -> list[UserRead]:
     """Every account for a platform admin; the enterprise's accounts for an enterprise admin."""
-    scope = None if actor.role is Role.PLATFORM_ADMIN else actor.enterprise_id
-    if scope is None and actor.role is not Role.PLATFORM_ADMIN:
+    if actor.role is Role.PLATFORM_ADMIN:
+        return all_users(uow)
+    if actor.role is not Role.ENTERPRISE_ADMIN or actor.enterprise_id is None:
         raise PermissionDenied("You may not list accounts")
     with uow() as work:
-        return [UserRead.model_validate(row) for row in repository.users(work.session, scope)]
+        rows = repository.users(work.session, actor.enterprise_id)
+        return [UserRead.model_validate(row) for row in rows]
+
+
+def all_users(uow: UowFactory) -> list[UserRead]:
+    """Every account, for the operator's command line."""
+    with uow() as work:
+        return [UserRead.model_validate(row) for row in repository.users(work.session)]
 
 
 def list_institutions(uow: UowFactory) -> list[InstitutionRead]:
