@@ -17,6 +17,8 @@ from fastapi.staticfiles import StaticFiles
 from starlette.responses import FileResponse, HTMLResponse, JSONResponse
 
 from kejin import __version__
+from kejin.audit import api as audit_api
+from kejin.audit import web as audit_web
 from kejin.bootstrap import Platform
 from kejin.identity import api as identity_api
 from kejin.identity import web as identity_web
@@ -90,4 +92,6 @@ def create_app(platform: Platform) -> FastAPI:
     app.include_router(registry_web.router)
     app.include_router(identity_api.router)
     app.include_router(identity_web.router)
+    app.include_router(audit_api.router)
+    app.include_router(audit_web.router)
     return app
