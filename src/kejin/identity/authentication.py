@@ -99,7 +99,7 @@ def _record_failure(session: Session, login: str, client: str, user: UserRow | N
         actor="anonymous",
         action="login.failed",
         subject_type="login",
-        subject_id=login,
+        subject_id=(login or "-")[:64],
         detail={"client": client},
     )
 
