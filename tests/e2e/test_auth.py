@@ -4,6 +4,7 @@ secrets kept out of logs, and bad input answered with a clear 4xx (never a 500).
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Iterator
 from datetime import timedelta
 
@@ -242,3 +243,41 @@ def test_no_password_or_token_reaches_the_logs(
     assert PASSWORD not in logged
     assert "wrong but secret-ish" not in logged
     assert str(token["token"]) not in logged
+
+
+def test_an_invited_person_sets_a_password_and_signs_in(client: TestClient) -> None:
+    csrf = sign_in(client, "platform_admin")
+    client.post(
+        "/admin/institutions", data={"name": "杭州科技银行", "kind": "bank", "csrf_token": csrf}
+    )
+    bank_id = client.get("/api/v1/institutions").json()[-1]["id"]
+    page = client.post(
+        "/admin/invitations",
+        data={
+            "login": "wang",
+            "institution_id": bank_id,
+            "role": "bank_officer",
+            "csrf_token": csrf,
+        },
+    )
+    token = re.search(r"invitation#token=([\w-]+)", page.text)
+    assert token, page.text
+    refused = client.post(
+        "/admin/invitations",
+        data={"login": "x", "institution_id": bank_id, "role": "bank_officer", "csrf_token": csrf},
+    )
+    assert refused.status_code == 422
+    client.cookies.clear()
+    accepted = client.post(
+        "/invitation",
+        data={
+            "token": token.group(1),
+            "display_name": "Wang",
+            "password": PASSWORD,
+            "csrf_token": form_csrf(client, "/invitation"),
+        },
+        follow_redirects=False,
+    )
+    assert accepted.status_code == 303
+    sign_in(client, "wang")
+    assert client.get("/api/v1/me").json()["role"] == "bank_officer"
