@@ -4,6 +4,7 @@ secrets kept out of logs, and bad input answered with a clear 4xx (never a 500).
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Iterator
 from datetime import timedelta
 
@@ -33,48 +34,77 @@ def client(platform: Platform) -> Iterator[TestClient]:
 
 def test_sign_in_sets_a_protected_cookie_and_sign_out_ends_the_session(client: TestClient) -> None:
     csrf = form_csrf(client)
-    response = client.post("/login", data={"login": "bank_officer", "password": PASSWORD,
-                                           "csrf_token": csrf, "next": "/account/tokens"},
-                           follow_redirects=False)
+    response = client.post(
+        "/login",
+        data={
+            "login": "bank_officer",
+            "password": PASSWORD,
+            "csrf_token": csrf,
+            "next": "/account/tokens",
+        },
+        follow_redirects=False,
+    )
     assert (response.status_code, response.headers["location"]) == (303, "/account/tokens")
     cookie = response.headers["set-cookie"]
     assert "HttpOnly" in cookie
     assert "samesite=lax" in cookie.lower()
     assert client.get("/api/v1/me").json()["login"] == "bank_officer"
     session_csrf = form_csrf(client, "/account/tokens")
-    assert client.post("/logout", data={"csrf_token": session_csrf},
-                       follow_redirects=False).status_code == 303
+    assert (
+        client.post(
+            "/logout", data={"csrf_token": session_csrf}, follow_redirects=False
+        ).status_code
+        == 303
+    )
     assert client.get("/api/v1/me").status_code == 401
 
 
 def test_a_wrong_password_and_an_unknown_login_get_the_same_answer(client: TestClient) -> None:
     answers = set()
     for login in ("bank_officer", "nobody"):
-        response = client.post("/login", data={"login": login, "password": "not the password",
-                                               "csrf_token": form_csrf(client)}, headers=PAGE)
-        answers.add((response.status_code, "Wrong login or password" in response.text
-                     or "登录名或密码错误" in response.text))
+        response = client.post(
+            "/login",
+            data={"login": login, "password": "not the password", "csrf_token": form_csrf(client)},
+            headers=PAGE,
+        )
+        answers.add(
+            (
+                response.status_code,
+                "Wrong login or password" in response.text or "登录名或密码错误" in response.text,
+            )
+        )
     assert answers == {(401, True)}
 
 
 def test_after_five_failures_even_the_right_password_is_refused(client: TestClient) -> None:
     for _ in range(5):
-        client.post("/login", data={"login": "bank_officer", "password": "not the password",
-                                    "csrf_token": form_csrf(client)})
-    response = client.post("/login", data={"login": "bank_officer", "password": PASSWORD,
-                                           "csrf_token": form_csrf(client)})
+        client.post(
+            "/login",
+            data={
+                "login": "bank_officer",
+                "password": "not the password",
+                "csrf_token": form_csrf(client),
+            },
+        )
+    response = client.post(
+        "/login",
+        data={"login": "bank_officer", "password": PASSWORD, "csrf_token": form_csrf(client)},
+    )
     assert response.status_code == 429
 
 
 def test_forms_without_the_csrf_token_are_refused(client: TestClient) -> None:
-    assert client.post("/login", data={"login": "bank_officer",
-                                       "password": PASSWORD}).status_code == 403
+    assert (
+        client.post("/login", data={"login": "bank_officer", "password": PASSWORD}).status_code
+        == 403
+    )
     sign_in(client, "platform_admin")
     refused = client.post("/admin/institutions", data={"name": "Bank", "kind": "bank"})
     assert refused.status_code == 403
     assert refused.json()["type"] == "/problems/csrf"
-    forged = client.post("/admin/institutions",
-                         data={"name": "Bank", "kind": "bank", "csrf_token": "forged"})
+    forged = client.post(
+        "/admin/institutions", data={"name": "Bank", "kind": "bank", "csrf_token": "forged"}
+    )
     assert forged.status_code == 403
     assert client.post("/logout").status_code == 403
 
@@ -83,7 +113,9 @@ def test_cookie_authenticated_api_writes_need_the_csrf_header(client: TestClient
     csrf = sign_in(client, "bank_officer")
     body = {"name": "batch", "scopes": ["consent:read"]}
     assert client.post("/api/v1/tokens", json=body).status_code == 403
-    assert client.post("/api/v1/tokens", json=body, headers={"X-CSRF-Token": csrf}).status_code == 201
+    assert (
+        client.post("/api/v1/tokens", json=body, headers={"X-CSRF-Token": csrf}).status_code == 201
+    )
 
 
 def test_a_planted_session_id_is_never_adopted_at_sign_in(client: TestClient) -> None:
@@ -125,8 +157,12 @@ def test_api_tokens_are_limited_by_their_scopes(client: TestClient) -> None:
     token = _token(client, ["accounts:read"])
     bearer = {"Authorization": f"Bearer {token['token']}"}
     assert client.get("/api/v1/users", headers=bearer).status_code == 200
-    assert client.post("/api/v1/institutions", json={"name": "B", "kind": "bank"},
-                       headers=bearer).status_code == 403
+    assert (
+        client.post(
+            "/api/v1/institutions", json={"name": "B", "kind": "bank"}, headers=bearer
+        ).status_code
+        == 403
+    )
     assert client.get("/api/v1/tokens", headers=bearer).status_code == 403
 
 
@@ -147,8 +183,13 @@ def test_revoked_and_expired_tokens_are_refused(client: TestClient, platform: Pl
 
 @pytest.mark.parametrize(
     "header",
-    ["Bearer", "Bearer kejin_short", "Basic dXNlcjpwYXNz", "Bearer " + "x" * 5000,
-     "Bearer kejin_abcdefgh_" + "y" * 43],
+    [
+        "Bearer",
+        "Bearer kejin_short",
+        "Basic dXNlcjpwYXNz",
+        "Bearer " + "x" * 5000,
+        "Bearer kejin_abcdefgh_" + "y" * 43,
+    ],
 )
 def test_malformed_tokens_get_a_clear_401(client: TestClient, header: str) -> None:
     response = client.get("/api/v1/users", headers={"Authorization": header})
@@ -164,26 +205,79 @@ def test_forged_cookies_are_treated_as_anonymous(client: TestClient) -> None:
 
 
 def test_oversized_and_mistyped_bodies_get_413_and_415(client: TestClient) -> None:
-    too_big = client.post("/api/v1/signup", content=b"x" * (1024 * 1024 + 1),
-                          headers={"content-type": "application/json"})
+    too_big = client.post(
+        "/api/v1/signup",
+        content=b"x" * (1024 * 1024 + 1),
+        headers={"content-type": "application/json"},
+    )
     assert too_big.status_code == 413
     assert too_big.json()["detail"]
-    mistyped = client.post("/api/v1/signup", content=b"uscc=1", headers={"content-type": "text/plain"})
+    mistyped = client.post(
+        "/api/v1/signup", content=b"uscc=1", headers={"content-type": "text/plain"}
+    )
     assert mistyped.status_code == 415
     assert client.post("/login", json={"login": "x"}).status_code == 415
-    assert client.post("/api/v1/signup", content=b"{not json",
-                       headers={"content-type": "application/json"}).status_code == 422
+    assert (
+        client.post(
+            "/api/v1/signup", content=b"{not json", headers={"content-type": "application/json"}
+        ).status_code
+        == 422
+    )
 
 
 def test_no_password_or_token_reaches_the_logs(
     client: TestClient, caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.DEBUG)
-    client.post("/login", data={"login": "bank_officer", "password": "wrong but secret-ish",
-                                "csrf_token": form_csrf(client)})
+    client.post(
+        "/login",
+        data={
+            "login": "bank_officer",
+            "password": "wrong but secret-ish",
+            "csrf_token": form_csrf(client),
+        },
+    )
     token = _token(client, ["accounts:read"])
     client.get("/api/v1/users", headers={"Authorization": f"Bearer {token['token']}"})
     logged = caplog.text
     assert PASSWORD not in logged
     assert "wrong but secret-ish" not in logged
     assert str(token["token"]) not in logged
+
+
+def test_an_invited_person_sets_a_password_and_signs_in(client: TestClient) -> None:
+    csrf = sign_in(client, "platform_admin")
+    client.post(
+        "/admin/institutions", data={"name": "杭州科技银行", "kind": "bank", "csrf_token": csrf}
+    )
+    bank_id = client.get("/api/v1/institutions").json()[-1]["id"]
+    page = client.post(
+        "/admin/invitations",
+        data={
+            "login": "wang",
+            "institution_id": bank_id,
+            "role": "bank_officer",
+            "csrf_token": csrf,
+        },
+    )
+    token = re.search(r"invitation#token=([\w-]+)", page.text)
+    assert token, page.text
+    refused = client.post(
+        "/admin/invitations",
+        data={"login": "x", "institution_id": bank_id, "role": "bank_officer", "csrf_token": csrf},
+    )
+    assert refused.status_code == 422
+    client.cookies.clear()
+    accepted = client.post(
+        "/invitation",
+        data={
+            "token": token.group(1),
+            "display_name": "Wang",
+            "password": PASSWORD,
+            "csrf_token": form_csrf(client, "/invitation"),
+        },
+        follow_redirects=False,
+    )
+    assert accepted.status_code == 303
+    sign_in(client, "wang")
+    assert client.get("/api/v1/me").json()["role"] == "bank_officer"

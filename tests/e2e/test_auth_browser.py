@@ -27,7 +27,7 @@ def page(chromium: Any, live_server: LiveServer) -> Iterator[Page]:
 def test_an_enterprise_signs_up_signs_in_and_signs_out(page: Page, live_server: LiveServer) -> None:
     page.goto("/signup?lang=en")
     page.fill("#uscc", live_server.codes[0])
-    page.fill("#enterprise_name", enterprise_name(0, list(IndustryCluster)[0]))
+    page.fill("#enterprise_name", enterprise_name(0, next(iter(IndustryCluster))))
     page.fill("#login", "browser-admin")
     page.fill("#display_name", "Browser Admin")
     page.fill("#password", PASSWORD)

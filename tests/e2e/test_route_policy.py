@@ -112,7 +112,11 @@ PRINCIPALS: list[Principal | None] = [None] + [
 ]
 
 
-@pytest.mark.parametrize("principal", PRINCIPALS, ids=lambda p: f"{p.role}-{p.scopes is not None and len(p.scopes)}" if p else "anonymous")
+@pytest.mark.parametrize(
+    "principal",
+    PRINCIPALS,
+    ids=lambda p: f"{p.role}-{p.scopes is not None and len(p.scopes)}" if p else "anonymous",
+)
 def test_declarations_match_the_table_for_every_role_and_token(
     app: FastAPI, principal: Principal | None
 ) -> None:

@@ -37,6 +37,14 @@ MESSAGE_KEYWORDS: dict[str, tuple[int, ...] | None] = {
     "EnterpriseNotFound": None,
     "InvalidDocument": None,
     "DocumentConflict": None,
+    "NotSignedIn": None,
+    "InvalidCredentials": None,
+    "TooManyAttempts": None,
+    "InvalidInvitation": None,
+    "CsrfRefused": None,
+    "LengthRequired": None,
+    "PayloadTooLarge": None,
+    "UnsupportedMediaType": None,
 }
 DEFAULT_LOCALE = "zh_CN"
 

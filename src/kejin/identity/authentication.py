@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from kejin.audit import service as audit
 from kejin.core.errors import NotFound
+from kejin.core.i18n import N_
 from kejin.identity import repository
 from kejin.identity.credentials import digest, new_api_token, password_matches, random_token
 from kejin.identity.errors import InvalidCredentials, TooManyAttempts
@@ -32,7 +33,7 @@ from kejin.identity.orm import ApiTokenRow, LoginAttemptRow, UserRow, WebSession
 from kejin.identity.schemas import ApiTokenCreate, ApiTokenIssued, ApiTokenRead
 from kejin.identity.service import UowFactory, normal_login, now, principal_of
 
-WRONG_CREDENTIALS = "Wrong login or password"
+WRONG_CREDENTIALS = N_("Wrong login or password")
 TOUCH_EVERY = timedelta(minutes=1)
 
 
@@ -99,7 +100,7 @@ def _record_failure(session: Session, login: str, client: str, user: UserRow | N
         actor="anonymous",
         action="login.failed",
         subject_type="login",
-        subject_id=login,
+        subject_id=(login or "-")[:64],
         detail={"client": client},
     )
 

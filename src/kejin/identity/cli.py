@@ -9,7 +9,7 @@ from __future__ import annotations
 import click
 
 from kejin.bootstrap import bootstrap
-from kejin.core.errors import KejinError
+from kejin.core.errors import InvalidInput, KejinError
 from kejin.identity import service
 
 
@@ -28,6 +28,9 @@ def create_admin(login: str, display_name: str, password: str) -> None:
     platform.migrate()
     try:
         user = service.create_platform_admin(platform.uow, login, display_name, password)
+    except InvalidInput as exc:
+        reasons = [f"{p.field} {p.reason.format(**p.params)}" for p in exc.problems]
+        raise click.ClickException("; ".join([str(exc), *reasons])) from exc
     except KejinError as exc:
         raise click.ClickException(str(exc)) from exc
     finally:

@@ -14,12 +14,15 @@ from sqlalchemy.orm import Session
 
 from kejin.audit import service as audit
 from kejin.core.errors import Conflict, FieldProblem, InvalidInput, NotFound, PermissionDenied
+from kejin.core.i18n import N_
 from kejin.core.uow import UnitOfWork
 from kejin.identity import repository
 from kejin.identity.credentials import digest, hash_password, random_token
 from kejin.identity.errors import InvalidInvitation
 from kejin.identity.model import (
     INVITATION_VALIDITY,
+    MAX_PASSWORD_LENGTH,
+    MIN_PASSWORD_LENGTH,
     InstitutionKind,
     Principal,
     Role,
@@ -67,10 +70,14 @@ def check_password(login: str, password: str) -> None:
     reasons = password_problems(login, password)
     if reasons:
         problems = [
-            FieldProblem("password", reason, params={"min_length": 10, "max_length": 200})
+            FieldProblem(
+                "password",
+                reason,
+                params={"min_length": MIN_PASSWORD_LENGTH, "max_length": MAX_PASSWORD_LENGTH},
+            )
             for reason in reasons
         ]
-        raise InvalidInput("The password is not acceptable", problems=problems)
+        raise InvalidInput(N_("The password is not acceptable"), problems=problems)
 
 
 def _new_user(
@@ -142,9 +149,9 @@ def sign_up_enterprise(uow: UowFactory, form: EnterpriseSignUp) -> UserRead:
     with uow() as work:
         enterprise_id = registry.find_enterprise_id(work.session, form.uscc, form.enterprise_name)
         if enterprise_id is None:
+            mismatch = FieldProblem("enterprise_name", "does not match the registry")
             raise InvalidInput(
-                "No registered enterprise has this credit code and name",
-                problems=[FieldProblem("enterprise_name", "does not match the registry")],
+                N_("No registered enterprise has this credit code and name"), problems=[mismatch]
             )
         user = _new_user(
             work.session,
@@ -207,9 +214,9 @@ def invite_user(uow: UowFactory, actor: Principal, form: InvitationCreate) -> In
                 "No institution with id {id}", field="institution_id", id=form.institution_id
             )
         if not role_fits_institution(form.role, institution.kind):
+            misfit = FieldProblem("role", "does not fit the institution")
             raise InvalidInput(
-                "This role does not belong in this kind of institution",
-                problems=[FieldProblem("role", "does not fit the institution")],
+                N_("This role does not belong in this kind of institution"), problems=[misfit]
             )
         login = normal_login(form.login)
         if repository.login_taken(work.session, login):

@@ -109,25 +109,12 @@ def signup_page(request: Request) -> HTMLResponse:
 
 @router.post("/signup", dependencies=[Depends(public)])
 def signup(
-    request: Request,
-    *,
-    platform: PlatformDep,
-    uscc: Text,
-    enterprise_name: Text,
-    login: Text,
-    display_name: Text,
-    password: Text,
+    request: Request, platform: PlatformDep, form: Annotated[EnterpriseSignUp, Form()]
 ) -> Response:
-    form = {
-        "uscc": uscc,
-        "enterprise_name": enterprise_name,
-        "login": login,
-        "display_name": display_name,
-    }
     try:
-        service.sign_up_enterprise(platform.uow, EnterpriseSignUp(password=password, **form))
+        service.sign_up_enterprise(platform.uow, form)
     except KejinError as exc:
-        context = {"error": _message(request, exc), "form": form}
+        context = {"error": _message(request, exc), "form": form.model_dump(exclude={"password"})}
         return render(request, "identity/signup.html", context, status_code=exc.status)
     return RedirectResponse("/login?signed_up=1", status_code=303)
 
@@ -197,10 +184,8 @@ def create_institution(
     request: Request,
     platform: PlatformDep,
     principal: PlatformAdmin,
-    name: Text,
-    kind: Annotated[InstitutionKind, Form()],
+    form: Annotated[InstitutionCreate, Form()],
 ) -> Response:
-    form = InstitutionCreate(name=name, kind=kind)
     return _after(
         request,
         platform,
@@ -212,14 +197,10 @@ def create_institution(
 @router.post("/admin/invitations")
 def invite_user(
     request: Request,
-    *,
     platform: PlatformDep,
     principal: PlatformAdmin,
-    login: Text,
-    institution_id: Annotated[int, Form()],
-    role: Annotated[Role, Form()],
+    form: Annotated[InvitationCreate, Form()],
 ) -> Response:
-    form = InvitationCreate(institution_id=institution_id, role=role, login=login)
     return _after(
         request,
         platform,
@@ -232,14 +213,10 @@ def invite_user(
 @router.post("/admin/members")
 def add_member(
     request: Request,
-    *,
     platform: PlatformDep,
     principal: EnterpriseAdmin,
-    login: Text,
-    display_name: Text,
-    password: Text,
+    form: Annotated[MemberCreate, Form()],
 ) -> Response:
-    form = MemberCreate(login=login, display_name=display_name, password=password)
     return _after(
         request, platform, principal, lambda: service.add_member(platform.uow, principal, form)
     )
@@ -269,7 +246,6 @@ def _tokens(
         "tokens": authentication.list_api_tokens(platform.uow, principal),
         "scopes": list(TokenScope),
         "issued": None,
-        "error": None,
         **extra,
     }
     return render(request, "identity/tokens.html", context)
@@ -278,19 +254,11 @@ def _tokens(
 @router.post("/account/tokens")
 def create_token(
     request: Request,
-    *,
     platform: PlatformDep,
     principal: SignedIn,
-    name: Text,
-    scopes: Annotated[list[TokenScope], Form()],
-    days: Annotated[int, Form(ge=1, le=365)] = 90,
+    form: Annotated[ApiTokenCreate, Form()],
 ) -> HTMLResponse:
-    try:
-        issued = authentication.create_api_token(
-            platform.uow, principal, ApiTokenCreate(name=name, scopes=scopes, days=days)
-        )
-    except KejinError as exc:
-        return _tokens(request, platform, principal, error=_message(request, exc))
+    issued = authentication.create_api_token(platform.uow, principal, form)
     return _tokens(request, platform, principal, issued=issued)
 
 

@@ -28,12 +28,18 @@ PROBLEM_TYPE = "/problems/{code}"
 PROBLEM_MEDIA_TYPE = "application/problem+json"
 TITLES = {
     400: N_("Bad request"),
+    401: N_("Sign-in required"),
     403: N_("Forbidden"),
     404: N_("Not found"),
     405: N_("Method not allowed"),
     409: N_("Conflict"),
+    410: N_("Gone"),
+    411: N_("Length required"),
     412: N_("Precondition failed"),
+    413: N_("Request too large"),
+    415: N_("Unsupported media type"),
     422: N_("Invalid input"),
+    429: N_("Too many attempts"),
     500: N_("Internal error"),
 }
 UNKNOWN_TITLE = N_("Error")

@@ -41,12 +41,14 @@ def _enterprise_name(platform: Platform) -> str:
     from kejin.registry.orm import EnterpriseRow
 
     with platform.uow() as uow:
-        return uow.session.scalars(select(EnterpriseRow.name).order_by(EnterpriseRow.id)).first() or ""
+        return (
+            uow.session.scalars(select(EnterpriseRow.name).order_by(EnterpriseRow.id)).first() or ""
+        )
 
 
 def test_enterprise_sign_up_needs_the_registered_code_and_exact_name(platform: Platform) -> None:
     seed_enterprises(platform, 2)
-    form = dict(uscc=credit_code(0), login="boss", display_name="Boss", password=PASSWORD)
+    form = {"uscc": credit_code(0), "login": "boss", "display_name": "Boss", "password": PASSWORD}
     with pytest.raises(InvalidInput):
         service.sign_up_enterprise(platform.uow, EnterpriseSignUp(enterprise_name="Wrong", **form))
     user = service.sign_up_enterprise(
@@ -73,10 +75,16 @@ def test_an_invitation_works_once_and_only_for_a_fitting_role(platform: Platform
         platform.uow, admin, InstitutionCreate(name="杭州科技银行", kind=InstitutionKind.BANK)
     )
     with pytest.raises(InvalidInput):
-        service.invite_user(platform.uow, admin, InvitationCreate(
-            institution_id=bank.id, role=Role.FUND_MANAGER, login="wrong"))
-    issued = service.invite_user(platform.uow, admin, InvitationCreate(
-        institution_id=bank.id, role=Role.BANK_OFFICER, login="Officer"))
+        service.invite_user(
+            platform.uow,
+            admin,
+            InvitationCreate(institution_id=bank.id, role=Role.FUND_MANAGER, login="wrong"),
+        )
+    issued = service.invite_user(
+        platform.uow,
+        admin,
+        InvitationCreate(institution_id=bank.id, role=Role.BANK_OFFICER, login="Officer"),
+    )
     with pytest.raises(InvalidInput):
         service.accept_invitation(platform.uow, issued.token, "Officer", "officer")
     user = service.accept_invitation(platform.uow, issued.token, "Officer Wang", PASSWORD)
@@ -91,10 +99,15 @@ def test_an_expired_invitation_is_refused(platform: Platform) -> None:
     bank = service.create_institution(
         platform.uow, admin, InstitutionCreate(name="Bank", kind=InstitutionKind.BANK)
     )
-    issued = service.invite_user(platform.uow, admin, InvitationCreate(
-        institution_id=bank.id, role=Role.BANK_APPROVER, login="late"))
+    issued = service.invite_user(
+        platform.uow,
+        admin,
+        InvitationCreate(institution_id=bank.id, role=Role.BANK_APPROVER, login="late"),
+    )
     with platform.uow() as uow:
-        uow.session.execute(update(InvitationRow).values(expires_at=service.now() - timedelta(seconds=1)))
+        uow.session.execute(
+            update(InvitationRow).values(expires_at=service.now() - timedelta(seconds=1))
+        )
         uow.commit()
     with pytest.raises(InvalidInvitation):
         service.accept_invitation(platform.uow, issued.token, "Late", PASSWORD)
@@ -103,7 +116,9 @@ def test_an_expired_invitation_is_refused(platform: Platform) -> None:
 def test_sign_in_opens_a_session_and_replaces_an_older_one(platform: Platform) -> None:
     create_user(platform, "bank_officer")
     first = authentication.sign_in(platform.uow, "BANK_OFFICER", PASSWORD, CLIENT)
-    second = authentication.sign_in(platform.uow, "bank_officer", PASSWORD, CLIENT, first.session_token)
+    second = authentication.sign_in(
+        platform.uow, "bank_officer", PASSWORD, CLIENT, first.session_token
+    )
     assert authentication.session_principal(platform.uow, first.session_token) is None
     found = authentication.session_principal(platform.uow, second.session_token)
     assert found is not None
@@ -125,7 +140,9 @@ def test_an_idle_session_expires(platform: Platform) -> None:
 
 
 @pytest.mark.parametrize("login", ["bank_officer", "nobody-by-this-name"])
-def test_five_failures_lock_a_login_whether_or_not_it_exists(platform: Platform, login: str) -> None:
+def test_five_failures_lock_a_login_whether_or_not_it_exists(
+    platform: Platform, login: str
+) -> None:
     create_user(platform, "bank_officer")
     for _ in range(5):
         with pytest.raises(InvalidCredentials, match="Wrong login or password"):
@@ -163,8 +180,11 @@ def test_api_tokens_carry_scopes_and_stop_when_revoked_or_expired(platform: Plat
         authentication.token_principal(platform.uow, issued.token)
     expiring = authentication.create_api_token(platform.uow, owner, form)
     with platform.uow() as uow:
-        uow.session.execute(update(ApiTokenRow).where(ApiTokenRow.id == expiring.id)
-                            .values(expires_at=service.now() - timedelta(seconds=1)))
+        uow.session.execute(
+            update(ApiTokenRow)
+            .where(ApiTokenRow.id == expiring.id)
+            .values(expires_at=service.now() - timedelta(seconds=1))
+        )
         uow.commit()
     with pytest.raises(InvalidCredentials, match="expired"):
         authentication.token_principal(platform.uow, expiring.token)

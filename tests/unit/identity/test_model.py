@@ -61,8 +61,15 @@ def test_api_tokens_parse_back_to_their_prefix() -> None:
 
 
 @pytest.mark.parametrize(
-    "text", ["", "kejin", "kejin__abc", "other_abcdefgh_" + "x" * 40, "kejin_abc_" + "x" * 40,
-             "kejin_abcdefgh_short"]
+    "text",
+    [
+        "",
+        "kejin",
+        "kejin__abc",
+        "other_abcdefgh_" + "x" * 40,
+        "kejin_abc_" + "x" * 40,
+        "kejin_abcdefgh_short",
+    ],
 )
 def test_malformed_api_tokens_are_refused(text: str) -> None:
     assert parse_api_token(text) is None
