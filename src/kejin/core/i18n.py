@@ -37,6 +37,9 @@ MESSAGE_KEYWORDS: dict[str, tuple[int, ...] | None] = {
     "EnterpriseNotFound": None,
     "InvalidDocument": None,
     "DocumentConflict": None,
+    "AccessRefused": None,
+    "GrantNotFound": None,
+    "InstitutionNotFound": None,
 }
 DEFAULT_LOCALE = "zh_CN"
 
