@@ -137,18 +137,6 @@ def decide(
     return AccessDecision(allowed=False, reason="no_grant")
 
 
-def visible_scopes(
-    grants: Iterable[ConsentGrant], institution_id: int, today: date
-) -> set[DataScope]:
-    """Every scope some live grant to the institution opens, whatever its purpose."""
-    return {
-        scope
-        for grant in grants
-        if grant.institution_id == institution_id and grant.is_live(today)
-        for scope in grant.scopes
-    }
-
-
 def grant_problems(
     scopes: Iterable[DataScope], expires_on: date, today: date
 ) -> list[FieldProblem]:

@@ -242,13 +242,22 @@ def access_log(
     uow: UowFactory, principal: Principal, uscc: str, request: PageRequest
 ) -> AccessLogPage:
     """Who looked at the enterprise's data (or tried), when and why; grants and revocations
-    too. Only the enterprise's own users see it."""
+    too, newest first. Only the enterprise's own users see it."""
     with uow() as work:
         enterprise_id = repository.enterprise_id_by_code(work.session, uscc.strip().upper())
     if enterprise_id is None:
         raise NotFound("no enterprise with credit code {code}", field="uscc", code=uscc)
     if not is_own_enterprise(principal, enterprise_id):
         raise PermissionDenied("Only the enterprise's own users see who looked at its data")
+    return _history(uow, enterprise_id, request)
+
+
+def own_access_log(uow: UowFactory, principal: Principal, request: PageRequest) -> AccessLogPage:
+    """The access history of the signed-in enterprise user's own enterprise."""
+    return _history(uow, _own_enterprise(principal, admin=False), request)
+
+
+def _history(uow: UowFactory, enterprise_id: int, request: PageRequest) -> AccessLogPage:
     page = audit.entries_about(uow, SUBJECT, str(enterprise_id), request)
     return AccessLogPage(
         items=[_log_entry(entry) for entry in page.items],
