@@ -47,7 +47,7 @@ class AccessLogEntry(BaseModel):
     actor: str
     institution: str | None
     action: str
-    scopes: list[str]
+    scopes: list[DataScope]
     purpose: str | None
     outcome: str | None
 

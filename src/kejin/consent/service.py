@@ -275,7 +275,7 @@ def _log_entry(entry: AuditEntry) -> AccessLogEntry:
         actor=entry.actor,
         institution=detail.get("institution"),
         action=entry.action,
-        scopes=list(detail.get("scopes", [])),
+        scopes=[DataScope(scope) for scope in detail.get("scopes", [])],
         purpose=entry.purpose,
         outcome=detail.get("outcome"),
     )
