@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 import pytest
@@ -12,6 +13,7 @@ from kejin.audit import service
 from kejin.audit.repository import ENTRIES
 from kejin.bootstrap import Platform
 from kejin.web.app import create_app
+from tests.factories import PASSWORD, create_user
 
 ENTRIES_SEEDED = 30
 
@@ -30,12 +32,25 @@ def client(platform: Platform) -> Iterator[TestClient]:
                 detail={"scope": "financials"},
             )
         work.commit()
+    create_user(platform, "platform_admin")
+    create_user(platform, "bank_officer")
     with TestClient(create_app(platform), raise_server_exceptions=False) as test_client:
+        sign_in(test_client, "platform_admin")
         yield test_client
 
 
+def sign_in(client: TestClient, login: str) -> None:
+    form = client.get("/login").text
+    match = re.search(r'name="csrf_token" value="([^"]+)"', form)
+    assert match is not None
+    fields = {"login": login, "password": PASSWORD, "csrf_token": match.group(1)}
+    answer = client.post("/login", data=fields, follow_redirects=False)
+    assert answer.status_code == 303, answer.text
+
+
 def test_the_api_lists_entries_newest_first_a_page_at_a_time(client: TestClient) -> None:
-    body = client.get("/api/v1/audit", params={"size": 7, "page": 2}).json()
+    params = {"subject_type": "enterprise", "size": 7, "page": 2}
+    body = client.get("/api/v1/audit", params=params).json()
     assert (body["total"], body["pages"]) == (ENTRIES_SEEDED, 5)
     assert [item["seq"] for item in body["items"]] == list(range(23, 16, -1))
     assert body["items"][0]["recorded_at"].endswith(("Z", "+00:00"))
@@ -49,8 +64,9 @@ def test_the_api_filters_by_actor_action_and_subject(client: TestClient) -> None
 
 def test_the_api_filters_by_utc_day_inclusive(client: TestClient) -> None:
     today = client.get("/api/v1/audit", params={"size": 1}).json()["items"][0]["recorded_at"][:10]
-    within = client.get("/api/v1/audit", params={"since": today, "until": today}).json()
-    before = client.get("/api/v1/audit", params={"until": "2000-01-01"}).json()
+    seeded = {"subject_type": "enterprise"}
+    within = client.get("/api/v1/audit", params={**seeded, "since": today, "until": today}).json()
+    before = client.get("/api/v1/audit", params={**seeded, "until": "2000-01-01"}).json()
     assert (within["total"], before["total"]) == (ENTRIES_SEEDED, 0)
 
 
@@ -77,3 +93,16 @@ def test_the_viewer_page_shows_filters_rows_and_verifies_on_request(client: Test
     assert 'data-verify="none"' in page.text
     verified = client.get("/audit", params={"verify": 1, "lang": "zh-CN"})
     assert 'data-verify="ok"' in verified.text
+
+
+def test_only_platform_admins_reach_the_log(platform: Platform, client: TestClient) -> None:
+    assert 'href="/audit"' in client.get("/").text
+    client.cookies.clear()
+    assert client.get("/api/v1/audit").status_code == 401
+    page = client.get("/audit", headers={"accept": "text/html"}, follow_redirects=False)
+    assert page.headers["location"].startswith("/login")
+    sign_in(client, "bank_officer")
+    assert client.get("/api/v1/audit").status_code == 403
+    assert client.get("/api/v1/audit/verify").status_code == 403
+    assert client.get("/audit").status_code == 403
+    assert 'href="/audit"' not in client.get("/").text

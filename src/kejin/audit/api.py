@@ -1,20 +1,27 @@
-"""Audit JSON API under `/api/v1` for platform admins: search the log and verify the chain."""
+"""Audit JSON API under `/api/v1` for platform admins (API tokens need the `audit:read` scope):
+search the log and verify the chain."""
 
 from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Depends, Query
 
 from kejin.audit import service
 from kejin.audit.schemas import AuditFilters, AuditPage, VerifyRead
+from kejin.identity.model import Role, TokenScope
 from kejin.web.deps import PageDep, PlatformDep
+from kejin.web.policy import allow
 
 PROBLEM: dict[str, Any] = {"content": {"application/problem+json": {}}}
-router = APIRouter(prefix="/api/v1", tags=["audit"])
+router = APIRouter(
+    prefix="/api/v1",
+    tags=["audit"],
+    dependencies=[Depends(allow(Role.PLATFORM_ADMIN, scope=TokenScope.AUDIT_READ))],
+)
 
 
-@router.get("/audit", responses={403: PROBLEM, 422: PROBLEM})
+@router.get("/audit", responses={401: PROBLEM, 403: PROBLEM, 422: PROBLEM})
 def list_audit_entries(
     platform: PlatformDep, filters: Annotated[AuditFilters, Query()], page: PageDep
 ) -> AuditPage:
@@ -22,7 +29,7 @@ def list_audit_entries(
     return AuditPage.of(service.search(platform.uow, page, **filters.criteria()))
 
 
-@router.get("/audit/verify", responses={403: PROBLEM})
+@router.get("/audit/verify", responses={401: PROBLEM, 403: PROBLEM})
 def verify_audit_chain(platform: PlatformDep) -> VerifyRead:
     """Walk the whole chain; on failure name the first bad entry and why."""
     return VerifyRead.of(service.verify(platform.uow))

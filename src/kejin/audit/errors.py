@@ -2,16 +2,10 @@
 
 from __future__ import annotations
 
-from kejin.core.errors import KejinError
 
+class UnsafeAuditDetail(ValueError):
+    """A caller tried to log a detail that may hold a secret or is not plain JSON.
 
-class AuditError(KejinError):
-    """Base of the audit log's errors."""
-
-
-class UnsafeAuditDetail(AuditError):
-    """A caller tried to log a detail that may hold a secret or is not plain JSON: a bug in the
-    caller, never the user's fault, hence a server error."""
-
-    status = 500
-    code = "unsafe-audit-detail"
+    Deliberately outside the `KejinError` family: it is always a bug in the calling service,
+    never the user's doing, so the web layer treats it as an unexpected error (logged, answered
+    with a generic 500 that reveals nothing). The message names the key, never its value."""

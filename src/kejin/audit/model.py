@@ -180,7 +180,7 @@ def check_detail(detail: Mapping[str, Any]) -> None:
     try:
         text = canonical_json(detail)
     except (TypeError, ValueError) as exc:
-        raise UnsafeAuditDetail("audit detail is not plain JSON: {error}", error=str(exc)) from exc
+        raise UnsafeAuditDetail(f"audit detail is not plain JSON: {exc}") from exc
     if json.loads(text) != detail:
         raise UnsafeAuditDetail("audit detail changes in a JSON round trip")
 
@@ -190,7 +190,7 @@ def _refuse_secret_keys(value: Any) -> None:
         for key, inner in value.items():
             lowered = str(key).lower()
             if any(fragment in lowered for fragment in SECRET_KEY_FRAGMENTS):
-                raise UnsafeAuditDetail("audit detail key {key} may hold a secret", key=str(key))
+                raise UnsafeAuditDetail(f"audit detail key {key!r} may hold a secret")
             _refuse_secret_keys(inner)
     elif isinstance(value, list | tuple):
         for inner in value:

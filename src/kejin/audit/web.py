@@ -5,16 +5,18 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Depends, Query
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
 from kejin.audit import service
 from kejin.audit.schemas import AuditFilters, AuditPage, VerifyRead
+from kejin.identity.model import Role
 from kejin.web.deps import PageDep, PlatformDep
+from kejin.web.policy import allow
 from kejin.web.templating import render
 
-router = APIRouter(include_in_schema=False)
+router = APIRouter(include_in_schema=False, dependencies=[Depends(allow(Role.PLATFORM_ADMIN))])
 
 
 @router.get("/audit", response_class=HTMLResponse)

@@ -32,6 +32,9 @@ ERRORS: dict[int | str, dict[str, Any]] = dict.fromkeys((401, 403, 404, 409, 422
 router = APIRouter(prefix="/api/v1", tags=["identity"], responses=ERRORS)
 
 PlatformAdmin = Annotated[Principal, Depends(allow(Role.PLATFORM_ADMIN))]
+PlatformReader = Annotated[
+    Principal, Depends(allow(Role.PLATFORM_ADMIN, scope=TokenScope.ACCOUNTS_READ))
+]
 AccountAdmin = Annotated[
     Principal,
     Depends(allow(Role.PLATFORM_ADMIN, Role.ENTERPRISE_ADMIN, scope=TokenScope.ACCOUNTS_READ)),
@@ -54,7 +57,7 @@ def who_am_i(principal: SignedIn) -> dict[str, Any]:
 
 
 @router.get("/institutions")
-def list_institutions(platform: PlatformDep, principal: AccountAdmin) -> list[InstitutionRead]:
+def list_institutions(platform: PlatformDep, principal: PlatformReader) -> list[InstitutionRead]:
     return service.list_institutions(platform.uow)
 
 

@@ -67,7 +67,9 @@ def _message(request: Request, exc: KejinError) -> str:
 
 @router.get("/login", dependencies=[Depends(public)])
 def login_page(request: Request, next: Annotated[str, Query(max_length=500)] = "/") -> HTMLResponse:  # noqa: A002 - the conventional name
-    return render(request, "identity/login.html", {"next": safe_next(next), "error": None, "login": ""})
+    return render(
+        request, "identity/login.html", {"next": safe_next(next), "error": None, "login": ""}
+    )
 
 
 @router.post("/login", dependencies=[Depends(public)])

@@ -16,7 +16,7 @@ The dependency returns the `Principal` (None on public routes for anonymous visi
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterable, Iterator
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
@@ -105,6 +105,13 @@ def _dependants(dependant: Dependant) -> Iterator[Dependant]:
     yield dependant
     for child in dependant.dependencies:
         yield from _dependants(child)
+
+
+def app_routes(routes: Iterable[Any]) -> Iterator[Any]:
+    """Every route of an application, with included routers opened up (as FastAPI serves them)."""
+    for route in routes:
+        contexts = getattr(route, "effective_route_contexts", None)
+        yield from contexts() if contexts is not None else (route,)
 
 
 def access_rule_of(route: BaseRoute) -> AccessRule | None:
