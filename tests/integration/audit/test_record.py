@@ -15,6 +15,7 @@ from kejin.audit.orm import AuditEntryRow
 from kejin.audit.repository import newest
 from kejin.bootstrap import Platform
 from kejin.core.errors import InvalidInput
+from kejin.core.pagination import PageRequest
 from kejin.identity.model import Principal, Role
 
 OFFICER = Principal(user_id=7, login="li.officer", role=Role.BANK_OFFICER, institution_id=3)
@@ -92,3 +93,16 @@ def test_overlong_or_missing_fields_are_refused_by_name(platform: Platform) -> N
     with platform.uow() as work, pytest.raises(InvalidInput) as refused:
         service.record(work.session, actor="", action="a" * 65, subject_type="t", subject_id="1")
     assert {p.field for p in refused.value.problems} == {"actor", "action"}
+
+
+def test_entries_about_one_subject_come_newest_first_a_page_at_a_time(
+    platform: Platform,
+) -> None:
+    _append(platform, 6)
+    with platform.uow() as work:
+        service.record(
+            work.session, actor=OFFICER, action="loan.read", subject_type="loan", subject_id="2"
+        )
+        work.commit()
+    page = service.entries_about(platform.uow, "enterprise", "2", PageRequest(page=1, size=5))
+    assert (page.total, [entry.seq for entry in page.items]) == (1, [3])
