@@ -17,8 +17,8 @@ from kejin.consent import service
 from kejin.consent.model import DataScope
 from kejin.identity.model import TokenScope
 from kejin.web.app import create_app
+from tests.e2e.sessions import form_csrf, sign_in
 from tests.factories import (
-    PASSWORD,
     bearer,
     create_grant,
     create_user,
@@ -29,7 +29,6 @@ from tests.factories import (
 )
 
 HTML = {"accept": "text/html"}
-CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 FINANCIALS = "/api/v1/enterprises/{code}/financials?purpose=credit_assessment"
 
 
@@ -133,22 +132,9 @@ def test_a_grant_too_far_ahead_is_a_422_naming_the_field(platform: Platform, wor
     assert [e["field"] for e in answer.json()["errors"]] == ["expires_on"]
 
 
-def _sign_in(client: TestClient, login: str) -> None:
-    token = CSRF.search(client.get("/login", headers=HTML).text)
-    assert token is not None
-    form = {"login": login, "password": PASSWORD, "csrf_token": token.group(1), "next": "/"}
-    assert client.post("/login", data=form, follow_redirects=False).status_code == 303
-
-
-def _csrf(client: TestClient) -> str:
-    token = CSRF.search(client.get("/consent", headers=HTML).text)
-    assert token is not None
-    return token.group(1)
-
-
 def test_the_consent_centre_grants_and_revokes_with_csrf(world: World) -> None:
     client = world.client
-    _sign_in(client, "lin")
+    sign_in(client, "lin")
     form = {
         "institution_id": str(world.bank),
         "scopes": ["financials", "ip"],
@@ -158,14 +144,16 @@ def test_the_consent_centre_grants_and_revokes_with_csrf(world: World) -> None:
     forged = client.post("/consent/grants", data=form, headers=HTML, follow_redirects=False)
     assert forged.status_code == 403
     granted = client.post(
-        "/consent/grants", data=form | {"csrf_token": _csrf(client)}, follow_redirects=False
+        "/consent/grants",
+        data=form | {"csrf_token": form_csrf(client, "/consent")},
+        follow_redirects=False,
     )
     assert granted.status_code == 303
     page = client.get("/consent", headers=HTML).text
     grant_id = re.search(r'data-grant="(\d+)" data-status="active"', page)
     assert grant_id is not None
     revoke = f"/consent/grants/{grant_id.group(1)}/revoke"
-    client.post(revoke, data={"csrf_token": _csrf(client)}, follow_redirects=False)
+    client.post(revoke, data={"csrf_token": form_csrf(client, "/consent")}, follow_redirects=False)
     page = client.get("/consent?lang=en", headers=HTML).text
     assert 'data-status="revoked"' in page
     assert page.count('data-action="consent.') == 2
@@ -173,12 +161,12 @@ def test_the_consent_centre_grants_and_revokes_with_csrf(world: World) -> None:
 
 def test_a_bad_grant_form_shows_the_reasons(world: World) -> None:
     client = world.client
-    _sign_in(client, "lin")
+    sign_in(client, "lin")
     form = {
         "institution_id": str(world.bank),
         "purpose": "credit_assessment",
         "expires_on": service.today().isoformat(),
-        "csrf_token": _csrf(client),
+        "csrf_token": form_csrf(client, "/consent"),
     }
     page = client.post("/consent/grants?lang=en", data=form, headers=HTML)
     assert page.status_code == 422
@@ -190,7 +178,7 @@ def test_the_bank_officer_sees_financials_on_the_page_only_with_consent(
     platform: Platform, world: World
 ) -> None:
     client = world.client
-    _sign_in(client, "wang")
+    sign_in(client, "wang")
     url = f"/enterprises/{world.code}"
     assert 'data-scope="financials"' in client.get(url, headers=HTML).text
     create_grant(
