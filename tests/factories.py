@@ -8,17 +8,22 @@ R&D institutions and compliance flags. Deterministic for a given `seed`.
 from __future__ import annotations
 
 import random
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from kejin.bootstrap import Platform
+from kejin.consent.model import DataScope, GrantPurpose
+from kejin.consent.orm import ConsentGrantRow
 from kejin.core.money import money
+from kejin.identity.authentication import create_api_token
 from kejin.identity.credentials import hash_password
-from kejin.identity.model import InstitutionKind, Role
+from kejin.identity.model import InstitutionKind, Principal, Role, TokenScope
 from kejin.identity.orm import InstitutionRow, UserRow
+from kejin.identity.schemas import ApiTokenCreate
+from kejin.identity.service import principal_of
 from kejin.registry.model import (
     CertificationKind,
     ComplianceKind,
@@ -322,3 +327,59 @@ def _enterprise_for_user(session: Session, name: str) -> int:
     session.add(row)
     session.flush()
     return row.id
+
+
+# --- consent: principals, grants and API tokens ---------------------------------------------
+
+
+def principal(platform: Platform, user_id: int) -> Principal:
+    """The user as services see them after a web sign-in."""
+    with platform.uow() as uow:
+        user = uow.session.get(UserRow, user_id)
+        assert user is not None
+        return principal_of(user)
+
+
+def institution_of(platform: Platform, user_id: int) -> int:
+    """The institution an institution user works at."""
+    institution_id = principal(platform, user_id).institution_id
+    assert institution_id is not None
+    return institution_id
+
+
+def create_grant(
+    platform: Platform,
+    *,
+    enterprise_id: int,
+    institution_id: int,
+    granted_by: int,
+    scopes: tuple[DataScope, ...] = (DataScope.FINANCIALS,),
+    purpose: GrantPurpose = GrantPurpose.CREDIT_ASSESSMENT,
+    expires_on: date | None = None,
+    revoked: bool = False,
+) -> int:
+    """A grant written straight to the table (any expiry, even past); returns its id."""
+    moment = datetime.now(UTC)
+    with platform.uow() as uow:
+        row = ConsentGrantRow(
+            enterprise_id=enterprise_id,
+            institution_id=institution_id,
+            scopes=[scope.value for scope in scopes],
+            purpose=purpose.value,
+            granted_by=granted_by,
+            granted_at=moment - timedelta(days=30),
+            expires_on=expires_on or moment.date() + timedelta(days=90),
+            revoked_at=moment if revoked else None,
+            revoked_by=granted_by if revoked else None,
+        )
+        uow.session.add(row)
+        uow.session.flush()
+        uow.commit()
+        return row.id
+
+
+def bearer(platform: Platform, user_id: int, *scopes: TokenScope) -> dict[str, str]:
+    """Request headers carrying a fresh API token of the user with `scopes`."""
+    form = ApiTokenCreate(name="test", scopes=list(scopes), days=1)
+    issued = create_api_token(platform.uow, principal(platform, user_id), form)
+    return {"Authorization": f"Bearer {issued.token}"}

@@ -10,11 +10,19 @@ from fastapi.testclient import TestClient
 from sqlalchemy import event, select, update
 
 from kejin.bootstrap import Platform
+from kejin.identity.model import TokenScope
 from kejin.registry import service
 from kejin.registry.model import Stage
 from kejin.registry.orm import EnterpriseRow, FinancialYearRow
 from kejin.web.app import create_app
-from tests.factories import REVENUE_WAN, YEARS, credit_code, seed_enterprises
+from tests.factories import (
+    REVENUE_WAN,
+    YEARS,
+    bearer,
+    create_user,
+    credit_code,
+    seed_enterprises,
+)
 
 SEEDED = 20
 
@@ -80,8 +88,11 @@ def test_sort_by_revenue_descending(client: TestClient) -> None:
     assert revenues == sorted(revenues, reverse=True)
 
 
-def test_detail_has_every_child_table_with_provenance(client: TestClient) -> None:
-    body = client.get(f"/api/v1/enterprises/{credit_code(0)}").json()
+def test_detail_has_every_child_table_with_provenance_for_the_enterprises_own_user(
+    client: TestClient, platform: Platform
+) -> None:
+    own = bearer(platform, create_user(platform, "enterprise_member"), TokenScope.REGISTRY_READ)
+    body = client.get(f"/api/v1/enterprises/{credit_code(0)}", headers=own).json()
     for table in (
         "staff",
         "financials",

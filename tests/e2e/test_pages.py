@@ -10,8 +10,9 @@ import pytest
 from fastapi.testclient import TestClient
 
 from kejin.bootstrap import Platform
+from kejin.identity.model import TokenScope
 from kejin.web.app import create_app
-from tests.factories import credit_code, seed_enterprises
+from tests.factories import bearer, create_user, credit_code, seed_enterprises
 
 HTML = {"accept": "text/html"}
 
@@ -75,8 +76,11 @@ def test_unknown_enterprise_page_is_a_404_page(client: TestClient) -> None:
     assert "未找到" in page.text
 
 
-def test_detail_page_shows_provenance(client: TestClient) -> None:
-    page = client.get(f"/enterprises/{credit_code(0)}", headers=HTML).text
+def test_detail_page_shows_provenance_to_the_enterprises_own_user(
+    client: TestClient, platform: Platform
+) -> None:
+    own = bearer(platform, create_user(platform, "enterprise_member"), TokenScope.REGISTRY_READ)
+    page = client.get(f"/enterprises/{credit_code(0)}", headers=HTML | own).text
     assert "tax_bureau" in page
     assert "数据来源：" in page
     assert "万元" in page

@@ -25,6 +25,7 @@ ANY = frozenset(Role)
 PLATFORM = frozenset({Role.PLATFORM_ADMIN})
 ADMINS = frozenset({Role.PLATFORM_ADMIN, Role.ENTERPRISE_ADMIN})
 ENTERPRISE_ADMIN = frozenset({Role.ENTERPRISE_ADMIN})
+ENTERPRISE_USERS = frozenset({Role.ENTERPRISE_ADMIN, Role.ENTERPRISE_MEMBER})
 ASSET_MOUNTS = {"/static", "/static/vendor/swagger-ui"}
 
 # (method, path) → who may use it: PUBLIC, or the roles allowed (and the token scope, if any).
@@ -67,6 +68,14 @@ TABLE: dict[tuple[str, str], tuple[str | frozenset[Role], TokenScope | None]] = 
     ("GET", "/api/v1/audit"): (PLATFORM, TokenScope.AUDIT_READ),
     ("GET", "/api/v1/audit/verify"): (PLATFORM, TokenScope.AUDIT_READ),
     ("GET", "/audit"): (PLATFORM, None),
+    ("POST", "/api/v1/consents"): (ENTERPRISE_ADMIN, TokenScope.CONSENT_WRITE),
+    ("DELETE", "/api/v1/consents/{grant_id}"): (ENTERPRISE_ADMIN, TokenScope.CONSENT_WRITE),
+    ("GET", "/api/v1/consents"): (ANY, TokenScope.CONSENT_READ),
+    ("GET", "/api/v1/enterprises/{uscc}/financials"): (ANY, TokenScope.CONSENT_READ),
+    ("GET", "/api/v1/enterprises/{uscc}/access-log"): (ENTERPRISE_USERS, TokenScope.CONSENT_READ),
+    ("GET", "/consent"): (ANY, None),
+    ("POST", "/consent/grants"): (ENTERPRISE_ADMIN, None),
+    ("POST", "/consent/grants/{grant_id}/revoke"): (ENTERPRISE_ADMIN, None),
     ("POST", "/logout"): (ANY, None),  # last: it ends the session
 }
 

@@ -45,6 +45,9 @@ MESSAGE_KEYWORDS: dict[str, tuple[int, ...] | None] = {
     "LengthRequired": None,
     "PayloadTooLarge": None,
     "UnsupportedMediaType": None,
+    "AccessRefused": None,
+    "GrantNotFound": None,
+    "InstitutionNotFound": None,
 }
 DEFAULT_LOCALE = "zh_CN"
 

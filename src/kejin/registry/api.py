@@ -6,6 +6,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Query
 
+from kejin.identity.model import Principal
 from kejin.registry import service
 from kejin.registry.schemas import (
     EnterpriseDetail,
@@ -32,10 +33,13 @@ def list_enterprises(
 @router.get("/enterprises/{uscc}", responses={404: PROBLEM, 422: PROBLEM})
 def get_enterprise(
     platform: PlatformDep,
+    principal: Annotated[Principal | None, Depends(public)],
     uscc: Annotated[str, Path(description="unified social credit code", max_length=40)],
 ) -> EnterpriseDetail:
-    """One enterprise with all its yearly figures, IP, certifications and more."""
-    return service.enterprise_detail(platform.uow, uscc)
+    """One enterprise: public sections for everyone; yearly figures, IP details, funding and
+    compliance only for its own users and within a live consent grant (else listed in
+    `withheld`)."""
+    return service.enterprise_detail(platform.uow, uscc, principal)
 
 
 @router.get("/region/summary")

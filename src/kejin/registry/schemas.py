@@ -13,6 +13,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
+from kejin.consent.model import DataScope
 from kejin.registry.model import (
     CertificationKind,
     ComplianceKind,
@@ -193,6 +194,18 @@ class EnterpriseDetail(Provenanced):
     awards: list[AwardRead]
     rd_institutions: list[RDInstitutionRead]
     compliance_flags: list[ComplianceFlagRead]
+    withheld: list[DataScope] = Field(
+        default_factory=list,
+        description="consented scopes this reader may not see; their sections are left empty",
+    )
+
+
+class EnterpriseFinancials(BaseModel):
+    """An enterprise's financial years: a consented read (scope `financials`)."""
+
+    uscc: str
+    name: str
+    financials: list[FinancialYearRead]
 
 
 class ClusterIntensity(BaseModel):

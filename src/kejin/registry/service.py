@@ -1,9 +1,10 @@
 """Registry use cases for readers: list, detail, export and the region summary.
 
-Each function opens one unit of work, calls the repository and returns schema objects; reads
-never commit. Certifications count when valid on `valid_on`; by default the reference day is
-the registry's data date (the newest `as_of`) or today, whichever is earlier, so figures and
-certificates describe the same moment.
+Each function opens one unit of work, calls the repository and returns schema objects. Reads of
+one enterprise pass through consent (`kejin.consent.service`) and commit the audit entries it
+records; list, export and summary reads never commit. Certifications count when valid on
+`valid_on`; by default the reference day is the registry's data date (the newest `as_of`) or
+today, whichever is earlier, so figures and certificates describe the same moment.
 """
 
 from __future__ import annotations
@@ -16,8 +17,11 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from kejin.consent import service as consent
+from kejin.consent.model import CONSENTED_SECTIONS, DataScope
 from kejin.core.pagination import PageRequest
 from kejin.core.uow import UnitOfWork
+from kejin.identity.model import Principal
 from kejin.registry import repository
 from kejin.registry.errors import EnterpriseNotFound
 from kejin.registry.model import (
@@ -33,6 +37,7 @@ from kejin.registry.schemas import (
     ClusterIntensity,
     EnterpriseDetail,
     EnterpriseFilters,
+    EnterpriseFinancials,
     EnterprisePage,
     EnterpriseSummary,
     RegionSummary,
@@ -98,19 +103,54 @@ def _summary(
     )
 
 
-def enterprise_detail(uow: UowFactory, code: str) -> EnterpriseDetail:
-    """An enterprise and all its child tables; the code is validated first."""
-    uscc = validate_credit_code(code)
+def enterprise_detail(
+    uow: UowFactory, code: str, principal: Principal | None = None
+) -> EnterpriseDetail:
+    """An enterprise and its child tables as `principal` may see them: public sections for
+    everyone, consented sections for the enterprise's own users and within live grants (each
+    grant used is recorded in the audit log). The code is validated first."""
     with uow() as work:
-        row = repository.enterprise_by_code(work.session, uscc)
-        if row is None:
-            message = "no enterprise with credit code {code}"
-            raise EnterpriseNotFound(message, field="uscc", code=uscc)
+        row = _enterprise(work, code)
+        readable = consent.readable_scopes(work.session, principal, row.id)
         latest = row.financials[-1] if row.financials else None
         stage = stage_for_revenue(latest.revenue) if latest else None
-        return EnterpriseDetail.model_validate(row, from_attributes=True).model_copy(
-            update={"stage": stage}
-        )
+        detail = EnterpriseDetail.model_validate(row, from_attributes=True)
+        work.commit()
+    return _withhold(detail.model_copy(update={"stage": stage}), readable)
+
+
+def _enterprise(work: UnitOfWork, code: str) -> EnterpriseRow:
+    uscc = validate_credit_code(code)
+    row = repository.enterprise_by_code(work.session, uscc)
+    if row is None:
+        message = "no enterprise with credit code {code}"
+        raise EnterpriseNotFound(message, field="uscc", code=uscc)
+    return row
+
+
+def _withhold(detail: EnterpriseDetail, readable: frozenset[DataScope]) -> EnterpriseDetail:
+    """Empty every consented section outside `readable` and name the scopes withheld."""
+    hidden = {
+        section: scope for section, scope in CONSENTED_SECTIONS.items() if scope not in readable
+    }
+    blank: dict[str, list[object] | None] = {
+        section: None if section == "stage" else [] for section in hidden
+    }
+    withheld = sorted(set(hidden.values()))
+    return detail.model_copy(update={**blank, "withheld": withheld})
+
+
+def enterprise_financials(
+    uow: UowFactory, principal: Principal, code: str, purpose: str
+) -> EnterpriseFinancials:
+    """The enterprise's financial years, for its own users or within a live grant for
+    `purpose`; the read is recorded, and a refused read too (then 403)."""
+    with uow() as work:
+        row = _enterprise(work, code)
+        consent.require_access(work.session, principal, row.id, DataScope.FINANCIALS, purpose)
+        found = EnterpriseFinancials.model_validate(row, from_attributes=True)
+        work.commit()
+    return found
 
 
 def export_enterprises(

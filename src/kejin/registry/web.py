@@ -15,6 +15,7 @@ from starlette.responses import HTMLResponse, StreamingResponse
 
 from kejin.core.i18n import N_, translate
 from kejin.core.money import WAN
+from kejin.identity.model import Principal
 from kejin.registry import service
 from kejin.registry.model import CertificationKind, IndustryCluster, IPType, Stage
 from kejin.registry.schemas import (
@@ -160,8 +161,13 @@ def _csv_lines(rows: Iterator[tuple[object, ...]]) -> Iterator[str]:
 
 
 @router.get("/enterprises/{uscc}", response_class=HTMLResponse)
-def enterprise_page(request: Request, platform: PlatformDep, uscc: str) -> HTMLResponse:
-    detail = service.enterprise_detail(platform.uow, uscc)
+def enterprise_page(
+    request: Request,
+    platform: PlatformDep,
+    principal: Annotated[Principal | None, Depends(public)],
+    uscc: str,
+) -> HTMLResponse:
+    detail = service.enterprise_detail(platform.uow, uscc, principal)
     context = {"e": detail, "yearly_chart": _yearly_chart(locale_of(request), detail)}
     return render(request, "registry/detail.html", context)
 

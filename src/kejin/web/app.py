@@ -20,6 +20,8 @@ from kejin import __version__
 from kejin.audit import api as audit_api
 from kejin.audit import web as audit_web
 from kejin.bootstrap import Platform
+from kejin.consent import api as consent_api
+from kejin.consent import web as consent_web
 from kejin.identity import api as identity_api
 from kejin.identity import web as identity_web
 from kejin.registry import api as registry_api
@@ -94,4 +96,6 @@ def create_app(platform: Platform) -> FastAPI:
     app.include_router(identity_web.router)
     app.include_router(audit_api.router)
     app.include_router(audit_web.router)
+    app.include_router(consent_api.router)
+    app.include_router(consent_web.router)
     return app

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from kejin.consent.model import DataScope, GrantPurpose, GrantStatus
 from kejin.core.i18n import N_, translate
 from kejin.registry.model import (
     CertificationKind,
@@ -115,6 +116,28 @@ LABELS: dict[type[StrEnum], dict[str, str]] = {
         ComplianceKind.RESEARCH_MISCONDUCT: N_("Research misconduct"),
         ComplianceKind.SERIOUS_DISHONESTY: N_("Serious-dishonesty list"),
         ComplianceKind.RESTRICTED_PRODUCT: N_("Prohibited or restricted product"),
+    },
+    DataScope: {
+        DataScope.PROFILE: N_("Profile (non-public)"),
+        DataScope.FINANCIALS: N_("Financial data"),
+        DataScope.TAX: N_("Tax data"),
+        DataScope.SOCIAL_SECURITY: N_("Social-security data"),
+        DataScope.IP: N_("IP details"),
+        DataScope.CREDIT_HISTORY: N_("Credit history"),
+        DataScope.ASSESSMENT: N_("Assessment results"),
+    },
+    GrantPurpose: {
+        GrantPurpose.CREDIT_ASSESSMENT: N_("Credit assessment"),
+        GrantPurpose.POST_LOAN_MONITORING: N_("Post-loan monitoring"),
+        GrantPurpose.GUARANTEE_REVIEW: N_("Guarantee review"),
+        GrantPurpose.INSURANCE_UNDERWRITING: N_("Insurance underwriting"),
+        GrantPurpose.INVESTMENT_DUE_DILIGENCE: N_("Investment due diligence"),
+        GrantPurpose.POLICY_SUPPORT: N_("Policy support"),
+    },
+    GrantStatus: {
+        GrantStatus.ACTIVE: N_("Active"),
+        GrantStatus.EXPIRED: N_("Expired"),
+        GrantStatus.REVOKED: N_("Revoked"),
     },
 }
 

@@ -20,7 +20,13 @@ from kejin.web import formatting
 from kejin.web.labels import label
 from kejin.web.locale import locale_of
 
-TEMPLATE_PACKAGES = ("kejin.web", "kejin.registry", "kejin.identity", "kejin.audit")
+TEMPLATE_PACKAGES = (
+    "kejin.web",
+    "kejin.registry",
+    "kejin.identity",
+    "kejin.audit",
+    "kejin.consent",
+)
 
 
 @cache
