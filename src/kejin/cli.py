@@ -9,6 +9,7 @@ import click
 from rich.console import Console
 
 from kejin import __version__
+from kejin.audit import cli as audit_cli
 from kejin.bootstrap import bootstrap
 from kejin.core.progress import progress_bars
 from kejin.demo import STEP_LABELS, DemoReport, prepare_demo
@@ -75,6 +76,6 @@ def _print_demo_report(console: Console, report: DemoReport) -> None:
         )
 
 
-for module in (registry_cli, region_cli, documents_cli, web_cli):
+for module in (registry_cli, region_cli, documents_cli, web_cli, audit_cli):
     for command in module.commands:
         main.add_command(command)
