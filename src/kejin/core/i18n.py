@@ -37,6 +37,8 @@ MESSAGE_KEYWORDS: dict[str, tuple[int, ...] | None] = {
     "EnterpriseNotFound": None,
     "InvalidDocument": None,
     "DocumentConflict": None,
+    "CellError": None,
+    "InvalidFeedFile": None,
 }
 DEFAULT_LOCALE = "zh_CN"
 

@@ -18,6 +18,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 
+from kejin.core.errors import FieldProblem
 from kejin.core.money import money
 from kejin.registry.model import ComplianceKind, IPOrigin, IPStatus, IPType
 
@@ -82,7 +83,7 @@ class FeedFormat:
     columns: tuple[Column, ...]
     create_needs: tuple[str, ...]  # registry columns a new row needs; () = never creates rows
     additive: bool = False  # rows are events: a new key adds a row, never a conflict
-    defaults: Mapping[str, object] = field(default_factory=dict)  # columns it cannot know
+    defaults: tuple[tuple[str, object], ...] = ()  # registry columns it cannot know, set so
 
     @property
     def creates_rows(self) -> bool:
@@ -169,7 +170,7 @@ IP_OFFICE = FeedFormat(
     ),
     create_needs=("ip_type", "filed_on", "status", "origin"),
     # The office does not know which assets back the main products; the enterprise declares it.
-    defaults={"main_product_related": False},
+    defaults=(("main_product_related", False),),
 )
 MARKET_REGISTRATION = FeedFormat(
     Department.MARKET_REGULATOR,
@@ -205,6 +206,17 @@ FORMATS: dict[Department, tuple[FeedFormat, ...]] = {
 }
 
 
+# The format each registry-mapped field comes from (events are additive and never compared).
+FIELD_FORMATS: dict[str, FeedFormat] = {
+    column.field: feed_format
+    for formats in FORMATS.values()
+    for feed_format in formats
+    if not feed_format.additive
+    for column in feed_format.fields
+    if column.field and feed_format.registry_column(column)
+}
+
+
 def format_for(department: Department, header: Iterable[str]) -> FeedFormat | None:
     """The department's format whose required columns the header holds (None: no match)."""
     names = {name.strip() for name in header}
@@ -218,6 +230,21 @@ def format_for(department: Department, header: Iterable[str]) -> FeedFormat | No
 def _is_required(feed_format: FeedFormat, name: str) -> bool:
     column = next((c for c in feed_format.columns if c.name == name), None)
     return column is None or column.required
+
+
+@dataclass(frozen=True, slots=True)
+class FeedReport:
+    """What importing one feed file did. `already_imported`: the same file (by SHA-256) was
+    imported before, as batch `batch_id`, and nothing changed."""
+
+    department: Department
+    file_name: str
+    batch_id: int
+    already_imported: bool = False
+    accepted: int = 0
+    rejected: int = 0
+    problems: tuple[FieldProblem, ...] = ()
+    outcomes: Mapping[Outcome, int] = field(default_factory=dict)
 
 
 class CellError(ValueError):

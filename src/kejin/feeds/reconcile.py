@@ -249,7 +249,7 @@ def new_row(feed_format: FeedFormat, record: FeedRecord, enterprise_id: int) -> 
         "enterprise_id": enterprise_id,
         "source": feed_format.department.value,
         "as_of": record.as_of,
-        **feed_format.defaults,
+        **dict(feed_format.defaults),
         **record.extras,
     }
     if feed_format.key is not None:

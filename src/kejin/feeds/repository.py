@@ -41,9 +41,7 @@ def close_batch(session: Session, batch_id: int, accepted: int, rejected: int) -
     batch.accepted, batch.rejected = accepted, rejected
 
 
-def known_values(
-    session: Session, source: str, owners: Collection[int]
-) -> dict[ReportedKey, str]:
+def known_values(session: Session, source: str, owners: Collection[int]) -> dict[ReportedKey, str]:
     """Values the source already reported about these enterprises, by key."""
     found: dict[ReportedKey, str] = {}
     ids = sorted(set(owners))
@@ -61,7 +59,9 @@ def known_values(
                 ReportedValueRow.source == source, ReportedValueRow.enterprise_id.in_(chunk)
             )
         )
-        found.update(((owner, field, period, as_of), value) for owner, field, period, as_of, value in rows)
+        found.update(
+            ((owner, field, period, as_of), value) for owner, field, period, as_of, value in rows
+        )
     return found
 
 
@@ -88,4 +88,3 @@ def reported_enterprises(session: Session) -> list[int]:
         select(ReportedValueRow.enterprise_id).group_by(ReportedValueRow.enterprise_id)
     )
     return sorted(rows)
-

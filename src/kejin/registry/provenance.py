@@ -46,7 +46,7 @@ def enterprise_ids(session: Session, codes: Collection[str]) -> dict[str, int]:
         rows = session.execute(
             select(EnterpriseRow.uscc, EnterpriseRow.id).where(EnterpriseRow.uscc.in_(chunk))
         )
-        found.update(rows.tuples())
+        found.update((code, owner) for code, owner in rows)
     return found
 
 
@@ -59,7 +59,7 @@ def credit_codes(session: Session, ids: Collection[int]) -> dict[int, tuple[str,
                 EnterpriseRow.id.in_(chunk)
             )
         )
-        found.update((row_id, (uscc, name)) for row_id, uscc, name in rows.tuples())
+        found.update((row_id, (uscc, name)) for row_id, uscc, name in rows)
     return found
 
 
@@ -79,8 +79,10 @@ def rows_of(
         wanted.append(key_column)
     found: list[RegistryRow] = []
     for chunk in _chunks(sorted(set(owners))):
-        for values in session.execute(select(*wanted).where(owner.in_(chunk))).tuples():
-            found.append(_registry_row(values, columns, has_key=key_column is not None))
+        rows = session.execute(select(*wanted).where(owner.in_(chunk)))
+        found.extend(
+            _registry_row(values, columns, has_key=key_column is not None) for values in rows
+        )
     return found
 
 
