@@ -50,6 +50,7 @@ from kejin.feeds.reconcile import (
     stored_text,
     unknown_enterprise,
 )
+from kejin.feeds.schemas import FieldComparisonRead, ReportedValuesRead
 from kejin.registry import provenance
 from kejin.registry.errors import EnterpriseNotFound
 from kejin.registry.model import validate_credit_code
@@ -268,16 +269,18 @@ def conflicts_of(uow: UowFactory, enterprise_id: int) -> list[FieldComparison]:
         return [c for c in comparisons_of(work.session, enterprise_id) if c.conflict]
 
 
-def reported_values(uow: UowFactory, code: str) -> list[FieldComparison]:
+def reported_values(uow: UowFactory, code: str) -> ReportedValuesRead:
     """Every reported field of the enterprise with this credit code, conflicts flagged."""
     uscc = validate_credit_code(code)
     with uow() as work:
         owner = provenance.enterprise_ids(work.session, [uscc]).get(uscc)
         if owner is None:
-            raise EnterpriseNotFound(
-                "no enterprise with credit code {code}", field="uscc", code=uscc
-            )
-        return comparisons_of(work.session, owner)
+            message = "no enterprise with credit code {code}"
+            raise EnterpriseNotFound(message, field="uscc", code=uscc)
+        comparisons = comparisons_of(work.session, owner)
+    fields = [FieldComparisonRead.model_validate(c) for c in comparisons]
+    conflicts = sum(field.conflict for field in fields)
+    return ReportedValuesRead(uscc=uscc, conflicts=conflicts, fields=fields)
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,6 +18,7 @@ from starlette.responses import FileResponse, HTMLResponse
 
 from kejin import __version__
 from kejin.bootstrap import Platform
+from kejin.feeds import api as feeds_api
 from kejin.registry import api as registry_api
 from kejin.registry import web as registry_web
 from kejin.web import problems
@@ -77,4 +78,5 @@ def create_app(platform: Platform) -> FastAPI:
     app.mount("/static", StaticFiles(packages=[("kejin.web", "static")]), name="static")
     app.include_router(registry_api.router)
     app.include_router(registry_web.router)
+    app.include_router(feeds_api.router)
     return app
