@@ -11,8 +11,14 @@ import random
 from datetime import date
 from decimal import Decimal
 
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
 from kejin.bootstrap import Platform
 from kejin.core.money import money
+from kejin.identity.credentials import hash_password
+from kejin.identity.model import InstitutionKind, Role
+from kejin.identity.orm import InstitutionRow, UserRow
 from kejin.registry.model import (
     CertificationKind,
     ComplianceKind,
@@ -250,3 +256,69 @@ def _extras(enterprise_id: int, index: int) -> list[object]:
             as_of=AS_OF,
         ),
     ]
+
+
+# --- identity: one account per role -------------------------------------------------------
+
+PASSWORD = "correct horse battery"
+ROLE_KINDS = {
+    "bank_officer": "bank",
+    "bank_approver": "bank",
+    "fund_manager": "fund_manager",
+    "government_analyst": "government_office",
+    "platform_admin": "platform_operator",
+}
+
+
+def create_user(platform: Platform, role: str, login: str | None = None) -> int:
+    """An active account with `role` (and its institution or a new enterprise); returns its id.
+
+    The password is `PASSWORD`; the login defaults to the role's name.
+    """
+    with platform.uow() as uow:
+        institution_id = enterprise_id = None
+        if role in ROLE_KINDS:
+            institution = InstitutionRow(
+                name=f"{login or role} institution", kind=InstitutionKind(ROLE_KINDS[role])
+            )
+            uow.session.add(institution)
+            uow.session.flush()
+            institution_id = institution.id
+        else:
+            enterprise_id = _enterprise_for_user(uow.session, login or role)
+        user = UserRow(
+            login=login or role,
+            display_name=(login or role).replace("_", " ").title(),
+            role=Role(role),
+            institution_id=institution_id,
+            enterprise_id=enterprise_id,
+            password_hash=hash_password(PASSWORD),
+            active=True,
+            failed_logins=0,
+        )
+        uow.session.add(user)
+        uow.session.flush()
+        uow.commit()
+        return user.id
+
+
+def _enterprise_for_user(session: Session, name: str) -> int:
+    """The first enterprise in the registry, or a new one when the registry is empty."""
+    existing = session.scalar(select(EnterpriseRow.id).order_by(EnterpriseRow.id).limit(1))
+    if existing is not None:
+        return existing
+    row = EnterpriseRow(
+        uscc=credit_code(9_000_000),
+        name=f"{name}科技有限公司",
+        region=REGIONS[0],
+        industry_code="6513",
+        cluster=IndustryCluster.SOFTWARE,
+        emerging_industry=EmergingIndustry.NEXT_GEN_IT,
+        founded_on=date(2015, 1, 1),
+        record_hash=f"{9_000_000:032x}",
+        source=SOURCE,
+        as_of=AS_OF,
+    )
+    session.add(row)
+    session.flush()
+    return row.id

@@ -5,6 +5,8 @@
 - `KEJIN_DATABASE_URL`: SQLAlchemy URL; default `sqlite:///<data dir>/kejin.db`; PostgreSQL in
   production (`postgresql://user@host:5432/kejin`).
 - `KEJIN_ENV`: `development` (default), `test` or `production`.
+- `KEJIN_SECRET_KEY`: signs the anonymous CSRF tokens; required (and not the development
+  default) outside `development` and `test` — the platform refuses to start otherwise.
 - `KEJIN_SHARED_DIR`: the shared folder holding the real document corpus; default: a `shared`
   folder beside the working directory or the package, if one exists.
 """
@@ -16,6 +18,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+DEVELOPMENT_SECRET = "kejin-development-secret-not-for-production"  # noqa: S105 - refused outside development
+INSECURE_ENVS = frozenset({"development", "test"})
+MIN_SECRET_LENGTH = 32
+
+
+class InsecureSettings(RuntimeError):
+    """Settings that must not run: a default or missing secret key outside development."""
+
 
 @dataclass(frozen=True, slots=True)
 class Settings:
@@ -23,6 +33,17 @@ class Settings:
     database_url: str
     env: str = "development"
     shared_dir: Path | None = None
+    secret_key: str = DEVELOPMENT_SECRET
+
+    def __post_init__(self) -> None:
+        if self.env in INSECURE_ENVS:
+            return
+        if self.secret_key == DEVELOPMENT_SECRET or len(self.secret_key) < MIN_SECRET_LENGTH:
+            raise InsecureSettings(
+                f"KEJIN_SECRET_KEY must be set to a random string of at least "
+                f"{MIN_SECRET_LENGTH} characters when KEJIN_ENV={self.env}; "
+                "generate one with: python -c 'import secrets; print(secrets.token_urlsafe(48))'"
+            )
 
     @property
     def is_sqlite(self) -> bool:
@@ -46,6 +67,7 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         database_url=url,
         env=env.get("KEJIN_ENV", "development"),
         shared_dir=shared_dir,
+        secret_key=env.get("KEJIN_SECRET_KEY") or DEVELOPMENT_SECRET,
     )
 
 

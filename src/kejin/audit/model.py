@@ -102,11 +102,15 @@ def canonical_json(value: Any) -> str:
     )
 
 
+def as_utc(moment: datetime) -> datetime:
+    """The same instant in UTC. A naive value is read as UTC: SQLite keeps no zone, and every
+    stored timestamp is written in UTC."""
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
 def canonical_timestamp(moment: datetime) -> str:
-    """ISO 8601 in UTC with microseconds. A naive value is read as UTC: SQLite keeps no zone, and
-    every stored timestamp is written in UTC."""
-    aware = moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
-    return aware.isoformat(timespec="microseconds")
+    """ISO 8601 in UTC with microseconds, e.g. `2026-11-27T03:14:22.123456+00:00`."""
+    return as_utc(moment).isoformat(timespec="microseconds")
 
 
 def hash_of(entry: AuditEntry) -> str:

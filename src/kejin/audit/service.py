@@ -17,6 +17,7 @@ from kejin.audit.model import (
     Anchor,
     AuditEntry,
     VerifyReport,
+    as_utc,
     check_anchor,
     check_detail,
     check_lengths,
@@ -137,7 +138,4 @@ def entries_about(
 
 def _utc(moment: datetime | None) -> datetime | None:
     """UTC without a zone, as stored on SQLite; PostgreSQL reads it as UTC too."""
-    if moment is None:
-        return None
-    aware = moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
-    return aware.replace(tzinfo=None)
+    return None if moment is None else as_utc(moment).replace(tzinfo=None)

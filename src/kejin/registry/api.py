@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Depends, Path, Query
 
 from kejin.registry import service
 from kejin.registry.schemas import (
@@ -14,9 +14,11 @@ from kejin.registry.schemas import (
     RegionSummary,
 )
 from kejin.web.deps import PageDep, PlatformDep
+from kejin.web.policy import public
 
 PROBLEM: dict[str, Any] = {"content": {"application/problem+json": {}}}
-router = APIRouter(prefix="/api/v1", tags=["registry"])
+# Registry basics are public data (no consent needed); consented parts declare their own access.
+router = APIRouter(prefix="/api/v1", tags=["registry"], dependencies=[Depends(public)])
 
 
 @router.get("/enterprises", responses={422: PROBLEM})

@@ -13,6 +13,9 @@ from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
 from kejin.core.pagination import PageRequest
 from kejin.core.uow import UnitOfWork
 from kejin.registry import repository
@@ -48,6 +51,14 @@ def _reference_day(work: UnitOfWork, valid_on: date | None) -> date:
         return valid_on
     data_date = repository.data_date(work.session)
     return min(today(), data_date) if data_date else today()
+
+
+def find_enterprise_id(session: Session, uscc: str, name: str) -> int | None:
+    """The id of the enterprise registered with exactly this credit code and name, if any."""
+    stmt = select(EnterpriseRow.id).where(
+        EnterpriseRow.uscc == uscc.strip().upper(), EnterpriseRow.name == name.strip()
+    )
+    return session.scalar(stmt)
 
 
 def list_enterprises(

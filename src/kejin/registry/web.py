@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from decimal import Decimal
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Depends, Query
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, StreamingResponse
 
@@ -27,9 +27,10 @@ from kejin.web import charts
 from kejin.web.deps import PageDep, PlatformDep
 from kejin.web.labels import label
 from kejin.web.locale import locale_of
+from kejin.web.policy import public
 from kejin.web.templating import render
 
-router = APIRouter(include_in_schema=False)
+router = APIRouter(include_in_schema=False, dependencies=[Depends(public)])
 CLASS_I = (IPType.INVENTION_PATENT, IPType.IC_LAYOUT, IPType.PLANT_VARIETY, IPType.NEW_DRUG)
 EXPORT_COLUMNS = (
     "uscc",

@@ -10,19 +10,25 @@ from importlib.util import find_spec
 from pathlib import Path
 
 import swagger_ui_bundle
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.routing import APIRoute
 from fastapi.staticfiles import StaticFiles
-from starlette.responses import FileResponse, HTMLResponse
+from starlette.responses import FileResponse, HTMLResponse, JSONResponse
 
 from kejin import __version__
+from kejin.audit import api as audit_api
+from kejin.audit import web as audit_web
 from kejin.bootstrap import Platform
 from kejin.feeds import api as feeds_api
+from kejin.identity import api as identity_api
+from kejin.identity import web as identity_web
 from kejin.registry import api as registry_api
 from kejin.registry import web as registry_web
-from kejin.web import problems
+from kejin.web import auth, problems
+from kejin.web.guards import RequestGuard
 from kejin.web.locale import locale_middleware
+from kejin.web.policy import public
 
 PLOTLY_URL = "/static/vendor/plotly.min.js"
 SWAGGER_URL = "/static/vendor/swagger-ui"
@@ -51,18 +57,25 @@ def create_app(platform: Platform) -> FastAPI:
         generate_unique_id_function=_operation_id,
         docs_url=None,
         redoc_url=None,
+        openapi_url=None,
     )
     app.state.platform = platform
+    auth.install(app)
+    app.add_middleware(RequestGuard)
     app.middleware("http")(locale_middleware)
     problems.install(app)
     plotly_js = plotly_js_path()
 
-    @app.get(PLOTLY_URL, include_in_schema=False)
+    @app.get("/openapi.json", include_in_schema=False, dependencies=[Depends(public)])
+    def openapi_document() -> JSONResponse:
+        return JSONResponse(app.openapi())
+
+    @app.get(PLOTLY_URL, include_in_schema=False, dependencies=[Depends(public)])
     def plotly_asset() -> FileResponse:
         headers = {"Cache-Control": f"public, max-age={ASSET_MAX_AGE}"}
         return FileResponse(plotly_js, media_type="text/javascript", headers=headers)
 
-    @app.get("/docs", include_in_schema=False)
+    @app.get("/docs", include_in_schema=False, dependencies=[Depends(public)])
     def api_docs() -> HTMLResponse:
         """Swagger UI from the swagger-ui-bundle wheel, so the docs work offline."""
         return get_swagger_ui_html(
@@ -78,5 +91,9 @@ def create_app(platform: Platform) -> FastAPI:
     app.mount("/static", StaticFiles(packages=[("kejin.web", "static")]), name="static")
     app.include_router(registry_api.router)
     app.include_router(registry_web.router)
+    app.include_router(identity_api.router)
+    app.include_router(identity_web.router)
+    app.include_router(audit_api.router)
+    app.include_router(audit_web.router)
     app.include_router(feeds_api.router)
     return app

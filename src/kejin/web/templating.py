@@ -20,7 +20,7 @@ from kejin.web import formatting
 from kejin.web.labels import label
 from kejin.web.locale import locale_of
 
-TEMPLATE_PACKAGES = ("kejin.web", "kejin.registry")
+TEMPLATE_PACKAGES = ("kejin.web", "kejin.registry", "kejin.identity", "kejin.audit")
 
 
 @cache
