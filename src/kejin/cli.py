@@ -78,6 +78,14 @@ def _print_demo_report(console: Console, report: DemoReport) -> None:
         )
 
 
-for module in (registry_cli, region_cli, documents_cli, web_cli, audit_cli, identity_cli, feeds_cli):
+for module in (
+    registry_cli,
+    region_cli,
+    documents_cli,
+    web_cli,
+    audit_cli,
+    identity_cli,
+    feeds_cli,
+):
     for command in module.commands:
         main.add_command(command)

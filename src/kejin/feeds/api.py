@@ -5,14 +5,18 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path
+from fastapi import APIRouter, Depends, Path
 
 from kejin.feeds import service
+from kejin.feeds.model import REPORTED_VALUE_READERS
 from kejin.feeds.schemas import ReportedValuesRead
+from kejin.identity.model import TokenScope
 from kejin.web.deps import PlatformDep
+from kejin.web.policy import allow
 
 PROBLEM: dict[str, Any] = {"content": {"application/problem+json": {}}}
-router = APIRouter(prefix="/api/v1", tags=["feeds"])
+READ_REPORTED = allow(*REPORTED_VALUE_READERS, scope=TokenScope.CONSENT_READ)
+router = APIRouter(prefix="/api/v1", tags=["feeds"], dependencies=[Depends(READ_REPORTED)])
 
 
 @router.get("/enterprises/{uscc}/reported-values", responses={404: PROBLEM, 422: PROBLEM})

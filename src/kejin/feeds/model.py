@@ -20,8 +20,12 @@ from enum import StrEnum
 
 from kejin.core.errors import FieldProblem
 from kejin.core.money import money
+from kejin.identity.model import Role
 from kejin.registry.model import ComplianceKind, IPOrigin, IPStatus, IPType
 
+# Reported values are not public data: who may read them (until consent opens them to the
+# institutions an enterprise authorised).
+REPORTED_VALUE_READERS = (Role.GOVERNMENT_ANALYST, Role.PLATFORM_ADMIN)
 PERIOD_LENGTH = 16  # width of `reported_values.period`
 VALUE_LENGTH = 200  # width of `reported_values.value`
 RATIO_PLACES = Decimal("0.0001")

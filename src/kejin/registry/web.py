@@ -15,6 +15,7 @@ from starlette.responses import HTMLResponse, StreamingResponse
 
 from kejin.core.i18n import N_, translate
 from kejin.core.money import WAN
+from kejin.feeds.web import reported_card
 from kejin.registry import service
 from kejin.registry.model import CertificationKind, IndustryCluster, IPType, Stage
 from kejin.registry.schemas import (
@@ -162,7 +163,11 @@ def _csv_lines(rows: Iterator[tuple[object, ...]]) -> Iterator[str]:
 @router.get("/enterprises/{uscc}", response_class=HTMLResponse)
 def enterprise_page(request: Request, platform: PlatformDep, uscc: str) -> HTMLResponse:
     detail = service.enterprise_detail(platform.uow, uscc)
-    context = {"e": detail, "yearly_chart": _yearly_chart(locale_of(request), detail)}
+    context = {
+        "e": detail,
+        "yearly_chart": _yearly_chart(locale_of(request), detail),
+        "reported": reported_card(request, platform, detail.uscc),
+    }
     return render(request, "registry/detail.html", context)
 
 
