@@ -44,7 +44,11 @@ def test_an_analyst_reads_reported_values_with_the_conflict_flagged(
 
     assert body["conflicts"] == 1
     [field] = body["fields"]
-    assert (field["field"], field["period"], field["conflict"]) == ("staff_years.total", "2025", True)
+    assert (field["field"], field["period"], field["conflict"]) == (
+        "staff_years.total",
+        "2025",
+        True,
+    )
     assert [(v["source"], v["in_registry"]) for v in field["values"]] == [
         ("factory", True),
         ("social_security", False),

@@ -88,7 +88,13 @@ def enterprises(platform: Platform) -> dict[str, int]:
         work.session.add_all([brain, chip])
         work.session.flush()
         staff = StaffYearRow(
-            enterprise_id=brain.id, year=2024, total=67, tech=41, rd=29, source=FILED, as_of=FILED_ON
+            enterprise_id=brain.id,
+            year=2024,
+            total=67,
+            tech=41,
+            rd=29,
+            source=FILED,
+            as_of=FILED_ON,
         )
         work.session.add_all([_year_2024(brain.id), _patent(brain.id), staff])
         work.commit()
