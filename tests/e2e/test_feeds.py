@@ -77,4 +77,5 @@ def test_the_detail_page_shows_the_card_to_an_analyst_only(client: TestClient, c
 
     assert 'id="reported-values"' in page
     assert 'class="conflict"' in page
-    assert "social_security" in page and "999" in page
+    assert "social_security" in page
+    assert "999" in page

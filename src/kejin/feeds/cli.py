@@ -119,7 +119,8 @@ def _print_conflicts(code: str, name: str, fields: list[FieldComparisonRead]) ->
             f"{v.source}{'*' if v.in_registry else ''}={v.value} ({v.as_of.isoformat()})"
             for v in field.values
         )
-        click.echo(f"  {field.field} {field.period}: {values}")
+        where = f"{field.field} {field.period}".rstrip()
+        click.echo(f"  {where}: {values}")
 
 
 commands: list[click.Command] = [feeds_group]

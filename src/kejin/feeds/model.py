@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
+from functools import cached_property
 
 from kejin.core.errors import FieldProblem
 from kejin.core.money import money
@@ -76,7 +77,7 @@ class Column:
     required: bool = True
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class FeedFormat:
     """One file layout of one department; `table` is the registry table its rows describe."""
 
@@ -93,9 +94,14 @@ class FeedFormat:
     def creates_rows(self) -> bool:
         return bool(self.create_needs)
 
-    @property
+    @cached_property
     def fields(self) -> tuple[Column, ...]:
         return tuple(column for column in self.columns if column.field)
+
+    @cached_property
+    def by_field(self) -> dict[str, Column]:
+        """Each reported field's column."""
+        return {column.field: column for column in self.fields if column.field}
 
     def registry_column(self, column: Column) -> str | None:
         """The registry column a field maps to: fields named after another table (such as
@@ -265,11 +271,14 @@ def _money(text: str, *, signed: bool = False) -> Decimal:
         value = Decimal(text.replace(",", ""))
     except InvalidOperation:
         raise CellError("not an amount: {value}", value=text) from None
-    if not value.is_finite() or value != money(value):
+    if not value.is_finite():
+        raise CellError("not an amount: {value}", value=text)
+    amount = money(value)
+    if value != amount:
         raise CellError("amount {value} has more than two decimal places", value=text)
-    if value < 0 and not signed:
+    if amount < 0 and not signed:
         raise CellError("amount {value} is negative", value=text)
-    return money(value)
+    return amount
 
 
 def _ratio(text: str) -> Decimal:

@@ -33,6 +33,7 @@ from kejin.registry.errors import InvalidCreditCode
 from kejin.registry.model import validate_credit_code
 
 FIRST_DATA_ROW = 2  # row 1 of a feed file is its header
+AS_OF = Column("as_of", Kind.DATE)  # every format's as-of date column
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,7 +117,7 @@ def _read_row(
             return None
 
     uscc = _credit_code(cells.get("uscc") or "", number, problems)
-    as_of = read(Column("as_of", Kind.DATE))
+    as_of = read(AS_OF)
     key = read(feed_format.key) if feed_format.key else None
     period = canonical(key, feed_format.key.kind) if feed_format.key and key is not None else ""
     if len(period) > PERIOD_LENGTH:
@@ -220,8 +221,7 @@ def _decide_new(feed_format: FeedFormat, record: FeedRecord) -> Decision:
 
 
 def _column_of(feed_format: FeedFormat, field: str) -> str | None:
-    column = next(c for c in feed_format.fields if c.field == field)
-    return feed_format.registry_column(column)
+    return feed_format.registry_column(feed_format.by_field[field])
 
 
 def _decide_event(feed_format: FeedFormat, record: FeedRecord, stored: list[StoredRow]) -> Decision:
@@ -240,7 +240,7 @@ def _decide_event(feed_format: FeedFormat, record: FeedRecord, stored: list[Stor
 
 
 def _kind_of(feed_format: FeedFormat, field: str) -> Kind:
-    return next(c.kind for c in feed_format.fields if c.field == field)
+    return feed_format.by_field[field].kind
 
 
 def new_row(feed_format: FeedFormat, record: FeedRecord, enterprise_id: int) -> dict[str, object]:

@@ -77,7 +77,8 @@ def test_the_same_file_twice_is_a_no_op(
     second = import_feed(platform.uow, Department.SOCIAL_SECURITY, path)
 
     assert not first.already_imported
-    assert second.already_imported and second.batch_id == first.batch_id
+    assert second.already_imported
+    assert second.batch_id == first.batch_id
     with platform.uow() as work:
         assert work.session.scalar(select(func.count(FeedBatchRow.id))) == 1
         assert work.session.scalar(select(func.count(ReportedValueRow.id))) == 1
@@ -104,7 +105,8 @@ def test_bad_rows_are_reported_with_row_field_and_reason_and_good_rows_stored(
         (4, "year"),
         (5, "uscc"),
     ]
-    assert report.accepted == 1 and report.rejected == 3
+    assert report.accepted == 1
+    assert report.rejected == 3
     assert report.outcomes == {Outcome.CONFLICT: 1}
 
 
