@@ -13,7 +13,7 @@ import click
 
 from kejin.bootstrap import bootstrap
 from kejin.core.errors import FieldProblem, KejinError
-from kejin.core.i18n import negotiate, translate
+from kejin.core.i18n import N_, negotiate, translate
 from kejin.feeds.model import Department, FeedReport
 from kejin.feeds.schemas import FieldComparisonRead
 from kejin.feeds.service import all_conflicts, import_feed, reported_values
@@ -58,10 +58,10 @@ def _print_refusal(error: KejinError, locale: str) -> None:
 
 def _print_report(report: FeedReport, locale: str) -> None:
     if report.already_imported:
-        message = "{file} was imported before as batch {batch}; nothing changed"
+        message = N_("{file} was imported before as batch {batch}; nothing changed")
         click.echo(translate(locale, message, file=report.file_name, batch=report.batch_id))
         return
-    summary = "batch {batch}: accepted {accepted}, rejected {rejected}"
+    summary = N_("batch {batch}: accepted {accepted}, rejected {rejected}")
     click.echo(
         translate(
             locale,

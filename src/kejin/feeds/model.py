@@ -20,6 +20,7 @@ from enum import StrEnum
 from functools import cached_property
 
 from kejin.core.errors import FieldProblem
+from kejin.core.i18n import N_
 from kejin.core.money import money
 from kejin.identity.model import Role
 from kejin.registry.model import ComplianceKind, IPOrigin, IPStatus, IPType
@@ -348,8 +349,8 @@ READERS: dict[Kind, Callable[[str], object]] = {
     Kind.YEAR: _year,
     Kind.DATE: _date,
     Kind.TEXT: _text,
-    Kind.REGION: _pattern(r"\d{6}", "not a six-digit region code: {value}"),
-    Kind.INDUSTRY: _pattern(r"\d{2,4}", "not an industry code (2 to 4 digits): {value}"),
+    Kind.REGION: _pattern(r"\d{6}", N_("not a six-digit region code: {value}")),
+    Kind.INDUSTRY: _pattern(r"\d{2,4}", N_("not an industry code (2 to 4 digits): {value}")),
     Kind.IP_TYPE: _choice(IPType),
     Kind.IP_STATUS: _choice(IPStatus),
     Kind.IP_ORIGIN: _choice(IPOrigin),

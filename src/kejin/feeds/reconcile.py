@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from kejin.core.errors import FieldProblem
+from kejin.core.i18n import N_
 from kejin.feeds.model import (
     PERIOD_LENGTH,
     READERS,
@@ -81,7 +82,7 @@ def read_rows(
         if record is not None:
             identity = _identity(feed_format, record)
             if identity in first_rows:
-                reason = "repeats row {first} (same enterprise, period and as-of date)"
+                reason = N_("repeats row {first} (same enterprise, period and as-of date)")
                 row_problems.append(
                     FieldProblem("uscc", reason, number, {"first": first_rows[identity]})
                 )
@@ -160,7 +161,7 @@ def reported_items(feed_format: FeedFormat, record: FeedRecord) -> dict[str, str
 
 def unknown_enterprise(record: FeedRecord) -> FieldProblem:
     """The problem of a row whose credit code names no enterprise of the registry."""
-    reason = "no enterprise with credit code {code}"
+    reason = N_("no enterprise with credit code {code}")
     return FieldProblem("uscc", reason, record.row, {"code": record.uscc})
 
 

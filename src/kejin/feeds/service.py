@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 
 from kejin.audit import service as audit
 from kejin.core.errors import FieldProblem
+from kejin.core.i18n import N_
 from kejin.core.uow import UnitOfWork
 from kejin.feeds import repository
 from kejin.feeds.errors import InvalidFeedFile
@@ -148,7 +149,7 @@ class _Batch:
         earlier = {f: known.get((owner, f, record.period, record.as_of)) for f in items}
         clashes = [f for f, text in items.items() if earlier[f] not in (None, text)]
         for name in clashes:
-            reason = "already reported as {value} for the same as-of date"
+            reason = N_("already reported as {value} for the same as-of date")
             self.problems.append(FieldProblem(name, reason, record.row, {"value": earlier[name]}))
         if clashes:
             return False
@@ -275,7 +276,7 @@ def reported_values(uow: UowFactory, code: str) -> ReportedValuesRead:
     with uow() as work:
         owner = provenance.enterprise_ids(work.session, [uscc]).get(uscc)
         if owner is None:
-            message = "no enterprise with credit code {code}"
+            message = N_("no enterprise with credit code {code}")
             raise EnterpriseNotFound(message, field="uscc", code=uscc)
         comparisons = comparisons_of(work.session, owner)
     fields = [FieldComparisonRead.model_validate(c) for c in comparisons]
