@@ -41,8 +41,10 @@ def close_batch(session: Session, batch_id: int, accepted: int, rejected: int) -
     batch.accepted, batch.rejected = accepted, rejected
 
 
-def known_values(session: Session, source: str, owners: Collection[int]) -> dict[ReportedKey, str]:
-    """Values the source already reported about these enterprises, by key."""
+def known_values(
+    session: Session, source: str, owners: Collection[int], dates: Collection[date]
+) -> dict[ReportedKey, str]:
+    """Values the source already reported about these enterprises as of these dates, by key."""
     found: dict[ReportedKey, str] = {}
     ids = sorted(set(owners))
     columns = (
@@ -56,7 +58,9 @@ def known_values(session: Session, source: str, owners: Collection[int]) -> dict
         chunk = ids[start : start + CHUNK]
         rows = session.execute(
             select(*columns).where(
-                ReportedValueRow.source == source, ReportedValueRow.enterprise_id.in_(chunk)
+                ReportedValueRow.source == source,
+                ReportedValueRow.as_of.in_(sorted(set(dates))),
+                ReportedValueRow.enterprise_id.in_(chunk),
             )
         )
         found.update(

@@ -130,7 +130,10 @@ class _Batch:
 
     def run(self, session: Session, records: list[FeedRecord]) -> None:
         known = repository.known_values(
-            session, self.feed_format.department.value, set(self.owners.values())
+            session,
+            self.feed_format.department.value,
+            set(self.owners.values()),
+            {record.as_of for record in records},
         )
         fresh = [record for record in records if self._take(record, known)]
         by_as_of: dict[date, list[FeedRecord]] = defaultdict(list)
