@@ -103,7 +103,7 @@ def _open(department: Department, content: bytes) -> tuple[FeedFormat, Iterator[
     if feed_format is None:
         expected = " | ".join(", ".join(f.header) for f in FORMATS[department])
         raise InvalidFeedFile(
-            "the header does not match a {department} format",
+            "the header does not match a {department} format; expected columns: {expected}",
             department=department.value,
             field="header",
             expected=expected,
