@@ -14,6 +14,7 @@ from kejin.bootstrap import bootstrap
 from kejin.core.progress import progress_bars
 from kejin.demo import STEP_LABELS, DemoReport, prepare_demo
 from kejin.documents import cli as documents_cli
+from kejin.feeds import cli as feeds_cli
 from kejin.identity import cli as identity_cli
 from kejin.region import cli as region_cli
 from kejin.region.cli import region_options
@@ -77,6 +78,14 @@ def _print_demo_report(console: Console, report: DemoReport) -> None:
         )
 
 
-for module in (registry_cli, region_cli, documents_cli, web_cli, identity_cli, audit_cli):
+for module in (
+    registry_cli,
+    region_cli,
+    documents_cli,
+    web_cli,
+    audit_cli,
+    identity_cli,
+    feeds_cli,
+):
     for command in module.commands:
         main.add_command(command)

@@ -74,6 +74,10 @@ TABLE: dict[tuple[str, str], tuple[str | frozenset[Role], TokenScope | None]] = 
     ("GET", "/api/v1/enterprises/{uscc}/financials"): (ANY, TokenScope.CONSENT_READ),
     ("GET", "/api/v1/enterprises/{uscc}/access-log"): (ENTERPRISE_USERS, TokenScope.CONSENT_READ),
     ("GET", "/consent"): (ANY, None),
+    ("GET", "/api/v1/enterprises/{uscc}/reported-values"): (
+        frozenset({Role.GOVERNMENT_ANALYST, Role.PLATFORM_ADMIN}),
+        TokenScope.CONSENT_READ,
+    ),
     ("POST", "/consent/grants"): (ENTERPRISE_ADMIN, None),
     ("POST", "/consent/grants/{grant_id}/revoke"): (ENTERPRISE_ADMIN, None),
     ("POST", "/logout"): (ANY, None),  # last: it ends the session

@@ -48,6 +48,8 @@ MESSAGE_KEYWORDS: dict[str, tuple[int, ...] | None] = {
     "AccessRefused": None,
     "GrantNotFound": None,
     "InstitutionNotFound": None,
+    "CellError": None,
+    "InvalidFeedFile": None,
 }
 DEFAULT_LOCALE = "zh_CN"
 

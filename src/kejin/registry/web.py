@@ -15,6 +15,7 @@ from starlette.responses import HTMLResponse, StreamingResponse
 
 from kejin.core.i18n import N_, translate
 from kejin.core.money import WAN
+from kejin.feeds.web import reported_card
 from kejin.identity.model import Principal
 from kejin.registry import service
 from kejin.registry.model import CertificationKind, IndustryCluster, IPType, Stage
@@ -168,7 +169,11 @@ def enterprise_page(
     uscc: str,
 ) -> HTMLResponse:
     detail = service.enterprise_detail(platform.uow, uscc, principal)
-    context = {"e": detail, "yearly_chart": _yearly_chart(locale_of(request), detail)}
+    context = {
+        "e": detail,
+        "yearly_chart": _yearly_chart(locale_of(request), detail),
+        "reported": reported_card(request, platform, detail.uscc),
+    }
     return render(request, "registry/detail.html", context)
 
 

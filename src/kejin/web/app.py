@@ -22,6 +22,7 @@ from kejin.audit import web as audit_web
 from kejin.bootstrap import Platform
 from kejin.consent import api as consent_api
 from kejin.consent import web as consent_web
+from kejin.feeds import api as feeds_api
 from kejin.identity import api as identity_api
 from kejin.identity import web as identity_web
 from kejin.registry import api as registry_api
@@ -98,4 +99,5 @@ def create_app(platform: Platform) -> FastAPI:
     app.include_router(audit_web.router)
     app.include_router(consent_api.router)
     app.include_router(consent_web.router)
+    app.include_router(feeds_api.router)
     return app

@@ -1,0 +1,28 @@
+"""Reported values under `/api/v1`: what departments said about an enterprise, conflicts
+flagged. Not public data: government analysts and platform administrators only."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Path
+
+from kejin.feeds import service
+from kejin.feeds.model import REPORTED_VALUE_READERS
+from kejin.feeds.schemas import ReportedValuesRead
+from kejin.identity.model import TokenScope
+from kejin.web.deps import PlatformDep
+from kejin.web.policy import allow
+
+PROBLEM: dict[str, Any] = {"content": {"application/problem+json": {}}}
+READ_REPORTED = allow(*REPORTED_VALUE_READERS, scope=TokenScope.CONSENT_READ)
+router = APIRouter(prefix="/api/v1", tags=["feeds"], dependencies=[Depends(READ_REPORTED)])
+
+
+@router.get("/enterprises/{uscc}/reported-values", responses={404: PROBLEM, 422: PROBLEM})
+def get_reported_values(
+    platform: PlatformDep,
+    uscc: Annotated[str, Path(description="unified social credit code", max_length=40)],
+) -> ReportedValuesRead:
+    """Each field departments reported, every source's value and date side by side."""
+    return service.reported_values(platform.uow, uscc)
