@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import click
 from rich.console import Console
+from rich.table import Table
 
 from kejin import __version__
 from kejin.audit import cli as audit_cli
@@ -55,6 +56,8 @@ def demo(enterprises: int, seed: int, serve: bool, host: str, port: int) -> None
     """
     console = Console(stderr=True)
     platform = bootstrap()
+    if platform.settings.env == "production":
+        raise click.ClickException("kejin demo seeds published passwords; not in production")
     console.print(f"database: {platform.engine.url.render_as_string()}")
     with progress_bars(console, STEP_LABELS) as progress:
         report = prepare_demo(platform, enterprises, seed, progress)
@@ -76,6 +79,12 @@ def _print_demo_report(console: Console, report: DemoReport) -> None:
             f"{name}: {outcome.added:,} documents added, "
             f"{outcome.skipped_existing:,} already present"
         )
+    table = Table(title="Demo accounts (sign in at /login)")
+    for column in ("login", "role", "password"):
+        table.add_column(column)
+    for account in report.accounts.accounts:
+        table.add_row(account.login, account.role.value, account.password)
+    console.print(table)
 
 
 for module in (

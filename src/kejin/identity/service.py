@@ -80,7 +80,7 @@ def check_password(login: str, password: str) -> None:
         raise InvalidInput(N_("The password is not acceptable"), problems=problems)
 
 
-def _new_user(
+def new_user_row(
     session: Session,
     actor: Principal | str,
     login: str,
@@ -131,7 +131,7 @@ def create_platform_admin(
             )
             work.session.add(operator)
             work.session.flush()
-        user = _new_user(
+        user = new_user_row(
             work.session,
             "system:cli",
             login,
@@ -153,7 +153,7 @@ def sign_up_enterprise(uow: UowFactory, form: EnterpriseSignUp) -> UserRead:
             raise InvalidInput(
                 N_("No registered enterprise has this credit code and name"), problems=[mismatch]
             )
-        user = _new_user(
+        user = new_user_row(
             work.session,
             f"signup:{normal_login(form.login)}",
             form.login,
@@ -171,7 +171,7 @@ def add_member(uow: UowFactory, actor: Principal, form: MemberCreate) -> UserRea
     if actor.role is not Role.ENTERPRISE_ADMIN or actor.enterprise_id is None:
         raise PermissionDenied("Only an enterprise admin may add members")
     with uow() as work:
-        user = _new_user(
+        user = new_user_row(
             work.session,
             actor,
             form.login,
@@ -251,7 +251,7 @@ def accept_invitation(uow: UowFactory, token: str, display_name: str, password: 
         row = repository.invitation(work.session, digest(token))
         if row is None or row.accepted_at is not None or as_utc(row.expires_at) <= now():
             raise InvalidInvitation("This invitation is invalid, used or expired")
-        user = _new_user(
+        user = new_user_row(
             work.session,
             f"invitation:{row.id}",
             row.login,

@@ -29,7 +29,7 @@ from sqlalchemy.orm import Session, aliased, selectinload
 from sqlalchemy.orm.util import AliasedClass
 
 from kejin.core.pagination import PageRequest
-from kejin.registry.model import STAGE_REVENUE_FLOORS, Stage
+from kejin.registry.model import STAGE_REVENUE_FLOORS, IndustryCluster, Stage
 from kejin.registry.orm import CertificationRow, EnterpriseRow, FinancialYearRow, IPAssetRow
 from kejin.registry.schemas import EnterpriseFilters, EnterpriseSort
 
@@ -208,6 +208,16 @@ def count_by_cluster(session: Session) -> dict[str, int]:
         select(EnterpriseRow.cluster, func.count()).group_by(EnterpriseRow.cluster)
     )
     return dict(rows.all())
+
+
+def first_ids_in_cluster(session: Session, cluster: IndustryCluster, count: int) -> list[int]:
+    stmt = (
+        select(EnterpriseRow.id)
+        .where(EnterpriseRow.cluster == cluster)
+        .order_by(EnterpriseRow.id)
+        .limit(count)
+    )
+    return list(session.scalars(stmt))
 
 
 def data_date(session: Session) -> date | None:

@@ -66,6 +66,12 @@ def find_enterprise_id(session: Session, uscc: str, name: str) -> int | None:
     return session.scalar(stmt)
 
 
+def first_enterprise_ids(uow: UowFactory, cluster: IndustryCluster, count: int) -> list[int]:
+    """The ids of the first `count` enterprises of a cluster, oldest record first."""
+    with uow() as work:
+        return repository.first_ids_in_cluster(work.session, cluster, count)
+
+
 def list_enterprises(
     uow: UowFactory, filters: EnterpriseFilters, request: PageRequest, valid_on: date | None = None
 ) -> EnterprisePage:
