@@ -1,5 +1,5 @@
 """Allow `python -m kejin` as an alias of the `kejin` command."""
 
-from kejin.cli import main
+from kejin.cli import run
 
-main()
+run()

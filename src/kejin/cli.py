@@ -12,6 +12,7 @@ from rich.table import Table
 from kejin import __version__
 from kejin.audit import cli as audit_cli
 from kejin.bootstrap import bootstrap
+from kejin.config import InsecureSettings
 from kejin.core.progress import progress_bars
 from kejin.demo import STEP_LABELS, DemoReport, prepare_demo
 from kejin.documents import cli as documents_cli
@@ -98,3 +99,12 @@ for module in (
 ):
     for command in module.commands:
         main.add_command(command)
+
+
+def run() -> None:
+    """The console entry point: a configuration that must not run ends with one clear line."""
+    try:
+        main()
+    except InsecureSettings as error:
+        click.echo(f"kejin: {error}", err=True)
+        raise SystemExit(2) from None
