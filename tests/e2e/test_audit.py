@@ -14,6 +14,7 @@ from kejin.audit.repository import ENTRIES
 from kejin.bootstrap import Platform
 from kejin.web.app import create_app
 from tests.factories import PASSWORD, create_user
+from tests.tampering import tampering
 
 ENTRIES_SEEDED = 30
 
@@ -80,7 +81,7 @@ def test_the_api_verifies_the_chain_and_names_an_edited_entry(
     client: TestClient, platform: Platform
 ) -> None:
     assert client.get("/api/v1/audit/verify").json()["ok"] is True
-    with platform.engine.begin() as conn:
+    with tampering(platform) as conn:
         conn.execute(update(ENTRIES).where(ENTRIES.c.seq == 12).values(subject_id="x"))
     report = client.get("/api/v1/audit/verify").json()
     assert (report["ok"], report["first_bad_seq"], report["checked"]) == (False, 12, 11)

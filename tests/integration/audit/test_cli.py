@@ -12,6 +12,7 @@ from kejin.audit import service
 from kejin.audit.repository import ENTRIES
 from kejin.bootstrap import Platform
 from kejin.cli import main
+from tests.tampering import tampering
 
 
 @pytest.fixture
@@ -41,7 +42,7 @@ def test_verify_exits_zero_on_an_intact_chain(runner: CliRunner) -> None:
 def test_verify_exits_one_naming_the_first_edited_entry(
     runner: CliRunner, platform: Platform
 ) -> None:
-    with platform.engine.begin() as conn:
+    with tampering(platform) as conn:
         conn.execute(update(ENTRIES).where(ENTRIES.c.seq == 2).values(purpose="other"))
     result = runner.invoke(main, ["audit", "verify"])
     assert result.exit_code == 1
@@ -55,7 +56,7 @@ def test_an_anchor_catches_the_newest_entry_being_cut_off(
     anchor_file = tmp_path / "audit.anchor"
     assert runner.invoke(main, ["audit", "anchor", str(anchor_file)]).exit_code == 0
     assert runner.invoke(main, ["audit", "verify", "--anchor", str(anchor_file)]).exit_code == 0
-    with platform.engine.begin() as conn:
+    with tampering(platform) as conn:
         conn.execute(delete(ENTRIES).where(ENTRIES.c.seq == 4))
     assert runner.invoke(main, ["audit", "verify"]).exit_code == 0
     result = runner.invoke(main, ["audit", "verify", "--anchor", str(anchor_file)])

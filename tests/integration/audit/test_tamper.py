@@ -9,11 +9,13 @@ from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import Connection, delete, insert, update
+from sqlalchemy.exc import DBAPIError
 
 from kejin.audit import service
 from kejin.audit.model import Anchor, AuditEntry, hash_of
 from kejin.audit.repository import ENTRIES, newest
 from kejin.bootstrap import Platform
+from tests.tampering import tampering
 
 CHAIN_LENGTH = 5
 Tamper = Callable[[Connection], None]
@@ -103,7 +105,7 @@ CASES: dict[str, tuple[Tamper, int, str]] = {
 def test_tampering_is_caught_at_the_first_bad_entry(chain: Platform, case: str) -> None:
     tamper, first_bad, reason = CASES[case]
     assert service.verify(chain.uow).ok
-    with chain.engine.begin() as conn:
+    with tampering(chain) as conn:
         tamper(conn)
     report = service.verify(chain.uow)
     assert not report.ok
@@ -114,7 +116,7 @@ def test_tampering_is_caught_at_the_first_bad_entry(chain: Platform, case: str) 
 def test_deleting_the_newest_entry_passes_the_chain_but_not_the_anchor(chain: Platform) -> None:
     kept = service.anchor(chain.uow)
     assert kept == Anchor(CHAIN_LENGTH, newest_hash(chain))
-    with chain.engine.begin() as conn:
+    with tampering(chain) as conn:
         conn.execute(delete(ENTRIES).where(ENTRIES.c.seq == CHAIN_LENGTH))
     assert service.verify(chain.uow).ok
     report = service.verify(chain.uow, kept)
@@ -129,7 +131,7 @@ def test_a_rewritten_chain_passes_alone_but_not_against_an_older_anchor(
     assert kept is not None
     with chain.uow() as work:
         entries = newest(work.session, CHAIN_LENGTH)
-    with chain.engine.begin() as conn:
+    with tampering(chain) as conn:
         prev_hash = entries[0].entry_hash
         for entry in entries[1:]:
             forged = replace(entry, actor="system:forger", prev_hash=prev_hash)
@@ -148,3 +150,15 @@ def test_a_rewritten_chain_passes_alone_but_not_against_an_older_anchor(
 def newest_hash(platform: Platform) -> str:
     with platform.uow() as work:
         return newest(work.session, 1)[0].entry_hash
+
+
+def test_postgresql_refuses_to_update_or_delete_an_entry(chain: Platform) -> None:
+    if chain.engine.dialect.name != "postgresql":
+        pytest.skip("the append-only trigger exists on PostgreSQL only")
+    for change in (
+        update(ENTRIES).where(ENTRIES.c.seq == 2).values(actor="system:forger"),
+        delete(ENTRIES).where(ENTRIES.c.seq == 3),
+    ):
+        with pytest.raises(DBAPIError, match="append-only"), chain.engine.begin() as conn:
+            conn.execute(change)
+    assert service.verify(chain.uow).ok
