@@ -74,6 +74,10 @@ def test_language_toggle_switches_to_english_and_sticks(page: Page, tmp_path: Pa
 
 def test_list_filters_and_paginates(page: Page) -> None:
     page.goto("/enterprises")
+    # anonymous visitors get public columns only: no stage filter, no revenue sort or column
+    assert page.locator("#stage").count() == 0
+    assert page.locator("#sort option[value='-revenue']").count() == 0
+    assert page.locator("th", has_text="销售收入").count() == 0
     page.select_option("#size", "10")
     page.select_option("#certification", "high_tech")
     page.get_by_role("button", name="查询").click()

@@ -8,11 +8,22 @@ from collections.abc import Iterator
 
 import pytest
 from fastapi.testclient import TestClient
+from httpx import Response
+from sqlalchemy import select
 
+from kejin.audit.orm import AuditEntryRow
 from kejin.bootstrap import Platform
 from kejin.identity.model import TokenScope
+from kejin.registry.orm import EnterpriseRow
 from kejin.web.app import create_app
-from tests.factories import bearer, create_user, credit_code, seed_enterprises
+from tests.factories import (
+    bearer,
+    create_grant,
+    create_user,
+    credit_code,
+    institution_of,
+    seed_enterprises,
+)
 
 HTML = {"accept": "text/html"}
 
@@ -86,12 +97,92 @@ def test_detail_page_shows_provenance_to_the_enterprises_own_user(
     assert "万元" in page
 
 
-def test_csv_export_holds_the_filtered_list(client: TestClient) -> None:
-    response = client.get("/enterprises/export.csv?cluster=ai")
-    rows = list(csv.reader(io.StringIO(response.text.lstrip("\ufeff"))))
-    assert rows[0][:2] == ["uscc", "name"]
+def _csv(response: Response) -> list[list[str]]:
+    assert response.status_code == 200, response.text
+    return list(csv.reader(io.StringIO(response.text.lstrip("\ufeff"))))
+
+
+def test_csv_export_holds_the_filtered_list_in_public_columns_only(client: TestClient) -> None:
+    rows = _csv(client.get("/enterprises/export.csv?cluster=ai"))
+    assert rows[0] == ["uscc", "name", "region", "cluster", "founded_on"]
     assert len(rows) > 1
     assert {row[3] for row in rows[1:]} == {"ai"}
+
+
+def test_csv_export_refuses_a_revenue_sort_without_consent(client: TestClient) -> None:
+    response = client.get("/enterprises/export.csv?sort=-revenue")
+    assert (response.status_code, response.json()["field"]) == (403, "sort")
+
+
+def _banker(platform: Platform, indexes: tuple[int, ...]) -> dict[str, str]:
+    officer = create_user(platform, "bank_officer", "wang")
+    with platform.uow() as uow:
+        ids = dict(uow.session.execute(select(EnterpriseRow.uscc, EnterpriseRow.id)).all())
+    for index in indexes:
+        create_grant(
+            platform,
+            enterprise_id=ids[credit_code(index)],
+            institution_id=institution_of(platform, officer),
+            granted_by=officer,
+        )
+    return bearer(platform, officer, TokenScope.REGISTRY_READ)
+
+
+def _listed_reads(platform: Platform) -> list[str]:
+    with platform.uow() as uow:
+        rows = uow.session.scalars(
+            select(AuditEntryRow).where(AuditEntryRow.action == "consent.read")
+        )
+        return sorted(row.subject_id for row in rows if row.detail.get("listed"))
+
+
+def test_csv_export_fills_figures_only_on_consented_rows_and_logs_them(
+    client: TestClient, platform: Platform
+) -> None:
+    headers = _banker(platform, (0, 3))
+    rows = _csv(client.get("/enterprises/export.csv", headers=headers))
+    assert rows[0][5:] == ["latest_year", "revenue", "rd_expense", "stage"]
+    filled = {row[0] for row in rows[1:] if any(row[5:])}
+    assert filled == {credit_code(0), credit_code(3)}
+    assert len(_listed_reads(platform)) == 2
+    consented = _csv(
+        client.get("/enterprises/export.csv?consented=true&sort=-revenue", headers=headers)
+    )
+    assert len(consented) == 3
+    assert all(all(row[5:]) for row in consented[1:])
+    assert len(_listed_reads(platform)) == 4
+
+
+def test_list_page_hides_figures_and_the_stage_filter_from_anonymous_visitors(
+    client: TestClient,
+) -> None:
+    page = client.get("/enterprises?lang=en", headers=HTML).text
+    assert 'id="stage"' not in page
+    assert '<th class="num">Revenue</th>' not in page
+    assert 'value="-revenue"' not in page
+    assert 'id="figures-withheld"' in page
+
+
+def test_list_page_shows_an_institution_the_figures_of_consented_rows(
+    client: TestClient, platform: Platform
+) -> None:
+    headers = _banker(platform, (1,))
+    page = client.get("/enterprises?lang=en&size=100", headers=HTML | headers).text
+    assert '<th class="num">Revenue</th>' in page
+    assert page.count('class="muted withheld"') == 11
+    assert _listed_reads(platform) == [_id(platform, 1)]
+    tab = client.get("/enterprises?consented=true&stage=", headers=HTML | headers).text
+    assert 'data-total="1"' in tab
+    assert 'id="stage"' in tab
+    assert 'value="-revenue"' in tab
+
+
+def _id(platform: Platform, index: int) -> str:
+    with platform.uow() as uow:
+        found = uow.session.scalar(
+            select(EnterpriseRow.id).where(EnterpriseRow.uscc == credit_code(index))
+        )
+    return str(found)
 
 
 def test_plotly_is_served_from_the_wheel(client: TestClient) -> None:

@@ -60,10 +60,14 @@ def chain_head(session: Session) -> ChainHead | None:
     return None if row is None else ChainHead(row.seq, row.entry_hash)
 
 
-def append(session: Session, entry: AuditEntry) -> None:
-    values = {column.name: getattr(entry, column.name) for column in ENTRY_COLUMNS}
-    values["detail"] = dict(entry.detail)
-    session.execute(insert(ENTRIES).values(**values))
+def append(session: Session, entries: Sequence[AuditEntry]) -> None:
+    """Insert the entries in one statement (executemany)."""
+    rows = [
+        {column.name: getattr(entry, column.name) for column in ENTRY_COLUMNS}
+        | {"detail": dict(entry.detail)}
+        for entry in entries
+    ]
+    session.execute(insert(ENTRIES), rows)
 
 
 def entry_hash_at(connection: Connection | Session, seq: int) -> str | None:

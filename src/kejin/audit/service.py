@@ -6,7 +6,7 @@ head, and read entries for the audit viewer and for an enterprise's access histo
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -16,6 +16,7 @@ from kejin.audit import repository
 from kejin.audit.model import (
     Anchor,
     AuditEntry,
+    ChainHead,
     VerifyReport,
     as_utc,
     check_anchor,
@@ -53,33 +54,57 @@ def record(
     and the like are refused. Appends are serialised per database (see `repository.lock_for_append`)
     so concurrent writers keep one gapless chain; the lock is held until the caller commits.
     """
+    record_each(
+        session,
+        actor=actor,
+        action=action,
+        subject_type=subject_type,
+        subjects=[(subject_id, purpose, detail or {})],
+    )
+
+
+def record_each(
+    session: Session,
+    *,
+    actor: Principal | str,
+    action: str,
+    subject_type: str,
+    subjects: Sequence[tuple[str, str | None, Mapping[str, Any]]],
+) -> None:
+    """Append one entry per `(subject_id, purpose, detail)`, in order, with one lock, one head
+    read and one insert: the same action on many subjects (a list that showed many firms'
+    figures). Same rules as `record`; never commits."""
     actor_id, actor_name = (
         (actor.user_id, actor.login) if isinstance(actor, Principal) else (None, actor)
     )
-    check_lengths(
-        {
-            "actor": actor_name,
-            "action": action,
-            "subject_type": subject_type,
-            "subject_id": subject_id,
-            "purpose": purpose,
-        }
-    )
-    payload = dict(detail or {})
-    check_detail(payload)
+    for subject_id, purpose, detail in subjects:
+        check_lengths(
+            {
+                "actor": actor_name,
+                "action": action,
+                "subject_type": subject_type,
+                "subject_id": subject_id,
+                "purpose": purpose,
+            }
+        )
+        check_detail(detail)
     repository.lock_for_append(session)
-    entry = next_entry(
-        repository.chain_head(session),
-        recorded_at=now(),
-        actor_id=actor_id,
-        actor=actor_name,
-        action=action,
-        subject_type=subject_type,
-        subject_id=subject_id,
-        purpose=purpose,
-        detail=payload,
-    )
-    repository.append(session, entry)
+    head, entries = repository.chain_head(session), []
+    for subject_id, purpose, detail in subjects:
+        entry = next_entry(
+            head,
+            recorded_at=now(),
+            actor_id=actor_id,
+            actor=actor_name,
+            action=action,
+            subject_type=subject_type,
+            subject_id=subject_id,
+            purpose=purpose,
+            detail=dict(detail),
+        )
+        entries.append(entry)
+        head = ChainHead(entry.seq, entry.entry_hash)
+    repository.append(session, entries)
 
 
 def verify(uow: UowFactory, anchor: Anchor | None = None) -> VerifyReport:

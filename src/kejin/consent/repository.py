@@ -81,6 +81,23 @@ def grants_between(session: Session, enterprise_id: int, institution_id: int) ->
     return [grant_of(row) for row in rows]
 
 
+def unrevoked_grants_to(
+    session: Session, institution_id: int, expiring_from: date
+) -> list[ConsentGrant]:
+    """The institution's grants not revoked and not expired before `expiring_from`, oldest
+    first (one query, whatever the number of enterprises)."""
+    rows = session.scalars(
+        select(ConsentGrantRow)
+        .where(
+            ConsentGrantRow.institution_id == institution_id,
+            ConsentGrantRow.revoked_at.is_(None),
+            ConsentGrantRow.expires_on >= expiring_from,
+        )
+        .order_by(ConsentGrantRow.id)
+    )
+    return [grant_of(row) for row in rows]
+
+
 def _listing_query() -> Select[ConsentGrantRow, str, str, str]:
     return (
         select(ConsentGrantRow, EnterpriseRow.uscc, EnterpriseRow.name, InstitutionRow.name)

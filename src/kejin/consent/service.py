@@ -4,12 +4,13 @@ enterprise who looked at its data; seed the demo's grants.
 `require_access` is the one gate for consented reads. Reads by institution users are recorded in
 the audit log, allowed or refused. A refusal must survive the failed request, so `require_access`
 commits the caller's unit of work (holding only the refusal entry: every use case checks access
-before it writes anything) and then raises `AccessRefused`.
+before it writes anything) and then raises `AccessRefused`. Lists showing many firms' figures
+ask `readable_enterprise_ids` which rows they may fill and `record_list_reads` to log them.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -24,6 +25,7 @@ from kejin.consent.errors import AccessRefused, GrantNotFound
 from kejin.consent.model import (
     CONSENTED_SECTIONS,
     AccessDecision,
+    ConsentGrant,
     DataScope,
     GrantPurpose,
     decide,
@@ -143,6 +145,93 @@ def readable_scopes(
     return frozenset(readable)
 
 
+def readable_enterprise_ids(
+    session: Session, principal: Principal | None, scope: DataScope
+) -> frozenset[int]:
+    """The enterprises whose `scope` data `principal` may see in a list: their own enterprise
+    for its users; for institution staff, every enterprise with a live grant of `scope` to
+    their institution (one query); nothing for anyone else."""
+    if principal is None:
+        return frozenset()
+    if principal.is_enterprise_user:
+        own = principal.enterprise_id
+        return frozenset() if own is None else frozenset({own})
+    return frozenset(grant.enterprise_id for grant in _covering_grants(session, principal, scope))
+
+
+def record_list_reads(
+    session: Session, principal: Principal | None, enterprise_ids: Iterable[int], scope: DataScope
+) -> bool:
+    """Record that a list or export showed `scope` data of these enterprises: one allowed read
+    per enterprise, under the purpose of its oldest live grant covering `scope`, with
+    `listed=True` in the detail. The enterprise's own users are not logged. A fixed number of
+    queries whatever the number of enterprises; returns whether anything was recorded (the
+    caller then commits)."""
+    if principal is None or principal.is_enterprise_user:
+        return False
+    wanted = set(enterprise_ids)
+    grants: dict[int, ConsentGrant] = {}
+    for grant_ in _covering_grants(session, principal, scope):
+        if grant_.enterprise_id in wanted:
+            grants.setdefault(grant_.enterprise_id, grant_)
+    if not grants:
+        return False
+    institution = _institution(session, principal)
+    subjects = [
+        (
+            str(enterprise_id),
+            grant_.purpose,
+            _read_detail(
+                principal,
+                institution,
+                [scope],
+                AccessDecision(allowed=True, reason="grant", grant_id=grant_.id),
+            )
+            | {"listed": True},
+        )
+        for enterprise_id, grant_ in sorted(grants.items())
+    ]
+    audit.record_each(
+        session, actor=principal, action=READ, subject_type=SUBJECT, subjects=subjects
+    )
+    return True
+
+
+def _covering_grants(
+    session: Session, principal: Principal, scope: DataScope
+) -> list[ConsentGrant]:
+    if principal.institution_id is None or principal.is_enterprise_user:
+        return []
+    on = today()
+    return [
+        grant_
+        for grant_ in repository.unrevoked_grants_to(session, principal.institution_id, on)
+        if grant_.is_live(on) and scope in grant_.scopes
+    ]
+
+
+def _institution(session: Session, principal: Principal) -> str | None:
+    if principal.institution_id is None:
+        return None
+    return repository.institution_name(session, principal.institution_id)
+
+
+def _read_detail(
+    principal: Principal,
+    institution: str | None,
+    scopes: Sequence[DataScope],
+    decision: AccessDecision,
+) -> dict[str, Any]:
+    return {
+        "scopes": [scope.value for scope in scopes],
+        "outcome": "allowed" if decision.allowed else "refused",
+        "reason": decision.reason,
+        "grant_id": decision.grant_id,
+        "institution_id": principal.institution_id,
+        "institution": institution,
+    }
+
+
 def _record_read(
     session: Session,
     principal: Principal,
@@ -152,11 +241,6 @@ def _record_read(
     purpose: str,
     decision: AccessDecision,
 ) -> None:
-    institution = (
-        repository.institution_name(session, principal.institution_id)
-        if principal.institution_id is not None
-        else None
-    )
     audit.record(
         session,
         actor=principal,
@@ -164,14 +248,7 @@ def _record_read(
         subject_type=SUBJECT,
         subject_id=str(enterprise_id),
         purpose=purpose,
-        detail={
-            "scopes": [scope.value for scope in scopes],
-            "outcome": "allowed" if decision.allowed else "refused",
-            "reason": decision.reason,
-            "grant_id": decision.grant_id,
-            "institution_id": principal.institution_id,
-            "institution": institution,
-        },
+        detail=_read_detail(principal, _institution(session, principal), scopes, decision),
     )
 
 

@@ -35,6 +35,7 @@ MESSAGE_KEYWORDS: dict[str, tuple[int, ...] | None] = {
     "PermissionDenied": None,
     "InvalidCreditCode": None,
     "EnterpriseNotFound": None,
+    "FinancialsNotShared": None,
     "InvalidDocument": None,
     "DocumentConflict": None,
     "NotSignedIn": None,

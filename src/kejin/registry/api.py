@@ -22,12 +22,22 @@ PROBLEM: dict[str, Any] = {"content": {"application/problem+json": {}}}
 router = APIRouter(prefix="/api/v1", tags=["registry"], dependencies=[Depends(public)])
 
 
-@router.get("/enterprises", responses={422: PROBLEM})
+# A row's figures are left out of the JSON (not sent as null) where the reader may not see them.
+@router.get(
+    "/enterprises", responses={403: PROBLEM, 422: PROBLEM}, response_model_exclude_none=True
+)
 def list_enterprises(
-    platform: PlatformDep, filters: Annotated[EnterpriseFilters, Query()], page: PageDep
+    platform: PlatformDep,
+    principal: Annotated[Principal | None, Depends(public)],
+    filters: Annotated[EnterpriseFilters, Query()],
+    page: PageDep,
 ) -> EnterprisePage:
-    """Enterprises matching the filters, one page at a time, with the total count."""
-    return service.list_enterprises(platform.uow, filters, page)
+    """Enterprises matching the filters, one page at a time, with the total count. Everyone
+    gets the public columns; the latest year, revenue, R&D expense and stage appear only on
+    rows whose financials the reader may see (their own enterprise, or a live `financials`
+    grant to their institution; such reads are logged). `stage` and revenue sorts need
+    `consented=true`, which lists only those rows (403 otherwise)."""
+    return service.list_enterprises(platform.uow, filters, page, principal)
 
 
 @router.get("/enterprises/{uscc}", responses={404: PROBLEM, 422: PROBLEM})

@@ -1,6 +1,6 @@
 """Registry errors, all in the Kejin error family."""
 
-from kejin.core.errors import InvalidInput, NotFound
+from kejin.core.errors import InvalidInput, NotFound, PermissionDenied
 
 
 class InvalidCreditCode(InvalidInput):
@@ -13,3 +13,10 @@ class InvalidCreditCode(InvalidInput):
 
 class EnterpriseNotFound(NotFound):
     pass
+
+
+class FinancialsNotShared(PermissionDenied):
+    """A list filter or sort on financial data outside the enterprises that consented to show
+    the reader their figures (stage, revenue); names the field."""
+
+    code = "consent-required"

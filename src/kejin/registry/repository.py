@@ -4,11 +4,13 @@ The life-cycle stage is not stored: it is derived in SQL from the latest financi
 revenue with a CASE built from `STAGE_REVENUE_FLOORS`, so filters and counts stay set-based
 for regions of up to a million enterprises. A list page costs a fixed number of queries
 (count, page, latest financials and certifications of the page's rows), whatever its size.
+Which rows may show figures is decided by consent; queries here take that set as `within` (the
+rows listed) or `figures_of` (the rows whose figures are filled).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from datetime import date
 from decimal import Decimal
 from typing import Any, NamedTuple
@@ -31,11 +33,10 @@ from sqlalchemy.orm.util import AliasedClass
 from kejin.core.pagination import PageRequest
 from kejin.registry.model import STAGE_REVENUE_FLOORS, IndustryCluster, Stage
 from kejin.registry.orm import CertificationRow, EnterpriseRow, FinancialYearRow, IPAssetRow
-from kejin.registry.schemas import EnterpriseFilters, EnterpriseSort
+from kejin.registry.schemas import REVENUE_SORTS, EnterpriseFilters, EnterpriseSort
 
 AnySelect = Select[*tuple[Any, ...]]
 LatestYear = AliasedClass[FinancialYearRow]
-REVENUE_SORTS = frozenset({EnterpriseSort.REVENUE, EnterpriseSort.REVENUE_DESC})
 
 
 def stage_case(revenue: Any) -> ColumnElement[str | None]:
@@ -96,13 +97,22 @@ def _holds(kind: str, valid_on: date) -> ColumnElement[bool]:
 
 
 def _filtered(
-    filters: EnterpriseFilters, valid_on: date, latest: LatestYear, *, join_latest: bool = False
+    filters: EnterpriseFilters,
+    valid_on: date,
+    latest: LatestYear,
+    *,
+    within: Collection[int] | None = None,
+    join_latest: bool = False,
 ) -> AnySelect:
+    """Enterprises matching `filters`, and only those in `within` when given (the readable
+    set of a `consented` list)."""
     stmt = select(EnterpriseRow)
     if join_latest or filters.stage is not None or filters.sort in REVENUE_SORTS:
         stmt = _join_latest(stmt, latest)
     if filters.stage:
         stmt = stmt.where(stage_case(latest.revenue) == filters.stage.value)
+    if within is not None:
+        stmt = stmt.where(EnterpriseRow.id.in_(within))
     return stmt.where(*_conditions(filters, valid_on))
 
 
@@ -121,11 +131,16 @@ def _ordering(sort: EnterpriseSort, latest: LatestYear) -> list[ColumnElement[An
 
 
 def enterprise_page(
-    session: Session, filters: EnterpriseFilters, request: PageRequest, valid_on: date
+    session: Session,
+    filters: EnterpriseFilters,
+    request: PageRequest,
+    valid_on: date,
+    within: Collection[int] | None = None,
 ) -> tuple[list[EnterpriseRow], int]:
-    """One page of enterprises matching `filters`, and how many match in all."""
+    """One page of enterprises matching `filters` (within `within`, when given), and how many
+    match in all."""
     latest = latest_year()
-    stmt = _filtered(filters, valid_on, latest)
+    stmt = _filtered(filters, valid_on, latest, within=within)
     total = session.scalar(stmt.with_only_columns(func.count(EnterpriseRow.id)).order_by(None))
     page = stmt.order_by(*_ordering(filters.sort, latest)).offset(request.offset)
     return list(session.scalars(page.limit(request.size))), total or 0
@@ -178,22 +193,43 @@ def enterprise_by_code(session: Session, uscc: str) -> EnterpriseRow | None:
     )
 
 
-def export_rows(session: Session, filters: EnterpriseFilters, valid_on: date) -> Iterator[Row[Any]]:
-    """Every enterprise matching `filters` with its latest year and stage, streamed."""
+def matching_ids(
+    session: Session, filters: EnterpriseFilters, valid_on: date, within: Collection[int]
+) -> list[int]:
+    """The ids of the enterprises in `within` that match `filters` (one query)."""
+    stmt = _filtered(filters, valid_on, latest_year(), within=within)
+    return list(session.scalars(stmt.with_only_columns(EnterpriseRow.id).order_by(None)))
+
+
+def export_rows(
+    session: Session,
+    filters: EnterpriseFilters,
+    valid_on: date,
+    *,
+    within: Collection[int] | None = None,
+    figures_of: Collection[int] | None = None,
+) -> Iterator[Row[Any]]:
+    """Every enterprise matching `filters` (within `within`, when given), streamed: the public
+    columns, then, when `figures_of` is given, the latest year, revenue, R&D expense and stage,
+    filled only for the enterprises in `figures_of`."""
     fy = latest = latest_year()
-    stmt = (
-        _filtered(filters, valid_on, latest, join_latest=True)
-        .with_only_columns(
-            EnterpriseRow.uscc,
-            EnterpriseRow.name,
-            EnterpriseRow.region,
-            EnterpriseRow.cluster,
-            EnterpriseRow.founded_on,
-            fy.year,
-            fy.revenue,
-            fy.rd_expense,
-            stage_case(fy.revenue),
+    public = (
+        EnterpriseRow.uscc,
+        EnterpriseRow.name,
+        EnterpriseRow.region,
+        EnterpriseRow.cluster,
+        EnterpriseRow.founded_on,
+    )
+    figures: tuple[ColumnElement[Any], ...] = ()
+    if figures_of is not None:
+        shown = EnterpriseRow.id.in_(figures_of)
+        figures = tuple(
+            case((shown, column), else_=null())
+            for column in (fy.year, fy.revenue, fy.rd_expense, stage_case(fy.revenue))
         )
+    stmt = (
+        _filtered(filters, valid_on, latest, within=within, join_latest=figures_of is not None)
+        .with_only_columns(*public, *figures)
         .order_by(*_ordering(filters.sort, latest))
     )
     yield from session.execute(stmt.execution_options(yield_per=2000))

@@ -42,6 +42,10 @@ class EnterpriseSort(StrEnum):
     REVENUE_DESC = "-revenue"
 
 
+# Sorts on financial data: offered only within the consented list.
+REVENUE_SORTS = frozenset({EnterpriseSort.REVENUE, EnterpriseSort.REVENUE_DESC})
+
+
 class EnterpriseFilters(BaseModel):
     """Query of the enterprise list; empty form fields count as absent."""
 
@@ -50,6 +54,12 @@ class EnterpriseFilters(BaseModel):
     q: str | None = Field(None, max_length=100, description="name or credit-code substring")
     region: str | None = Field(None, max_length=64)
     cluster: IndustryCluster | None = None
+    consented: bool = Field(
+        False,
+        description="only enterprises that show this reader their financial data (their own,"
+        " or a live `financials` grant to the reader's institution); needed for `stage` and"
+        " revenue sorts",
+    )
     stage: Stage | None = None
     certification: CertificationKind | None = None
     founded_from: int | None = Field(None, ge=1900, le=2100, description="earliest founding year")
@@ -63,7 +73,7 @@ class EnterpriseFilters(BaseModel):
             return value
         if value.strip():
             return value.strip()
-        return EnterpriseSort.NAME if info.field_name == "sort" else None
+        return cls.model_fields[info.field_name or ""].default
 
 
 class ReadModel(BaseModel):
@@ -76,18 +86,23 @@ class Provenanced(ReadModel):
 
 
 class EnterpriseSummary(ReadModel):
-    """One row of the enterprise list, with the latest financial year's figures."""
+    """One row of the enterprise list: public columns for everyone; the latest financial
+    year's figures only where the reader may see the enterprise's financials (else absent from
+    the JSON and `financials` named in `withheld`)."""
 
     uscc: str
     name: str
     region: str
     cluster: IndustryCluster
     founded_on: date
-    stage: Stage | None = Field(description="derived from the latest year's revenue")
-    latest_year: int | None
-    revenue: Decimal | None
-    rd_expense: Decimal | None
     certifications: list[CertificationKind]
+    stage: Stage | None = Field(None, description="derived from the latest year's revenue")
+    latest_year: int | None = None
+    revenue: Decimal | None = None
+    rd_expense: Decimal | None = None
+    withheld: list[DataScope] = Field(
+        default_factory=list, description="consented scopes whose columns are left out"
+    )
 
 
 class EnterprisePage(BaseModel):
@@ -209,11 +224,13 @@ class EnterpriseFinancials(BaseModel):
 
 
 class ClusterIntensity(BaseModel):
-    """R&D intensity of a cluster: latest-year R&D expense over latest-year revenue."""
+    """R&D intensity of a cluster: latest-year R&D expense over latest-year revenue. The sums
+    and the ratio are withheld (None) when fewer than `MIN_CELL` firms contribute."""
 
     cluster: IndustryCluster
-    rd_expense: Decimal
-    revenue: Decimal
+    enterprises: int = Field(description="firms with a latest financial year in the cluster")
+    rd_expense: Decimal | None
+    revenue: Decimal | None
     intensity: Decimal | None
 
 

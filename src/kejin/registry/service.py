@@ -2,9 +2,12 @@
 
 Each function opens one unit of work, calls the repository and returns schema objects. Reads of
 one enterprise pass through consent (`kejin.consent.service`) and commit the audit entries it
-records; list, export and summary reads never commit. Certifications count when valid on
-`valid_on`; by default the reference day is the registry's data date (the newest `as_of`) or
-today, whichever is earlier, so figures and certificates describe the same moment.
+records. Lists and exports show the public columns to everyone and the latest figures only on
+rows whose financials the reader may see; they commit only when they recorded such reads. The
+region summary shows aggregates only, never commits, and withholds small cells (`MIN_CELL`).
+Certifications count when valid on `valid_on`; by default the reference day is the registry's
+data date (the newest `as_of`) or today, whichever is earlier, so figures and certificates
+describe the same moment.
 """
 
 from __future__ import annotations
@@ -13,17 +16,19 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime
 from decimal import Decimal
+from typing import NamedTuple
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from kejin.consent import service as consent
 from kejin.consent.model import CONSENTED_SECTIONS, DataScope
+from kejin.core.i18n import N_
 from kejin.core.pagination import PageRequest
 from kejin.core.uow import UnitOfWork
 from kejin.identity.model import Principal
 from kejin.registry import repository
-from kejin.registry.errors import EnterpriseNotFound
+from kejin.registry.errors import EnterpriseNotFound, FinancialsNotShared
 from kejin.registry.model import (
     CertificationKind,
     IndustryCluster,
@@ -34,6 +39,7 @@ from kejin.registry.model import (
 )
 from kejin.registry.orm import EnterpriseRow, FinancialYearRow
 from kejin.registry.schemas import (
+    REVENUE_SORTS,
     ClusterIntensity,
     EnterpriseDetail,
     EnterpriseFilters,
@@ -45,6 +51,29 @@ from kejin.registry.schemas import (
 
 UowFactory = Callable[[], UnitOfWork]
 INTENSITY_PLACES = Decimal("0.0001")
+# A cluster's R&D sums and intensity are published only when at least this many firms
+# contribute, so no single firm's figures can be read off the home page (small-cell rule).
+MIN_CELL = 3
+PUBLIC_COLUMNS = ("uscc", "name", "region", "cluster", "founded_on")
+FIGURE_COLUMNS = ("latest_year", "revenue", "rd_expense", "stage")
+CONSENTED_NEEDS_SIGN_IN = N_(
+    "Sign in to list the enterprises that share their financial data with you"
+)
+STAGE_NEEDS_CONSENT = N_(
+    "The stage is derived from financial data: filter by stage only among the enterprises"
+    " that share their financial data with you (consented)"
+)
+REVENUE_SORT_NEEDS_CONSENT = N_(
+    "Revenue is financial data: sort by revenue only among the enterprises that share their"
+    " financial data with you (consented)"
+)
+
+
+class EnterpriseExport(NamedTuple):
+    """A CSV download: its header and its rows, streamed."""
+
+    columns: tuple[str, ...]
+    rows: Iterator[tuple[object, ...]]
 
 
 def today() -> date:
@@ -73,16 +102,31 @@ def first_enterprise_ids(uow: UowFactory, cluster: IndustryCluster, count: int) 
 
 
 def list_enterprises(
-    uow: UowFactory, filters: EnterpriseFilters, request: PageRequest, valid_on: date | None = None
+    uow: UowFactory,
+    filters: EnterpriseFilters,
+    request: PageRequest,
+    principal: Principal | None = None,
+    valid_on: date | None = None,
 ) -> EnterprisePage:
-    """One page of the enterprise list with each row's latest figures and certifications."""
+    """One page of the enterprise list with each row's certifications, and the latest figures
+    on the rows whose financials `principal` may see (each such read by an institution is
+    recorded in the audit log)."""
     with uow() as work:
+        session = work.session
+        readable = _readable(session, principal, filters)
         on = _reference_day(work, valid_on)
-        rows, total = repository.enterprise_page(work.session, filters, request, on)
+        within = readable if filters.consented else None
+        rows, total = repository.enterprise_page(session, filters, request, on, within)
         ids = [row.id for row in rows]
-        latest = repository.latest_financials_of(work.session, ids)
-        kinds = repository.certifications_of(work.session, ids, on)
-        items = [_summary(row, latest.get(row.id), kinds.get(row.id, [])) for row in rows]
+        shown = [id_ for id_ in ids if id_ in readable]
+        latest = repository.latest_financials_of(session, shown) if shown else {}
+        kinds = repository.certifications_of(session, ids, on)
+        if consent.record_list_reads(session, principal, shown, DataScope.FINANCIALS):
+            work.commit()
+        items = [
+            _summary(row, row.id in readable, latest.get(row.id), kinds.get(row.id, []))
+            for row in rows
+        ]
     return EnterprisePage(
         items=items,
         total=total,
@@ -92,20 +136,46 @@ def list_enterprises(
     )
 
 
+def _readable(
+    session: Session, principal: Principal | None, filters: EnterpriseFilters
+) -> frozenset[int]:
+    """The enterprises whose figures `principal` may see, once the filters are checked."""
+    _check_financial_filters(filters, principal)
+    return consent.readable_enterprise_ids(session, principal, DataScope.FINANCIALS)
+
+
+def _check_financial_filters(filters: EnterpriseFilters, principal: Principal | None) -> None:
+    """Stage filters and revenue sorts work only within `consented` (the enterprises that show
+    the reader their financials), which needs a signed-in reader; else 403 naming the field."""
+    if filters.consented and principal is None:
+        raise FinancialsNotShared(CONSENTED_NEEDS_SIGN_IN, field="consented")
+    if filters.stage is not None and not filters.consented:
+        raise FinancialsNotShared(STAGE_NEEDS_CONSENT, field="stage")
+    if filters.sort in REVENUE_SORTS and not filters.consented:
+        raise FinancialsNotShared(REVENUE_SORT_NEEDS_CONSENT, field="sort")
+
+
 def _summary(
-    row: EnterpriseRow, latest: FinancialYearRow | None, kinds: list[str]
+    row: EnterpriseRow, readable: bool, latest: FinancialYearRow | None, kinds: list[str]
 ) -> EnterpriseSummary:
-    return EnterpriseSummary(
+    summary = EnterpriseSummary(
         uscc=row.uscc,
         name=row.name,
         region=row.region,
         cluster=row.cluster,
         founded_on=row.founded_on,
-        stage=stage_for_revenue(latest.revenue) if latest else None,
-        latest_year=latest.year if latest else None,
-        revenue=latest.revenue if latest else None,
-        rd_expense=latest.rd_expense if latest else None,
         certifications=[CertificationKind(kind) for kind in kinds],
+        withheld=[] if readable else [DataScope.FINANCIALS],
+    )
+    if latest is None:
+        return summary
+    return summary.model_copy(
+        update={
+            "stage": stage_for_revenue(latest.revenue),
+            "latest_year": latest.year,
+            "revenue": latest.revenue,
+            "rd_expense": latest.rd_expense,
+        }
     )
 
 
@@ -160,13 +230,40 @@ def enterprise_financials(
 
 
 def export_enterprises(
-    uow: UowFactory, filters: EnterpriseFilters, valid_on: date | None = None
+    uow: UowFactory,
+    filters: EnterpriseFilters,
+    principal: Principal | None = None,
+    valid_on: date | None = None,
+) -> EnterpriseExport:
+    """Every enterprise matching `filters` as plain tuples for a CSV download: the public
+    columns for everyone; signed-in readers also get the figure columns, filled on the rows
+    whose financials they may see. The filters are checked at once; the rows stream later."""
+    _check_financial_filters(filters, principal)
+    columns = PUBLIC_COLUMNS if principal is None else PUBLIC_COLUMNS + FIGURE_COLUMNS
+    return EnterpriseExport(columns, _export_rows(uow, filters, principal, valid_on))
+
+
+def _export_rows(
+    uow: UowFactory, filters: EnterpriseFilters, principal: Principal | None, valid_on: date | None
 ) -> Iterator[tuple[object, ...]]:
-    """Every enterprise matching `filters` as plain tuples (code, name, region, cluster,
-    founded, latest year, revenue, R&D expense, stage), streamed for a CSV download."""
+    """The rows, after recording (and committing) the institution's reads of every exported
+    row with figures, so an aborted download is logged too."""
     with uow() as work:
+        session = work.session
         on = _reference_day(work, valid_on)
-        for row in repository.export_rows(work.session, filters, on):
+        readable = consent.readable_enterprise_ids(session, principal, DataScope.FINANCIALS)
+        if readable:
+            exported = repository.matching_ids(session, filters, on, readable)
+            if consent.record_list_reads(session, principal, exported, DataScope.FINANCIALS):
+                work.commit()
+        rows = repository.export_rows(
+            session,
+            filters,
+            on,
+            within=readable if filters.consented else None,
+            figures_of=None if principal is None else readable,
+        )
+        for row in rows:
             yield tuple(row)
 
 
@@ -187,29 +284,55 @@ def region_summary(uow: UowFactory, valid_on: date | None = None) -> RegionSumma
         by_cluster={cluster: by_cluster.get(cluster, 0) for cluster in IndustryCluster},
         by_certification={kind: by_certification.get(kind, 0) for kind in CertificationKind},
         ip_by_type={ip_type: ip_by_type.get(ip_type, 0) for ip_type in IPType},
-        total_revenue=sum((revenue for revenue, _ in totals.values()), Decimal(0)),
-        total_rd_expense=sum((rd for _, rd in totals.values()), Decimal(0)),
+        total_revenue=sum((cell.revenue for cell in totals.values()), Decimal(0)),
+        total_rd_expense=sum((cell.rd_expense for cell in totals.values()), Decimal(0)),
         rd_intensity_by_cluster=[
-            _intensity(IndustryCluster(cluster), revenue, rd)
-            for cluster, (revenue, rd) in sorted(totals.items())
+            _intensity(IndustryCluster(cluster), cell) for cluster, cell in sorted(totals.items())
         ],
         valid_on=on,
     )
 
 
+class ClusterCell(NamedTuple):
+    """One cluster's latest-year sums and how many firms they add up."""
+
+    enterprises: int
+    revenue: Decimal
+    rd_expense: Decimal
+
+
 def _fold_groups(
     groups: list[repository.LatestYearGroup],
-) -> tuple[Counter[str], dict[str, tuple[Decimal, Decimal]]]:
-    """Enterprises per stage, and (revenue, R&D expense) per cluster, from the groups."""
+) -> tuple[Counter[str], dict[str, ClusterCell]]:
+    """Enterprises per stage, and the sums per cluster, from the groups."""
     by_stage = Counter[str]()
-    totals: dict[str, tuple[Decimal, Decimal]] = {}
+    totals: dict[str, ClusterCell] = {}
     for group in groups:
         by_stage[group.stage] += group.enterprises
-        revenue, rd = totals.get(group.cluster, (Decimal(0), Decimal(0)))
-        totals[group.cluster] = (revenue + group.revenue, rd + group.rd_expense)
+        cell = totals.get(group.cluster, ClusterCell(0, Decimal(0), Decimal(0)))
+        totals[group.cluster] = ClusterCell(
+            cell.enterprises + group.enterprises,
+            cell.revenue + group.revenue,
+            cell.rd_expense + group.rd_expense,
+        )
     return by_stage, totals
 
 
-def _intensity(cluster: IndustryCluster, revenue: Decimal, rd: Decimal) -> ClusterIntensity:
-    ratio = (rd / revenue).quantize(INTENSITY_PLACES) if revenue else None
-    return ClusterIntensity(cluster=cluster, rd_expense=rd, revenue=revenue, intensity=ratio)
+def _intensity(cluster: IndustryCluster, cell: ClusterCell) -> ClusterIntensity:
+    """The cluster's R&D intensity, withheld with its sums below `MIN_CELL` firms."""
+    if cell.enterprises < MIN_CELL:
+        return ClusterIntensity(
+            cluster=cluster,
+            enterprises=cell.enterprises,
+            rd_expense=None,
+            revenue=None,
+            intensity=None,
+        )
+    ratio = (cell.rd_expense / cell.revenue).quantize(INTENSITY_PLACES) if cell.revenue else None
+    return ClusterIntensity(
+        cluster=cluster,
+        enterprises=cell.enterprises,
+        rd_expense=cell.rd_expense,
+        revenue=cell.revenue,
+        intensity=ratio,
+    )

@@ -20,6 +20,7 @@ from kejin.identity.model import Principal
 from kejin.registry import service
 from kejin.registry.model import CertificationKind, IndustryCluster, IPType, Stage
 from kejin.registry.schemas import (
+    REVENUE_SORTS,
     EnterpriseDetail,
     EnterpriseFilters,
     EnterpriseSort,
@@ -34,17 +35,6 @@ from kejin.web.templating import render
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(public)])
 CLASS_I = (IPType.INVENTION_PATENT, IPType.IC_LAYOUT, IPType.PLANT_VARIETY, IPType.NEW_DRUG)
-EXPORT_COLUMNS = (
-    "uscc",
-    "name",
-    "region",
-    "cluster",
-    "founded_on",
-    "latest_year",
-    "revenue",
-    "rd_expense",
-    "stage",
-)
 SORT_LABELS = {
     EnterpriseSort.NAME: N_("Name"),
     EnterpriseSort.NAME_DESC: N_("Name (Z–A)"),
@@ -122,17 +112,23 @@ def _share(part: int, whole: int) -> Decimal:
 def enterprise_list(
     request: Request,
     platform: PlatformDep,
+    principal: Annotated[Principal | None, Depends(public)],
     filters: Annotated[EnterpriseFilters, Query()],
     page: PageDep,
 ) -> HTMLResponse:
-    result = service.list_enterprises(platform.uow, filters, page)
+    result = service.list_enterprises(platform.uow, filters, page, principal)
     context = {
         "result": result,
         "filters": filters,
+        "signed_in": principal is not None,
         "stages": list(Stage),
         "clusters": list(IndustryCluster),
         "certifications": list(CertificationKind),
-        "sorts": SORT_LABELS,
+        "sorts": {
+            sort: text
+            for sort, text in SORT_LABELS.items()
+            if filters.consented or sort not in REVENUE_SORTS
+        },
         "export_query": request.url.query,
     }
     return render(request, "registry/list.html", context)
@@ -140,19 +136,21 @@ def enterprise_list(
 
 @router.get("/enterprises/export.csv")
 def enterprise_export(
-    platform: PlatformDep, filters: Annotated[EnterpriseFilters, Query()]
+    platform: PlatformDep,
+    principal: Annotated[Principal | None, Depends(public)],
+    filters: Annotated[EnterpriseFilters, Query()],
 ) -> StreamingResponse:
-    rows = service.export_enterprises(platform.uow, filters)
+    export = service.export_enterprises(platform.uow, filters, principal)
     headers = {"Content-Disposition": 'attachment; filename="enterprises.csv"'}
-    return StreamingResponse(_csv_lines(rows), media_type="text/csv", headers=headers)
+    return StreamingResponse(_csv_lines(export), media_type="text/csv", headers=headers)
 
 
-def _csv_lines(rows: Iterator[tuple[object, ...]]) -> Iterator[str]:
+def _csv_lines(export: service.EnterpriseExport) -> Iterator[str]:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     buffer.write("\ufeff")  # so spreadsheet programs read the Chinese names as UTF-8
-    writer.writerow(EXPORT_COLUMNS)
-    for index, row in enumerate(rows, start=1):
+    writer.writerow(export.columns)
+    for index, row in enumerate(export.rows, start=1):
         writer.writerow("" if value is None else value for value in row)
         if index % 1000 == 0:
             yield buffer.getvalue()

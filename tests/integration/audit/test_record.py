@@ -106,3 +106,27 @@ def test_entries_about_one_subject_come_newest_first_a_page_at_a_time(
         work.commit()
     page = service.entries_about(platform.uow, "enterprise", "2", PageRequest(page=1, size=5))
     assert (page.total, [entry.seq for entry in page.items]) == (1, [3])
+
+
+def test_record_each_appends_one_linked_entry_per_subject_after_the_head(
+    platform: Platform,
+) -> None:
+    _append(platform, 1)
+    with platform.uow() as work:
+        service.record_each(
+            work.session,
+            actor=OFFICER,
+            action="consent.read",
+            subject_type="enterprise",
+            subjects=[(str(n), "credit_assessment", {"listed": True}) for n in (5, 6, 7)],
+        )
+        work.commit()
+    with platform.uow() as work:
+        entries = newest(work.session, 10)
+    assert [(entry.seq, entry.subject_id) for entry in entries[1:]] == [
+        (2, "5"),
+        (3, "6"),
+        (4, "7"),
+    ]
+    assert [entry.prev_hash for entry in entries[1:]] == [e.entry_hash for e in entries[:3]]
+    assert service.verify(platform.uow).ok

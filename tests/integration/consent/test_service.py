@@ -208,3 +208,27 @@ def test_the_demo_bank_sees_some_enterprises_financials_and_not_others(
         except AccessRefused:
             seen.append(False)
     assert seen == [True, True, False, False, False]
+
+
+def test_readable_enterprise_ids_follow_live_grants_of_the_scope_and_list_reads_are_logged(
+    platform: Platform, people: tuple[Principal, Principal]
+) -> None:
+    admin, officer = people
+    assert admin.enterprise_id is not None
+    assert officer.institution_id is not None
+    common = {"institution_id": officer.institution_id, "granted_by": admin.user_id}
+    create_grant(platform, enterprise_id=admin.enterprise_id, **common)
+    create_grant(platform, enterprise_id=admin.enterprise_id + 1, scopes=(DataScope.IP,), **common)
+    create_grant(platform, enterprise_id=admin.enterprise_id + 2, revoked=True, **common)
+    with platform.uow() as work:
+        session = work.session
+        readable = service.readable_enterprise_ids(session, officer, DataScope.FINANCIALS)
+        assert readable == {admin.enterprise_id}
+        assert service.readable_enterprise_ids(session, admin, DataScope.FINANCIALS) == {
+            admin.enterprise_id
+        }
+        assert service.readable_enterprise_ids(session, None, DataScope.FINANCIALS) == set()
+        assert not service.record_list_reads(session, admin, readable, DataScope.FINANCIALS)
+        assert service.record_list_reads(session, officer, readable, DataScope.FINANCIALS)
+        work.commit()
+    assert _log(platform, admin.enterprise_id) == [("consent.read", "allowed")]
