@@ -2,4 +2,5 @@
 
 from kejin.cli import main
 
-main()
+if __name__ == "__main__":  # worker processes (imports) re-import this module without running it
+    main()

@@ -95,8 +95,8 @@ def test_a_failure_mid_import_leaves_the_database_as_before(
     calls = []
     real_upsert = imports.upsert_frames
 
-    def failing_upsert(conn: Any, frames: Any) -> Any:
-        calls.append(real_upsert(conn, frames))
+    def failing_upsert(conn: Any, frames: Any, hashes: Any) -> Any:
+        calls.append(real_upsert(conn, frames, hashes))
         if len(calls) == 2:
             raise RuntimeError("disk full")
         return calls[-1]
