@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
 import subprocess
 import sys
@@ -91,6 +92,7 @@ def _run_phase(args: argparse.Namespace) -> None:
         figures = _import(args.path, args.url)
     figures["peak_rss_mb"] = _peak_mb(resource.RUSAGE_SELF)
     figures["workers_peak_rss_mb"] = _peak_mb(resource.RUSAGE_CHILDREN)
+    figures["load"] = round(os.getloadavg()[0], 1)  # the machine is shared: say how busy it was
     print(json.dumps(figures))
 
 
@@ -138,8 +140,11 @@ def _peak_mb(who: int) -> int:
 
 
 def _print_table(figures: list[dict[str, object]]) -> None:
-    print("| phase | seconds | enterprises/s | peak RSS (MB) | workers' peak RSS (MB) | notes |")
-    print("|---|---:|---:|---:|---:|---|")
+    print(
+        "| phase | seconds | enterprises/s | peak RSS (MB) | workers' peak RSS (MB) "
+        "| load (1 min) | notes |"
+    )
+    print("|---|---:|---:|---:|---:|---:|---|")
     for row in figures:
         notes = (
             f"write JSONL {row['write_seconds']} s"
@@ -149,7 +154,7 @@ def _print_table(figures: list[dict[str, object]]) -> None:
         )
         print(
             f"| {row['label']} | {row['seconds']} | {row['per_second']:,} | "
-            f"{row['peak_rss_mb']:,} | {row['workers_peak_rss_mb']:,} | {notes} |"
+            f"{row['peak_rss_mb']:,} | {row['workers_peak_rss_mb']:,} | {row['load']} | {notes} |"
         )
 
 
