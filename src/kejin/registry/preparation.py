@@ -18,6 +18,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from operator import itemgetter
+from typing import Any
 
 import polars as pl
 
@@ -132,9 +133,7 @@ def _child_frame(records: list[EnterpriseRecord], name: str) -> pl.DataFrame:
         "_as_of": pl.Date(),
         **{column: _read_type(column, SCHEMAS[name][column]) for column in columns},
     }
-    # strict=False only lets integer amounts ("revenue": 100) become text like the quoted
-    # ones; every value was validated strictly by the record model already.
-    items = pl.DataFrame(rows, schema=read_schema, orient="row", strict=False)
+    items = _columns_frame(rows, read_schema)
     converted = items.with_columns(
         pl.coalesce("source", "_source").alias("source"),
         pl.coalesce("as_of", "_as_of").alias("as_of"),
@@ -143,6 +142,18 @@ def _child_frame(records: list[EnterpriseRecord], name: str) -> pl.DataFrame:
         *([_json_text("investors", items)] if name == "funding_rounds" else []),
     )
     return converted.select(pl.col(column).cast(dtype) for column, dtype in SCHEMAS[name].items())
+
+
+def _columns_frame(rows: list[tuple[Any, ...]], schema: dict[str, pl.DataType]) -> pl.DataFrame:
+    """Rows as a frame, built column by column (twice as fast as Polars' row orientation)."""
+    if not rows:
+        return pl.DataFrame(schema=schema)
+    return pl.DataFrame(
+        # strict=False only lets integer amounts ("revenue": 100) become text like the quoted
+        # ones; every value was validated strictly by the record model already.
+        pl.Series(name, values, dtype=dtype, strict=name not in AMOUNT_FIELDS)
+        for (name, dtype), values in zip(schema.items(), zip(*rows, strict=True), strict=True)
+    )
 
 
 def _scaled(column: str, scale: int) -> pl.Expr:
