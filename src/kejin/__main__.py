@@ -2,4 +2,6 @@
 
 from kejin.cli import run
 
-run()
+# Guarded: the import's worker processes re-import this module and must not run the CLI.
+if __name__ == "__main__":
+    run()

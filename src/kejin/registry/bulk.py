@@ -63,14 +63,22 @@ class UpsertCounts:
         )
 
 
-def upsert_frames(conn: Connection, frames: RegistryFrames) -> UpsertCounts:
-    """Upsert a batch by credit code; the caller owns (and commits) the transaction."""
+def upsert_frames(
+    conn: Connection, frames: RegistryFrames, hashes: pl.Series | None = None
+) -> UpsertCounts:
+    """Upsert a batch by credit code; the caller owns (and commits) the transaction.
+
+    `hashes` are `record_hashes(frames)` when the caller computed them already (an import
+    hashes in its worker processes); otherwise they are computed here.
+    """
     enterprises = frames.enterprises
     if enterprises.is_empty():
         return UpsertCounts()
     if enterprises["uscc"].is_duplicated().any():
         raise ValueError("a batch of registry frames repeats a credit code")
-    staged = enterprises.with_columns(record_hash=record_hashes(frames))
+    staged = enterprises.with_columns(
+        record_hash=record_hashes(frames) if hashes is None else hashes
+    )
     _STAGE.create(conn, checkfirst=True)
     insert_frame(conn, _STAGE, staged)
     stored = _stored_hashes(conn)
@@ -83,21 +91,23 @@ def upsert_frames(conn: Connection, frames: RegistryFrames) -> UpsertCounts:
 
 def record_hashes(frames: RegistryFrames) -> pl.Series:
     """md5 of each enterprise with all its children, aligned with `frames.enterprises`."""
-    canonical = frames.enterprises.select("uscc", text=_row_text(frames.enterprises))
+    canonical = frames.enterprises.lazy().select("uscc", text=_row_text(frames.enterprises))
     for name in CHILD_TABLE_NAMES:
         child = getattr(frames, name)
         rows = (
-            child.select("uscc", row=_row_text(child.drop("uscc")))
+            child.lazy()
+            .select("uscc", row=_row_text(child.drop("uscc")))
             .group_by("uscc")
             .agg(pl.col("row").sort().str.join(_ROW_SEPARATOR))
         )
-        canonical = canonical.join(rows, on="uscc", how="left").select(
+        canonical = canonical.join(rows, on="uscc", how="left", maintain_order="left").select(
             "uscc",
             pl.concat_str(
                 "text", pl.lit(_TABLE_SEPARATOR + name), pl.col("row").fill_null("")
             ).alias("text"),
         )
-    digests = [hashlib.md5(value.encode()).hexdigest() for value in canonical["text"]]  # noqa: S324 - a change detector, not security
+    texts = canonical.collect()["text"].to_list()
+    digests = [hashlib.md5(value.encode()).hexdigest() for value in texts]  # noqa: S324 - a change detector, not security
     return pl.Series("record_hash", digests, dtype=pl.Utf8)
 
 

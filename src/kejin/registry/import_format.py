@@ -3,7 +3,7 @@
 A record is what one JSON Lines line holds (`docs/import-format.md`; the JSON Schema in
 `docs/schemas/enterprise.schema.json` is generated from `EnterpriseRecord`). Validation is
 strict — no coercion, no unknown fields, exact enum values — and amounts stay decimal text
-until `kejin.registry.readers` turns the good records into storage units, so a value is never
+until `kejin.registry.preparation` turns the good records into storage units, so a value is never
 rounded or dropped on the way.
 """
 

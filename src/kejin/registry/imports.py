@@ -1,31 +1,40 @@
 """Use case: import enterprises from a file (`kejin import enterprises PATH`).
 
-Records are read and validated in chunks; the good records of a chunk become `RegistryFrames`
-(parsed once more, column-wise, by Polars — no Python loop over values) and are upserted by
-credit code. All chunks are written in one transaction: the database either takes every good
-record of the file or, if anything fails, stays as it was. Bad records are reported, not stored.
+Records are read in chunks. Each chunk is prepared — validated, turned into `RegistryFrames`,
+hashed (`kejin.registry.preparation`) — in worker processes while this process writes the
+chunk before it, so parsing and writing overlap; the good records are upserted by credit code.
+All chunks are written in one transaction, owned by this process: the database either takes
+every good record of the file or, if anything fails, stays as it was. Bad records are
+reported, not stored.
 """
 
 from __future__ import annotations
 
-import io
-import json
-from collections.abc import Callable, Iterable, Iterator
+import os
+from collections import deque
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from itertools import islice
+from itertools import chain, islice
+from multiprocessing import get_context
 from pathlib import Path
 
-import polars as pl
+from sqlalchemy import Connection
 
 from kejin.core.errors import FieldProblem
 from kejin.core.uow import UnitOfWork
 from kejin.registry.bulk import UpsertCounts, upsert_frames
-from kejin.registry.frames import SCHEMAS, RegistryFrames
-from kejin.registry.import_format import AMOUNT_FIELDS, parse_record
-from kejin.registry.readers import CHILD_TABLES, SourceRecord, read_records
+from kejin.registry.preparation import PreparedChunk, prepare_chunk, without_cycle_collection
+from kejin.registry.readers import RecordChunk, read_chunks
 
 CHUNK_SIZE = 50_000
-SHARE_SCALE = 4
+WORKERS = min(2, os.cpu_count() or 1)
+"""Worker processes preparing chunks while the importing process writes. Preparing a chunk
+costs about twice as much CPU as writing it, so two workers keep two cores busy; more would
+wait for the writer."""
+
+SQLITE_CACHE_KIB = 256 * 1024
 
 Progress = Callable[[int], None]
 
@@ -42,107 +51,91 @@ class ImportReport:
 
 
 def import_enterprises(
-    uow: UnitOfWork, path: Path, *, progress: Progress | None = None, chunk_size: int = CHUNK_SIZE
+    uow: UnitOfWork,
+    path: Path,
+    *,
+    progress: Progress | None = None,
+    chunk_size: int = CHUNK_SIZE,
+    workers: int = WORKERS,
 ) -> ImportReport:
     """Validate and upsert every enterprise of `path`; commit once, at the end."""
-    counts, rejected, problems = UpsertCounts(), 0, []
-    seen: dict[str, int] = {}
+    counts, rejected = UpsertCounts(), 0
+    problems: list[FieldProblem] = []
+    seen: dict[str, int | None] = {}
     with uow:
         conn = uow.session.connection()
-        for chunk in _chunks(read_records(path), chunk_size):
-            good, bad, refused = _validated(chunk, seen)
-            rejected += refused
-            problems.extend(bad)
-            counts += upsert_frames(conn, records_to_frames(good))
-            if progress:
-                progress(len(chunk))
+        with _large_sqlite_page_cache(conn):
+            for chunk in _prepared(read_chunks(path, chunk_size), workers):
+                writable, refused = _first_occurrences(chunk, seen, problems)
+                rejected += refused
+                with without_cycle_collection():
+                    counts += upsert_frames(conn, writable.frames, writable.hashes)
+                if progress:
+                    progress(len(chunk.rows))
         uow.commit()
     return ImportReport(counts.inserted, counts.updated, counts.unchanged, rejected, problems)
 
 
-def _chunks(
-    items: Iterable[SourceRecord | FieldProblem], size: int
-) -> Iterator[list[SourceRecord | FieldProblem]]:
-    iterator = iter(items)
-    while chunk := list(islice(iterator, size)):
-        yield chunk
+@contextmanager
+def _large_sqlite_page_cache(conn: Connection) -> Iterator[None]:
+    """Give SQLite a 256 MiB page cache for the import, then restore the previous size.
+
+    Credit codes arrive in random order, so every insert lands on a random page of the unique
+    index; with SQLite's default 2 MiB cache a large import keeps re-reading those pages.
+    The setting belongs to the connection and is not part of the transaction. After a failure
+    it is not restored (no `finally`): a statement there could hide the error, and a larger
+    cache on a pooled connection is harmless.
+    """
+    if conn.dialect.name != "sqlite":
+        yield
+        return
+    previous = conn.exec_driver_sql("PRAGMA cache_size").scalar_one()
+    conn.exec_driver_sql(f"PRAGMA cache_size = {-SQLITE_CACHE_KIB}")
+    yield
+    conn.exec_driver_sql(f"PRAGMA cache_size = {int(previous)}")
 
 
-def _validated(
-    chunk: list[SourceRecord | FieldProblem], seen: dict[str, int]
-) -> tuple[list[bytes], list[FieldProblem], int]:
-    """The JSON text of the good records, the located problems, the number of refused inputs."""
-    good: list[bytes] = []
-    problems: list[FieldProblem] = []
-    for item in chunk:
-        if isinstance(item, FieldProblem):
-            problems.append(item)
-            continue
-        record, found = parse_record(item.text, item.row)
-        if record is not None and record.uscc in seen:
+def _prepared(chunks: Iterator[RecordChunk], workers: int) -> Iterator[PreparedChunk]:
+    """Prepared chunks in file order; from worker processes when there is more than one chunk.
+
+    At most `workers + 1` chunks are in flight, so memory stays bounded by the chunk size.
+    A single chunk is prepared here: starting processes would cost more than it saves.
+    """
+    ahead = list(islice(chunks, 2))
+    if len(ahead) < 2 or workers < 1:
+        yield from map(prepare_chunk, chain(ahead, chunks))
+        return
+    # "spawn": a forked child would inherit the thread pools of Polars and the open database
+    # connection of this process, neither of which survives a fork safely.
+    pool = ProcessPoolExecutor(workers, mp_context=get_context("spawn"))
+    pending: deque[Future[PreparedChunk]] = deque()
+    try:
+        for chunk in chain(ahead, chunks):
+            pending.append(pool.submit(prepare_chunk, chunk))
+            if len(pending) > workers:
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
+    finally:
+        pool.shutdown(cancel_futures=True)
+
+
+def _first_occurrences(
+    chunk: PreparedChunk, seen: dict[str, int | None], problems: list[FieldProblem]
+) -> tuple[PreparedChunk, int]:
+    """The chunk without codes seen on an earlier row; collects problems, counts refusals."""
+    accepted: set[str] = set()
+    refused = 0
+    for position, (row, code) in enumerate(zip(chunk.rows, chunk.codes, strict=True)):
+        if code is None:
+            problems.extend(chunk.problems[position])
+            refused += 1
+        elif code in seen:
             reason = "credit code {code} already appeared on row {first}"
-            found = [
-                FieldProblem(
-                    "uscc", reason, item.row, {"code": record.uscc, "first": seen[record.uscc]}
-                )
-            ]
-        elif record is not None:
-            seen[record.uscc] = item.row
-            good.append(item.text)
-        problems.extend(item.locate(problem) for problem in found)
-    return good, problems, len(chunk) - len(good)
-
-
-def records_to_frames(lines: list[bytes]) -> RegistryFrames:
-    """Valid records (JSON text) as storage-unit frames; children inherit missing provenance."""
-    if not lines:
-        return RegistryFrames.empty()
-    raw = pl.read_ndjson(io.BytesIO(b"\n".join(line.rstrip() for line in lines)), schema=_READ)
-    children = {name: _child_frame(raw, name) for name in CHILD_TABLES}
-    return RegistryFrames(enterprises=raw.select(SCHEMAS["enterprises"].keys()), **children)
-
-
-def _child_frame(raw: pl.DataFrame, name: str) -> pl.DataFrame:
-    items = (
-        raw.select("uscc", pl.col("source").alias("_source"), pl.col("as_of").alias("_as_of"), name)
-        .filter(pl.col(name).list.len() > 0)
-        .explode(name)
-        .unnest(name)
-    )
-    converted = items.with_columns(
-        pl.coalesce("source", "_source").alias("source"),
-        pl.coalesce("as_of", "_as_of").alias("as_of"),
-        *(_scaled(column, 2) for column in items.columns if column in AMOUNT_FIELDS),
-        *([_scaled("rd_domestic_share", SHARE_SCALE)] if name == "financial_years" else []),
-        *([_json_text("investors", items)] if name == "funding_rounds" else []),
-    )
-    return converted.select(pl.col(column).cast(dtype) for column, dtype in SCHEMAS[name].items())
-
-
-def _scaled(column: str, scale: int) -> pl.Expr:
-    """Decimal text (or integer) → integer count of 10^-scale units, exactly."""
-    return pl.col(column).cast(pl.Decimal(38, scale)).mul(10**scale).cast(pl.Int64)
-
-
-def _json_text(column: str, items: pl.DataFrame) -> pl.Series:
-    texts = [json.dumps(names, ensure_ascii=False) for names in items[column].to_list()]
-    return pl.Series(column, texts, dtype=pl.Utf8)
-
-
-def _read_type(column: str, dtype: pl.DataType | type[pl.DataType]) -> pl.DataType:
-    if column in AMOUNT_FIELDS or column == "rd_domestic_share":
-        return pl.Utf8()
-    if column == "investors":
-        return pl.List(pl.Utf8)
-    return dtype() if isinstance(dtype, type) else dtype
-
-
-_READ: dict[str, pl.DataType] = {
-    **{c: _read_type(c, t) for c, t in SCHEMAS["enterprises"].items()},
-    **{
-        name: pl.List(
-            pl.Struct({c: _read_type(c, t) for c, t in SCHEMAS[name].items() if c != "uscc"})
-        )
-        for name in CHILD_TABLES
-    },
-}
+            problems.append(FieldProblem("uscc", reason, row, {"code": code, "first": seen[code]}))
+            refused += 1
+        else:
+            seen[code] = row
+            accepted.add(code)
+    everything = len(accepted) == chunk.frames.enterprises.height
+    return (chunk if everything else chunk.keeping(accepted)), refused

@@ -1,7 +1,9 @@
 """Readers of enterprise import files: JSON Lines, a directory of CSV files, an XLSX workbook.
 
-Every reader yields one `SourceRecord` per enterprise — the record as JSON text plus where it
-came from — or a `FieldProblem` for input that cannot become a record at all. Flat files (CSV,
+`read_chunks` yields a file in chunks. A JSON Lines chunk is a `LineBlock` of raw lines, split
+into records only where it is prepared (possibly another process); a flat-file chunk is a list
+of `SourceRecord` — one enterprise as JSON text plus where it came from — or `FieldProblem`
+for input that cannot become a record at all. Flat files (CSV,
 XLSX) are assembled into the nested form first: a main table `enterprises` and one table per
 child list, joined by `uscc`. Cells are text; a column's type in `kejin.registry.frames.SCHEMAS`
 decides whether a cell becomes a JSON integer or boolean, and anything that does not look like
@@ -16,6 +18,7 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
@@ -52,13 +55,38 @@ class SourceRecord:
         return replace(problem, row=self.row)
 
 
-def read_records(path: Path) -> Iterator[SourceRecord | FieldProblem]:
-    """The records of a `.jsonl` file, an `.xlsx` workbook or a directory of CSV files."""
-    if path.is_dir():
-        return _assemble(_csv_tables(path))
-    if path.suffix.lower() == ".xlsx":
-        return _assemble(_xlsx_tables(path))
-    return _jsonl_records(path)
+@dataclass(frozen=True, slots=True)
+class LineBlock:
+    """Consecutive lines of a JSON Lines file, unsplit: one bytes object is cheap to hand to
+    another process, where a list of thousands of records would be slow to pickle."""
+
+    first_row: int
+    text: bytes
+
+    def records(self) -> Iterator[SourceRecord]:
+        lines = self.text.split(b"\n")  # split as a binary file iterates: on "\n" only
+        for number, line in enumerate(lines, start=self.first_row):
+            if line.strip():
+                yield SourceRecord(number, line)
+
+
+RecordChunk = LineBlock | list[SourceRecord | FieldProblem]
+
+
+def read_chunks(path: Path, size: int) -> Iterator[RecordChunk]:
+    """The inputs of a `.jsonl` file, an `.xlsx` workbook or a directory of CSV files, in
+    chunks of at most `size` lines (JSON Lines) or records (flat sources)."""
+    if path.is_dir() or path.suffix.lower() == ".xlsx":
+        tables = _csv_tables(path) if path.is_dir() else _xlsx_tables(path)
+        records = _assemble(tables)
+        while chunk := list(islice(records, size)):
+            yield chunk
+        return
+    with path.open("rb") as handle:
+        row = 1
+        while lines := list(islice(handle, size)):
+            yield LineBlock(row, b"".join(lines))
+            row += len(lines)
 
 
 def count_records(path: Path) -> int | None:
@@ -67,13 +95,6 @@ def count_records(path: Path) -> int | None:
         return None
     with path.open("rb") as handle:
         return sum(chunk.count(b"\n") for chunk in iter(lambda: handle.read(1 << 20), b""))
-
-
-def _jsonl_records(path: Path) -> Iterator[SourceRecord | FieldProblem]:
-    with path.open("rb") as handle:
-        for number, line in enumerate(handle, start=1):
-            if line.strip():
-                yield SourceRecord(number, line)
 
 
 Table = Iterator[tuple[int, Row]]

@@ -89,14 +89,29 @@ def test_bad_rows_are_reported_and_good_rows_stored(platform: Platform) -> None:
     } <= located
 
 
+def test_chunks_prepared_by_worker_processes_report_what_one_chunk_reports(
+    platform: Platform, tmp_path: Path
+) -> None:
+    lines = (EXAMPLES / "enterprises-with-errors.jsonl").read_text(encoding="utf-8").splitlines()
+    path = tmp_path / "spaced.jsonl"
+    path.write_text("\n".join([lines[0], "", *lines[1:], lines[4]]) + "\n", encoding="utf-8")
+    whole = import_enterprises(platform.uow(), path, workers=0)
+    chunked = import_enterprises(platform.uow(), path, chunk_size=2, workers=2)
+    assert (whole.inserted, whole.rejected) == (1, 7)
+    assert (chunked.unchanged, chunked.rejected) == (1, 7)
+    assert chunked.problems == whole.problems
+    duplicates = [problem.params for problem in whole.problems if problem.row in (7, 9)]
+    assert [params["first"] for params in duplicates] == [6, 6]
+
+
 def test_a_failure_mid_import_leaves_the_database_as_before(
     platform: Platform, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     calls = []
     real_upsert = imports.upsert_frames
 
-    def failing_upsert(conn: Any, frames: Any) -> Any:
-        calls.append(real_upsert(conn, frames))
+    def failing_upsert(conn: Any, frames: Any, hashes: Any) -> Any:
+        calls.append(real_upsert(conn, frames, hashes))
         if len(calls) == 2:
             raise RuntimeError("disk full")
         return calls[-1]
