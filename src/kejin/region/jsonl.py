@@ -12,22 +12,14 @@ from pathlib import Path
 
 import polars as pl
 
-from kejin.registry.frames import PROVENANCE, SCHEMAS, RegistryFrames
+from kejin.registry.frames import (
+    MONEY_COLUMNS,
+    PROVENANCE,
+    RATIO_COLUMNS,
+    SCHEMAS,
+    RegistryFrames,
+)
 
-MONEY_COLUMNS = {
-    "financial_years": (
-        "revenue",
-        "main_business_revenue",
-        "high_tech_revenue",
-        "total_costs",
-        "rd_expense",
-        "total_assets",
-        "total_liabilities",
-        "net_profit",
-    ),
-    "funding_rounds": ("amount",),
-}
-RATIO_COLUMNS = {"financial_years": ("rd_domestic_share",)}
 CHILD_TABLES = [name for name in SCHEMAS if name != "enterprises"]
 
 

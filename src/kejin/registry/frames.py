@@ -113,6 +113,23 @@ SCHEMAS: dict[str, dict[str, pl.DataType | type[pl.DataType]]] = {
 }
 
 
+# Columns that hold money (Int64 fen) and ratios (Int64 10^-4 units), per table.
+MONEY_COLUMNS: dict[str, tuple[str, ...]] = {
+    "financial_years": (
+        "revenue",
+        "main_business_revenue",
+        "high_tech_revenue",
+        "total_costs",
+        "rd_expense",
+        "total_assets",
+        "total_liabilities",
+        "net_profit",
+    ),
+    "funding_rounds": ("amount",),
+}
+RATIO_COLUMNS: dict[str, tuple[str, ...]] = {"financial_years": ("rd_domestic_share",)}
+
+
 @dataclass(frozen=True)
 class RegistryFrames:
     """A batch of registry data: enterprises plus their child rows, one frame per table."""

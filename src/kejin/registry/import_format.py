@@ -29,6 +29,7 @@ from pydantic_core import ErrorDetails, PydanticCustomError
 from kejin.core.errors import FieldProblem
 from kejin.core.i18n import N_
 from kejin.registry.errors import InvalidCreditCode
+from kejin.registry.frames import MONEY_COLUMNS
 from kejin.registry.model import (
     CertificationKind,
     ComplianceKind,
@@ -230,19 +231,7 @@ CHILD_MODELS: dict[str, type[_Child]] = {
     "rd_institutions": RDInstitution,
     "compliance_flags": ComplianceFlag,
 }
-AMOUNT_FIELDS = frozenset(
-    {
-        "revenue",
-        "main_business_revenue",
-        "high_tech_revenue",
-        "total_costs",
-        "rd_expense",
-        "total_assets",
-        "total_liabilities",
-        "net_profit",
-        "amount",
-    }
-)
+AMOUNT_FIELDS = frozenset(column for columns in MONEY_COLUMNS.values() for column in columns)
 
 
 def record_problems(record: EnterpriseRecord, row: int | None = None) -> list[FieldProblem]:
