@@ -1,0 +1,1 @@
+"""Technology assessment: versioned public rule sets evaluated over an enterprise snapshot."""

@@ -1,0 +1,179 @@
+"""The rule-file format: criteria kinds as frozen dataclasses, parsed from JSON data.
+
+A rule file is data (see docs/assessment.md); `parse_ruleset` checks it against the snapshot's
+inputs once, so evaluation never meets an unknown input name.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from decimal import Decimal
+from typing import Any
+
+from kejin.assessment.errors import InvalidRuleSet
+from kejin.assessment.model import SNAPSHOT_INPUTS, Points, RuleSetVersion
+
+OPERATORS = frozenset({">=", ">", "<=", "<", "=="})
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Measure:
+    """An input, or the ratio of two inputs."""
+
+    numerator: str
+    denominator: str | None = None
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Band:
+    """Points for values from `lower` up (inclusive unless `exclusive`)."""
+
+    lower: Decimal
+    points: Points
+    exclusive: bool = False
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Tier:
+    """Below `up_to` (inclusive; open if None) of the selector, the measure must reach `minimum`."""
+
+    up_to: Decimal | None
+    minimum: Decimal
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Criterion:
+    """One criterion of any kind; only the fields its kind reads are set."""
+
+    id: str
+    kind: str
+    label_zh: str
+    label_en: str
+    measure: Measure | None = None
+    op: str | None = None
+    value: Decimal | bool | None = None
+    members: tuple[str, ...] = ()
+    bands: tuple[Band, ...] = ()
+    tiers: tuple[Tier, ...] = ()
+    selector: Measure | None = None
+    points: Points | None = None
+    when_true: Points | None = None
+    when_false: Points | None = None
+    cap: Decimal | None = None
+    ref: str | None = None
+    children: tuple[Criterion, ...] = ()
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class RuleSet:
+    version: RuleSetVersion
+    root: Criterion
+
+
+def parse_ruleset(data: Mapping[str, Any]) -> RuleSet:
+    """A rule set from its decoded JSON (decimals as `Decimal`)."""
+    try:
+        version = RuleSetVersion(
+            code=data["code"],
+            name_zh=data["name_zh"],
+            name_en=data["name_en"],
+            issuer=data["issuer"],
+            doc_no=data["doc_no"],
+            version=data["version"],
+            effective_from=dt.date.fromisoformat(data["effective_from"]),
+            effective_to=_optional_date(data.get("effective_to")),
+            source_url=data["source_url"],
+        )
+        return RuleSet(version=version, root=_criterion(data["verdict"]))
+    except (KeyError, TypeError, ValueError) as error:
+        raise InvalidRuleSet(
+            "Rule set {code} is malformed: {reason}", code=data.get("code"), reason=repr(error)
+        ) from error
+
+
+def _optional_date(text: str | None) -> dt.date | None:
+    return None if text is None else dt.date.fromisoformat(text)
+
+
+def _criterion(node: Mapping[str, Any]) -> Criterion:
+    kind = node["kind"]
+    if kind not in _KIND_FIELDS:
+        raise ValueError(f"unknown kind {kind!r} in {node['id']!r}")
+    if "op" in node and node["op"] not in OPERATORS:
+        raise ValueError(f"unknown operator {node['op']!r} in {node['id']!r}")
+    fields: dict[str, Any] = {
+        name: parse(node[name]) for name, parse in _KIND_FIELDS[kind] if name in node
+    }
+    return Criterion(
+        id=node["id"],
+        kind=kind,
+        label_zh=node["label"]["zh"],
+        label_en=node["label"]["en"],
+        **fields,
+    )
+
+
+def _measure(spec: str | Sequence[str]) -> Measure:
+    names = (spec,) if isinstance(spec, str) else tuple(spec)
+    unknown = [name for name in names if name not in SNAPSHOT_INPUTS]
+    if unknown or len(names) not in (1, 2):
+        raise ValueError(f"bad measure {spec!r}")
+    return Measure(*names)
+
+
+def _points(spec: int | Decimal | Sequence[int | Decimal]) -> Points:
+    if isinstance(spec, int | Decimal):
+        return Points.exact(spec)
+    low, high = spec
+    return Points(Decimal(low), Decimal(high))
+
+
+def _bands(specs: Sequence[Mapping[str, Any]]) -> tuple[Band, ...]:
+    bands = tuple(
+        Band(Decimal(s["from"]), _points(s["points"]), bool(s.get("exclusive", False)))
+        for s in specs
+    )
+    if any(a.lower < b.lower for a, b in zip(bands, bands[1:], strict=False)):
+        raise ValueError("bands must run from the highest lower bound down")
+    return bands
+
+
+def _tiers(specs: Sequence[Mapping[str, Any]]) -> tuple[Tier, ...]:
+    return tuple(
+        Tier(None if s.get("up_to") is None else Decimal(s["up_to"]), Decimal(s["minimum"]))
+        for s in specs
+    )
+
+
+def _value(spec: bool | int | Decimal | str) -> Decimal | bool:
+    return spec if isinstance(spec, bool) else Decimal(spec)
+
+
+def _children(specs: Sequence[Mapping[str, Any]]) -> tuple[Criterion, ...]:
+    return tuple(_criterion(child) for child in specs)
+
+
+def _same(spec: str) -> str:
+    return spec
+
+
+def _names(spec: Sequence[str]) -> tuple[str, ...]:
+    return tuple(spec)
+
+
+_KIND_FIELDS: dict[str, tuple[tuple[str, Any], ...]] = {
+    "threshold": (("measure", _measure), ("op", _same), ("value", _value)),
+    "contains_any": (("measure", _measure), ("members", _names)),
+    "bands": (("measure", _measure), ("bands", _bands)),
+    "growth": (("measure", _measure), ("bands", _bands)),
+    "tiered_threshold": (("measure", _measure), ("selector", _measure), ("tiers", _tiers)),
+    "manual": (("points", _points),),
+    "by_flag": (("measure", _measure), ("when_true", _points), ("when_false", _points)),
+    "ref": (("ref", _same),),
+    "all_of": (("children", _children),),
+    "any_of": (("children", _children),),
+    "best_of": (("children", _children),),
+    "total": (("children", _children), ("cap", Decimal), ("op", _same), ("value", _value)),
+}
