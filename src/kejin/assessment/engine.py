@@ -93,6 +93,7 @@ def _result(
     status: Status,
     inputs: Mapping[str, InputValue],
     points: Points | None = None,
+    *,
     chosen: str | None = None,
     children: tuple[CriterionResult, ...] = (),
 ) -> CriterionResult:
@@ -101,14 +102,14 @@ def _result(
     points_zh = f"，{points}分" if points is not None else ""
     chosen_en = f", using {chosen}" if chosen else ""
     chosen_zh = f"，采用{chosen}" if chosen else ""
-    tail = f" ({shown})" if shown else ""
+    tail_en, tail_zh = (f" ({shown})", f"（{shown}）") if shown else ("", "")
     return CriterionResult(
         id=criterion.id,
         status=status,
         points=points,
         inputs=dict(inputs),
-        sentence_zh=f"{criterion.label_zh}：{_STATUS_ZH[status]}{points_zh}{chosen_zh}{tail}。",
-        sentence_en=f"{criterion.label_en}: {_STATUS_EN[status]}{points_en}{chosen_en}{tail}.",
+        sentence_zh=f"{criterion.label_zh}：{_STATUS_ZH[status]}{points_zh}{chosen_zh}{tail_zh}。",
+        sentence_en=f"{criterion.label_en}: {_STATUS_EN[status]}{points_en}{chosen_en}{tail_en}.",
         chosen=chosen,
         children=children,
     )
@@ -123,7 +124,8 @@ def _show(value: InputValue) -> str:
 
 
 def _threshold(criterion: Criterion, run: _Run) -> CriterionResult:
-    assert criterion.measure is not None and criterion.op is not None
+    assert criterion.measure is not None
+    assert criterion.op is not None
     if isinstance(criterion.value, bool):
         flag = run.snapshot.value(criterion.measure.numerator)
         inputs = {criterion.measure.numerator: flag}
@@ -203,7 +205,8 @@ def _growth(criterion: Criterion, run: _Run) -> CriterionResult:
 
 
 def _tiered_threshold(criterion: Criterion, run: _Run) -> CriterionResult:
-    assert criterion.measure is not None and criterion.selector is not None
+    assert criterion.measure is not None
+    assert criterion.selector is not None
     selector, selector_inputs = run.read(criterion.selector)
     reading, inputs = run.read(criterion.measure)
     inputs = selector_inputs | inputs
@@ -270,8 +273,7 @@ def _best_of(criterion: Criterion, run: _Run) -> CriterionResult:
     assert best.points is not None
     if ceiling is not None and best.points.low < ceiling:
         return _result(criterion, Status.UNKNOWN, {}, children=children)
-    status = Status.MET if best.points.low > ZERO else Status.UNMET
-    return _result(criterion, status, {}, best.points, best.id, children)
+    return _result(criterion, best.status, {}, best.points, chosen=best.id, children=children)
 
 
 def _most(criterion: Criterion) -> Decimal:
@@ -284,15 +286,15 @@ def _total(criterion: Criterion, run: _Run) -> CriterionResult:
     if any(child.points is None for child in children):
         return _result(criterion, Status.UNKNOWN, {}, children=children)
     points = sum((c.points for c in children if c.points), Points.exact(0)).capped(criterion.cap)
-    if criterion.op is None:
-        return _result(criterion, _range_status(points, None), {}, points, children=children)
     return _result(criterion, _range_status(points, criterion), {}, points, children=children)
 
 
-def _range_status(points: Points, criterion: Criterion | None) -> Status:
-    if criterion is None:
+def _range_status(points: Points, criterion: Criterion) -> Status:
+    """A pass mark met by the whole range is met, by none unmet, by part of it for an expert."""
+    if criterion.op is None:
         return Status.MET if points.is_exact else Status.MANUAL_REVIEW
-    assert criterion.op is not None and isinstance(criterion.value, Decimal)
+    assert criterion.op is not None
+    assert isinstance(criterion.value, Decimal)
     passes = _COMPARE[criterion.op]
     low, high = passes(points.low, criterion.value), passes(points.high, criterion.value)
     if low == high:

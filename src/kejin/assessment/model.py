@@ -94,7 +94,7 @@ class Points:
 
 @dataclasses.dataclass(frozen=True, slots=True)
 class RuleSetVersion:
-    """Where a rule set comes from and when it is in force (`effective_to` inclusive, open if None)."""
+    """Where a rule set comes from and when it is in force (`effective_to` inclusive)."""
 
     code: str
     name_zh: str

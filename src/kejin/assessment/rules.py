@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import itertools
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any
@@ -135,7 +136,7 @@ def _bands(specs: Sequence[Mapping[str, Any]]) -> tuple[Band, ...]:
         Band(Decimal(s["from"]), _points(s["points"]), bool(s.get("exclusive", False)))
         for s in specs
     )
-    if any(a.lower < b.lower for a, b in zip(bands, bands[1:], strict=False)):
+    if any(a.lower < b.lower for a, b in itertools.pairwise(bands)):
         raise ValueError("bands must run from the highest lower bound down")
     return bands
 
