@@ -51,6 +51,8 @@ MESSAGE_KEYWORDS: dict[str, tuple[int, ...] | None] = {
     "InstitutionNotFound": None,
     "CellError": None,
     "InvalidFeedFile": None,
+    "RuleSetNotInForce": None,
+    "InvalidRuleSet": None,
 }
 DEFAULT_LOCALE = "zh_CN"
 
