@@ -246,6 +246,11 @@ def count_by_cluster(session: Session) -> dict[str, int]:
     return dict(rows.all())
 
 
+def enterprise_id_by_code_and_name(session: Session, uscc: str, name: str) -> int | None:
+    stmt = select(EnterpriseRow.id).where(EnterpriseRow.uscc == uscc, EnterpriseRow.name == name)
+    return session.scalar(stmt)
+
+
 def first_ids_in_cluster(session: Session, cluster: IndustryCluster, count: int) -> list[int]:
     stmt = (
         select(EnterpriseRow.id)

@@ -18,7 +18,6 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import NamedTuple
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from kejin.consent import service as consent
@@ -89,10 +88,7 @@ def _reference_day(work: UnitOfWork, valid_on: date | None) -> date:
 
 def find_enterprise_id(session: Session, uscc: str, name: str) -> int | None:
     """The id of the enterprise registered with exactly this credit code and name, if any."""
-    stmt = select(EnterpriseRow.id).where(
-        EnterpriseRow.uscc == uscc.strip().upper(), EnterpriseRow.name == name.strip()
-    )
-    return session.scalar(stmt)
+    return repository.enterprise_id_by_code_and_name(session, uscc.strip().upper(), name.strip())
 
 
 def first_enterprise_ids(uow: UowFactory, cluster: IndustryCluster, count: int) -> list[int]:
