@@ -27,7 +27,8 @@ class Status(StrEnum):
 class EnterpriseSnapshot:
     """The inputs the rule sets read, as of one evaluation date. Money in CNY, ratios as 0–1.
 
-    Series (`sales_history`, `net_assets_history`) run oldest first over at most three years.
+    Series (`*_history`) run oldest first over at most three fiscal years, the last being the
+    last fiscal year. Set inputs hold tokens from the vocabularies below.
     """
 
     staff: int | None = None
@@ -58,6 +59,23 @@ class EnterpriseSnapshot:
     major_violation: bool | None = None  # safety/quality/environment/misconduct, this or last year
     serious_dishonesty: bool | None = None
     major_accident_prior_year: bool | None = None
+    invention_patents_main: int | None = None  # granted invention patents behind the main business
+    high_value_ip_main: int | None = None  # high-value Class I IP for the main products (CNIPA)
+    main_business_revenue: Decimal | None = None  # last fiscal year
+    main_revenue_history: tuple[Decimal, ...] | None = None
+    rd_expense_history: tuple[Decimal, ...] | None = None
+    total_liabilities: Decimal | None = None  # end of the last fiscal year
+    net_profit: Decimal | None = None  # last fiscal year
+    equity_raised_2y: Decimal | None = None  # new paid-in equity, two years to the evaluation date
+    equity_raised_3y: Decimal | None = None  # ... three years
+    equity_raised_total: Decimal | None = None  # every recorded round
+    latest_funding_stage: str | None = None  # FundingStage value of the latest round
+    years_in_niche: int | None = None  # whole years in the main business's niche market
+    software_company: bool | None = None  # industry I65 (software and IT services)
+    strategic_emerging: bool | None = None  # main product in a strategic emerging industry
+    national_major_project_lead: bool | None = None  # leads a national major S&T project
+    import_substitution: bool | None = None  # import-substituting key equipment/parts/materials
+    international_leading_tech: bool | None = None  # core tech recognised as world-leading
 
     def value(self, name: str) -> InputValue:
         """The input called `name`; unknown names are a rule-file error, caught at load time."""
@@ -65,6 +83,25 @@ class EnterpriseSnapshot:
 
 
 SNAPSHOT_INPUTS = frozenset(field.name for field in dataclasses.fields(EnterpriseSnapshot))
+
+# Tokens of the set inputs. Certifications valid on the evaluation date:
+CERTIFICATIONS = frozenset(
+    {"hnte", "tech_sme", "innovative_sme", "specialised_sme", "little_giant", "ip_demonstration"}
+)
+# Levels of recognised R&D institutions ("provincial" includes ministerial ones):
+RD_INSTITUTION_LEVELS = frozenset(
+    {"national", "provincial", "ministerial", "municipal", "district"}
+)
+# Awards, each token naming what it proves:
+AWARDS = frozenset(
+    {
+        "national_st_award_top3",  # national S&T award within 5 years, ranked top 3 among units
+        "national_st_award",  # main participant in a national S&T award (any year)
+        "st_award_3y",  # national or provincial S&T award within 3 years
+        "provincial_award_top3_3y",  # provincial award within 3 years, ranked top 3
+        "national_award_top5_3y",  # national award within 3 years, ranked top 5
+    }
+)
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
