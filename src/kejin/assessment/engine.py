@@ -11,6 +11,7 @@ import datetime as dt
 import operator
 from collections.abc import Callable, Mapping
 from decimal import Decimal
+from fractions import Fraction
 
 from kejin.assessment.model import (
     Assessment,
@@ -44,6 +45,8 @@ _STATUS_ZH = {
     Status.NOT_APPLICABLE: "不适用",
 }
 ZERO = Decimal(0)
+ZERO_POINTS = Points.exact(0)
+_LOWER = {False: ">=", True: ">"}  # how a band's lower bound is reached: inclusive, exclusive
 
 
 class _ZeroDenominator:
@@ -158,12 +161,17 @@ def _band_points(bands: tuple[Band, ...], reading: Decimal) -> Points:
 
 
 def _scored(
-    criterion: Criterion, points: Points, inputs: Mapping[str, InputValue]
+    criterion: Criterion,
+    points: Points,
+    inputs: Mapping[str, InputValue],
+    *,
+    chosen: str | None = None,
+    children: tuple[CriterionResult, ...] = (),
 ) -> CriterionResult:
     status = Status.MET if points.low > ZERO else Status.UNMET
     if not points.is_exact:
         status = Status.MANUAL_REVIEW
-    return _result(criterion, status, inputs, points)
+    return _result(criterion, status, inputs, points, chosen=chosen, children=children)
 
 
 def _bands(criterion: Criterion, run: _Run) -> CriterionResult:
@@ -200,8 +208,130 @@ def _growth(criterion: Criterion, run: _Run) -> CriterionResult:
         return _result(criterion, Status.UNKNOWN, inputs)
     rate = growth_rate(series[-3:])
     inputs["growth_rate"] = None if rate is None else rate.quantize(Decimal("0.0001"))
+    if criterion.op is not None:
+        assert isinstance(criterion.value, Decimal)
+        met = rate is not None and _COMPARE[criterion.op](rate, criterion.value)
+        return _result(criterion, Status.MET if met else Status.UNMET, inputs)
     points = Points.exact(0) if rate is None else _band_points(criterion.bands, rate)
     return _scored(criterion, points, inputs)
+
+
+def _holds(op: str, left: Fraction, right: Fraction) -> bool:
+    """`left op right`, exactly: the sign of the difference is compared with zero."""
+    difference = left - right
+    return _COMPARE[op](Decimal((difference > 0) - (difference < 0)), ZERO)
+
+
+def _four_places(value: Fraction) -> Decimal:
+    """An exact value as shown in the inputs, rounded half-even to 0.0001."""
+    return Decimal(round(value * 10_000)).scaleb(-4)
+
+
+def _cagr(criterion: Criterion, run: _Run) -> CriterionResult:
+    """(last / first)^(1/(years − 1)) − 1 over the last `years` values, never computed as a
+    number: a bound t is reached when last / first ≥ (1 + t)^(years − 1), in exact fractions."""
+    assert criterion.measure is not None
+    assert criterion.years is not None
+    name = criterion.measure.numerator
+    series = run.snapshot.value(name)
+    inputs: dict[str, InputValue] = {name: series}
+    if not isinstance(series, tuple) or len(series) < criterion.years:
+        return _result(criterion, Status.UNKNOWN, inputs)
+    first, last = Fraction(series[-criterion.years]), Fraction(series[-1])
+    periods = criterion.years - 1
+    ratio = last / first if first > 0 else None
+    inputs["cagr"] = None if ratio is None else _shown_cagr(ratio, periods)
+
+    def reaches(op: str, bound: Decimal) -> bool:
+        return ratio is not None and _holds(op, ratio, (1 + Fraction(bound)) ** periods)
+
+    if criterion.op is not None:
+        assert isinstance(criterion.value, Decimal)
+        met = reaches(criterion.op, criterion.value)
+        return _result(criterion, Status.MET if met else Status.UNMET, inputs)
+    points = next(
+        (band.points for band in criterion.bands if reaches(_LOWER[band.exclusive], band.lower)),
+        ZERO_POINTS,
+    )
+    return _scored(criterion, points, inputs)
+
+
+def _shown_cagr(ratio: Fraction, periods: int) -> Decimal | None:
+    """The rate for the explanation only (a root is not exact); decisions never read it."""
+    if periods == 1:
+        return _four_places(ratio - 1)
+    if ratio < 0:
+        return None
+    root = (Decimal(ratio.numerator) / Decimal(ratio.denominator)) ** (Decimal(1) / periods)
+    return (root - 1).quantize(Decimal("0.0001"))
+
+
+def _yearly(criterion: Criterion, run: _Run) -> CriterionResult:
+    """The last `years` values of a history (or year-by-year ratio of two), folded by
+    `aggregate`: each year must pass, or their sum or mean must; exact fractions."""
+    assert criterion.measure is not None
+    assert criterion.years is not None
+    assert criterion.op is not None
+    assert isinstance(criterion.value, Decimal)
+    values, inputs = _last_years(run.snapshot, criterion.measure, criterion.years)
+    if values is None:
+        return _result(criterion, Status.UNKNOWN, inputs)
+    target = Fraction(criterion.value)
+    known = [value for value in values if value is not None]
+    if len(known) < len(values):  # a year with a zero denominator has no ratio: it fails
+        met = False
+    elif criterion.aggregate == "each":
+        met = all(_holds(criterion.op, value, target) for value in known)
+    else:
+        folded = sum(known, Fraction(0)) / (len(known) if criterion.aggregate == "mean" else 1)
+        inputs[str(criterion.aggregate)] = _four_places(folded)
+        met = _holds(criterion.op, folded, target)
+    return _result(criterion, Status.MET if met else Status.UNMET, inputs)
+
+
+def _last_years(
+    snapshot: EnterpriseSnapshot, measure: Measure, years: int
+) -> tuple[list[Fraction | None] | None, dict[str, InputValue]]:
+    """The last `years` values, aligned at the last fiscal year; None if any is missing."""
+    names = [measure.numerator] + ([measure.denominator] if measure.denominator else [])
+    inputs: dict[str, InputValue] = {name: snapshot.value(name) for name in names}
+    series = [value for value in inputs.values() if isinstance(value, tuple)]
+    if len(series) < len(names) or any(len(values) < years for values in series):
+        return None, inputs
+    tops = [Fraction(value) for value in series[0][-years:]]
+    if len(series) == 1:
+        return list(tops), inputs
+    bottoms = [Fraction(value) for value in series[1][-years:]]
+    ratios = [top / bottom if bottom else None for top, bottom in zip(tops, bottoms, strict=True)]
+    inputs["ratios"] = tuple(_four_places(ratio) for ratio in ratios if ratio is not None)
+    return ratios, inputs
+
+
+def _ladder(criterion: Criterion, run: _Run) -> CriterionResult:
+    """The points of the first rung whose condition is met; a rung that cannot be decided
+    before it leaves the ladder unknown (the higher rung might have applied)."""
+    conditions = tuple(_evaluate(rung.when, run) for rung in criterion.rungs)
+    for rung, condition in zip(criterion.rungs, conditions, strict=True):
+        if condition.status is Status.MET:
+            return _scored(criterion, rung.points, {}, chosen=condition.id, children=conditions)
+        if condition.status not in (Status.UNMET, Status.NOT_APPLICABLE):
+            return _result(criterion, Status.UNKNOWN, {}, children=conditions)
+    otherwise = criterion.otherwise or ZERO_POINTS
+    return _scored(criterion, otherwise, {}, children=conditions)
+
+
+def _applies_if(criterion: Criterion, run: _Run) -> CriterionResult:
+    """The child's answer where the flag equals `value`; elsewhere the child does not apply."""
+    assert criterion.measure is not None
+    child = _evaluate(criterion.children[0], run)
+    name = criterion.measure.numerator
+    flag = run.snapshot.value(name)
+    inputs = {name: flag}
+    if not isinstance(flag, bool):
+        return _result(criterion, Status.UNKNOWN, inputs, children=(child,))
+    if flag is not criterion.value:
+        return _result(criterion, Status.NOT_APPLICABLE, inputs, children=(child,))
+    return _result(criterion, child.status, inputs, child.points, children=(child,))
 
 
 def _tiered_threshold(criterion: Criterion, run: _Run) -> CriterionResult:
@@ -278,7 +408,11 @@ def _best_of(criterion: Criterion, run: _Run) -> CriterionResult:
 
 def _most(criterion: Criterion) -> Decimal:
     """The most points a banded option can give: an unknown option might give this much."""
-    return max((band.points.high for band in criterion.bands), default=ZERO)
+    ceilings = [band.points.high for band in criterion.bands]
+    ceilings += [rung.points.high for rung in criterion.rungs]
+    if criterion.otherwise is not None:
+        ceilings.append(criterion.otherwise.high)
+    return max(ceilings, default=ZERO)
 
 
 def _total(criterion: Criterion, run: _Run) -> CriterionResult:
@@ -307,6 +441,10 @@ _KINDS: dict[str, Callable[[Criterion, _Run], CriterionResult]] = {
     "contains_any": _contains_any,
     "bands": _bands,
     "growth": _growth,
+    "cagr": _cagr,
+    "yearly": _yearly,
+    "ladder": _ladder,
+    "applies_if": _applies_if,
     "tiered_threshold": _tiered_threshold,
     "manual": _manual,
     "by_flag": _by_flag,

@@ -9,7 +9,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import itertools
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -17,6 +17,8 @@ from kejin.assessment.errors import InvalidRuleSet
 from kejin.assessment.model import SNAPSHOT_INPUTS, Points, RuleSetVersion
 
 OPERATORS = frozenset({">=", ">", "<=", "<", "=="})
+AGGREGATES = frozenset({"each", "sum", "mean"})
+ZERO = Decimal(0)
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -45,6 +47,14 @@ class Tier:
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
+class Rung:
+    """One step of a ladder: `points` when the condition `when` is met."""
+
+    points: Points
+    when: Criterion
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
 class Criterion:
     """One criterion of any kind; only the fields its kind reads are set."""
 
@@ -65,6 +75,10 @@ class Criterion:
     cap: Decimal | None = None
     ref: str | None = None
     children: tuple[Criterion, ...] = ()
+    years: int | None = None  # how many of the last fiscal years a series criterion reads
+    aggregate: str | None = None  # how a yearly criterion folds its years: each, sum, mean
+    rungs: tuple[Rung, ...] = ()
+    otherwise: Points | None = None  # a ladder's points when no rung is met (default 0)
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -107,6 +121,8 @@ def _criterion(node: Mapping[str, Any]) -> Criterion:
     fields: dict[str, Any] = {
         name: parse(node[name]) for name, parse in _KIND_FIELDS[kind] if name in node
     }
+    if kind in _CHECKS:
+        _CHECKS[kind](node["id"], fields)
     return Criterion(
         id=node["id"],
         kind=kind,
@@ -164,11 +180,76 @@ def _names(spec: Sequence[str]) -> tuple[str, ...]:
     return tuple(spec)
 
 
+def _count(spec: int) -> int:
+    if isinstance(spec, bool) or not isinstance(spec, int) or spec < 1:
+        raise ValueError(f"bad number of years {spec!r}")
+    return spec
+
+
+def _aggregate(spec: str) -> str:
+    if spec not in AGGREGATES:
+        raise ValueError(f"unknown aggregate {spec!r}")
+    return spec
+
+
+def _rungs(specs: Sequence[Mapping[str, Any]]) -> tuple[Rung, ...]:
+    return tuple(Rung(_points(spec["points"]), _criterion(spec["when"])) for spec in specs)
+
+
+def _check_cagr(criterion_id: str, fields: Mapping[str, Any]) -> None:
+    """Two years at least; a pass mark or bands, never both; no rate bound below −100%."""
+    if fields.get("years", 0) < 2:
+        raise ValueError(f"{criterion_id!r}: a growth rate needs at least two years")
+    if ("op" in fields) == bool(fields.get("bands")) or ("op" in fields) != ("value" in fields):
+        raise ValueError(f"{criterion_id!r}: give either op and value, or bands")
+    bounds = [band.lower for band in fields.get("bands", ())] + [fields.get("value", ZERO)]
+    if any(not isinstance(bound, Decimal) or bound < -1 for bound in bounds):
+        raise ValueError(f"{criterion_id!r}: a growth-rate bound is a number of at least -1")
+
+
+def _check_yearly(criterion_id: str, fields: Mapping[str, Any]) -> None:
+    if not {"measure", "years", "aggregate", "op"} <= fields.keys():
+        raise ValueError(f"{criterion_id!r}: yearly needs measure, years, aggregate and op")
+    if not isinstance(fields.get("value"), Decimal):
+        raise ValueError(f"{criterion_id!r}: yearly compares with a number")
+
+
+def _check_ladder(criterion_id: str, fields: Mapping[str, Any]) -> None:
+    if not fields.get("rungs"):
+        raise ValueError(f"{criterion_id!r}: a ladder needs at least one rung")
+
+
+def _check_applies_if(criterion_id: str, fields: Mapping[str, Any]) -> None:
+    if len(fields.get("children", ())) != 1 or not isinstance(fields.get("value"), bool):
+        raise ValueError(f"{criterion_id!r}: applies_if takes one child and a true/false value")
+
+
+def _check_growth(criterion_id: str, fields: Mapping[str, Any]) -> None:
+    if ("op" in fields) == bool(fields.get("bands")) or ("op" in fields) != ("value" in fields):
+        raise ValueError(f"{criterion_id!r}: give either op and value, or bands")
+
+
 _KIND_FIELDS: dict[str, tuple[tuple[str, Any], ...]] = {
     "threshold": (("measure", _measure), ("op", _same), ("value", _value)),
     "contains_any": (("measure", _measure), ("members", _names)),
     "bands": (("measure", _measure), ("bands", _bands)),
-    "growth": (("measure", _measure), ("bands", _bands)),
+    "growth": (("measure", _measure), ("bands", _bands), ("op", _same), ("value", _value)),
+    "cagr": (
+        ("measure", _measure),
+        ("years", _count),
+        ("op", _same),
+        ("value", _value),
+        ("bands", _bands),
+    ),
+    "yearly": (
+        ("measure", _measure),
+        ("years", _count),
+        ("aggregate", _aggregate),
+        ("op", _same),
+        ("value", _value),
+    ),
+    "ladder": (("rungs", _rungs), ("otherwise", _points)),
+    "applies_if": (("measure", _measure), ("value", _value), ("children", _children)),
     "tiered_threshold": (("measure", _measure), ("selector", _measure), ("tiers", _tiers)),
     "manual": (("points", _points),),
     "by_flag": (("measure", _measure), ("when_true", _points), ("when_false", _points)),
@@ -177,4 +258,12 @@ _KIND_FIELDS: dict[str, tuple[tuple[str, Any], ...]] = {
     "any_of": (("children", _children),),
     "best_of": (("children", _children),),
     "total": (("children", _children), ("cap", Decimal), ("op", _same), ("value", _value)),
+}
+
+_CHECKS: dict[str, Callable[[str, Mapping[str, Any]], None]] = {
+    "growth": _check_growth,
+    "cagr": _check_cagr,
+    "yearly": _check_yearly,
+    "ladder": _check_ladder,
+    "applies_if": _check_applies_if,
 }
