@@ -37,6 +37,7 @@ def snapshot_from(values: Mapping[str, Any]) -> EnterpriseSnapshot:
 
 
 def golden_cases() -> list[Any]:
+    """Every case of every golden file; a case may pin the version its date must select."""
     cases = []
     for path in sorted(GOLDEN.glob("*.json")):
         suite = json.loads(path.read_text(encoding="utf-8"))
@@ -48,11 +49,15 @@ def golden_cases() -> list[Any]:
                     suite["ruleset"],
                     date,
                     values,
+                    case.get("version"),
                     case["expect"],
                     id=f"{path.stem}: {case['name']}",
                 )
             )
     return cases
+
+
+CASES = golden_cases()
 
 
 def expected_points(spec: int | list[int] | None) -> Points | None:
@@ -63,11 +68,14 @@ def expected_points(spec: int | list[int] | None) -> Points | None:
     )
 
 
-@pytest.mark.parametrize(("code", "date", "values", "expect"), golden_cases())
+@pytest.mark.parametrize(("code", "date", "values", "version", "expect"), CASES)
 def test_golden_case(
-    code: str, date: dt.date, values: dict[str, Any], expect: dict[str, Any]
+    code: str, date: dt.date, values: dict[str, Any], version: str | None, expect: dict[str, Any]
 ) -> None:
-    verdict = assess(ruleset_in_force(RULESETS, code, date), snapshot_from(values), date).verdict
+    assessment = assess(ruleset_in_force(RULESETS, code, date), snapshot_from(values), date)
+    if version is not None:
+        assert assessment.ruleset.version == version
+    verdict = assessment.verdict
     for criterion_id, expected in expect.items():
         found = verdict.find(criterion_id)
         assert found is not None, criterion_id
@@ -86,4 +94,17 @@ def _observed(result: CriterionResult, expected: Mapping[str, Any]) -> dict[str,
         )
     if "chosen" in expected:
         observed["chosen"] = result.chosen
+    if "inputs" in expected:
+        observed["inputs"] = {name: str(result.inputs.get(name)) for name in expected["inputs"]}
     return observed
+
+
+def test_every_shipped_rule_file_has_golden_cases() -> None:
+    """A rule file (each version of each rule set) that no golden case selects is untested."""
+    covered = {
+        (ruleset.version.code, ruleset.version.version)
+        for code, date, *_ in (case.values for case in CASES)
+        for ruleset in [ruleset_in_force(RULESETS, code, date)]
+    }
+    shipped = {(ruleset.version.code, ruleset.version.version) for ruleset in RULESETS}
+    assert shipped - covered == set()
