@@ -196,15 +196,22 @@ def _rungs(specs: Sequence[Mapping[str, Any]]) -> tuple[Rung, ...]:
     return tuple(Rung(_points(spec["points"]), _criterion(spec["when"])) for spec in specs)
 
 
-def _check_cagr(criterion_id: str, fields: Mapping[str, Any]) -> None:
-    """Two years at least; a pass mark or bands, never both; no rate bound below −100%."""
-    if fields.get("years", 0) < 2:
-        raise ValueError(f"{criterion_id!r}: a growth rate needs at least two years")
+def _check_rate(criterion_id: str, fields: Mapping[str, Any]) -> None:
+    """A rate is scored by bands or compared with a numeric pass mark, never both."""
     if ("op" in fields) == bool(fields.get("bands")) or ("op" in fields) != ("value" in fields):
         raise ValueError(f"{criterion_id!r}: give either op and value, or bands")
+    if not isinstance(fields.get("value", ZERO), Decimal):
+        raise ValueError(f"{criterion_id!r}: a rate is compared with a number")
+
+
+def _check_cagr(criterion_id: str, fields: Mapping[str, Any]) -> None:
+    """Two years at least, and no bound below −100% (where (1 + t)^n stops ordering rates)."""
+    _check_rate(criterion_id, fields)
+    if fields.get("years", 0) < 2:
+        raise ValueError(f"{criterion_id!r}: a growth rate needs at least two years")
     bounds = [band.lower for band in fields.get("bands", ())] + [fields.get("value", ZERO)]
-    if any(not isinstance(bound, Decimal) or bound < -1 for bound in bounds):
-        raise ValueError(f"{criterion_id!r}: a growth-rate bound is a number of at least -1")
+    if any(bound < -1 for bound in bounds):
+        raise ValueError(f"{criterion_id!r}: a growth-rate bound is at least -1")
 
 
 def _check_yearly(criterion_id: str, fields: Mapping[str, Any]) -> None:
@@ -222,11 +229,6 @@ def _check_ladder(criterion_id: str, fields: Mapping[str, Any]) -> None:
 def _check_applies_if(criterion_id: str, fields: Mapping[str, Any]) -> None:
     if len(fields.get("children", ())) != 1 or not isinstance(fields.get("value"), bool):
         raise ValueError(f"{criterion_id!r}: applies_if takes one child and a true/false value")
-
-
-def _check_growth(criterion_id: str, fields: Mapping[str, Any]) -> None:
-    if ("op" in fields) == bool(fields.get("bands")) or ("op" in fields) != ("value" in fields):
-        raise ValueError(f"{criterion_id!r}: give either op and value, or bands")
 
 
 _KIND_FIELDS: dict[str, tuple[tuple[str, Any], ...]] = {
@@ -261,7 +263,7 @@ _KIND_FIELDS: dict[str, tuple[tuple[str, Any], ...]] = {
 }
 
 _CHECKS: dict[str, Callable[[str, Mapping[str, Any]], None]] = {
-    "growth": _check_growth,
+    "growth": _check_rate,
     "cagr": _check_cagr,
     "yearly": _check_yearly,
     "ladder": _check_ladder,

@@ -201,7 +201,7 @@ def test_a_criterion_that_does_not_apply_says_so() -> None:
         (cagr(op=">=", value=Decimal("0.1"), bands=[{"from": 0, "points": 1}]), "either op"),
         (cagr(), "either op"),
         (cagr(op=">=", value=Decimal("-1.5")), "at least -1"),
-        (cagr(op=">=", value=True), "at least -1"),
+        (cagr(op=">=", value=True), "compared with a number"),
         (yearly("median", ">=", "1"), "unknown aggregate"),
         ({**yearly("sum", ">=", "1"), "years": 0}, "number of years"),
         ({**yearly("sum", ">=", "1"), "value": True}, "compares with a number"),
