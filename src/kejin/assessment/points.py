@@ -1,0 +1,386 @@
+"""Innovation points (创新积分), computed in passes that work partition by partition.
+
+Pass 1, `cohort_table(partition, config)`: for each cohort (region × cluster × life-cycle stage)
+and indicator, how many firms fall in each bucket of the indicator's fixed grid (bucket null: the
+measure is missing). Tables of partitions merge exactly by adding counts (`merge_cohorts`).
+Pass 2, `innovation_points(partition, merged, config)`: each firm's mid-rank percentile per
+indicator within its cohort, read from the merged histograms, the weighted points 0–1000 and the
+indicators that gave most. Both passes are row-local given the merged table, so any split into
+partitions gives the same answers as one frame. Ranking is pass 3, in `points_rank`.
+
+`points_for` scores one snapshot against the same table in plain Python: the reference the
+vectorised pass is tested against, and the way to score one enterprise alone.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterable, Mapping
+
+import numpy as np
+import polars as pl
+
+from kejin.assessment.frames import KEY_SCHEMA
+from kejin.assessment.model import EnterpriseSnapshot
+from kejin.assessment.points_config import PointsConfig
+from kejin.assessment.stage import STAGE_ENUM, StageDecision, stage_of, with_stage
+
+COHORT_KEYS = ("region", "cluster", "stage")
+COHORT_SCHEMA: dict[str, pl.DataType] = {
+    "config_version": pl.String(),
+    "region": pl.String(),
+    "cluster": pl.String(),
+    "stage": STAGE_ENUM,
+    "indicator": pl.String(),
+    "bucket": pl.Int64(),  # null: the measure is missing (ranked below every known value)
+    "count": pl.Int64(),
+}
+TOP_INDICATORS = 3
+_BUCKET_OFFSET = 1 << 31  # buckets are shifted into 1 … 2^32 − 1 inside the lookup keys; 0 = null
+
+
+def pct_column(indicator_id: str) -> str:
+    """The output column of an indicator's percentile."""
+    return f"{indicator_id}.pct"
+
+
+# --- pass 1 -----------------------------------------------------------------------------------
+
+
+def cohort_table(frame: pl.DataFrame, config: PointsConfig) -> pl.DataFrame:
+    """Bucket counts per cohort and indicator of a snapshot frame (or a partition of one).
+
+    Firms without a stage belong to no cohort and are not counted. The table is sorted, so
+    `merge_cohorts` of the partitions' tables equals the table of the whole frame.
+    """
+    staged = with_stage(frame, config.stages).filter(pl.col("stage").is_not_null())
+    buckets = staged.select(
+        *COHORT_KEYS,
+        *(
+            indicator.counted(indicator.bucket_expr()).alias(indicator.id)
+            for indicator in config.indicators
+        ),
+    )
+    counts = [
+        buckets.group_by(*COHORT_KEYS, indicator.id)
+        .len()
+        .select(
+            *COHORT_KEYS,
+            indicator=pl.lit(indicator.id),
+            bucket=pl.col(indicator.id),
+            count=pl.col("len").cast(pl.Int64),
+        )
+        for indicator in config.indicators
+    ]
+    table = pl.concat(counts).with_columns(config_version=pl.lit(config.version))
+    return _canonical(table, COHORT_SCHEMA)
+
+
+def merge_cohorts(tables: Iterable[pl.DataFrame]) -> pl.DataFrame:
+    """The cohort table of the union of the partitions whose tables are given."""
+    return merge_counts(tables, COHORT_SCHEMA)
+
+
+def merge_counts(tables: Iterable[pl.DataFrame], schema: Mapping[str, pl.DataType]) -> pl.DataFrame:
+    """Counts of equal keys added up, in the canonical order (nulls first)."""
+    keys = [name for name in schema if name != "count"]
+    merged = (
+        pl.concat([table.select(*schema) for table in tables])
+        .group_by(keys)
+        .agg(pl.col("count").sum())
+    )
+    return _canonical(merged, schema)
+
+
+def _canonical(table: pl.DataFrame, schema: Mapping[str, pl.DataType]) -> pl.DataFrame:
+    keys = [name for name in schema if name != "count"]
+    return table.select(pl.col(name).cast(dtype) for name, dtype in schema.items()).sort(
+        keys, nulls_last=False
+    )
+
+
+# --- pass 2 -----------------------------------------------------------------------------------
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class _Lookup:
+    """The merged histograms as sorted integer keys with counts and counts-below, for NumPy."""
+
+    own: pl.DataFrame  # region, cluster, stage → _own_id, _own_size
+    pooled: pl.DataFrame  # region, stage → _pooled_id, _pooled_size
+    cohorts: int
+    keys: np.ndarray  # ((indicator · cohorts + cohort id) << 32) + shifted bucket, ascending
+    counts: np.ndarray
+    below: np.ndarray  # counts before each key (exclusive running sum), with the total last
+
+
+def _lookup(table: pl.DataFrame, config: PointsConfig) -> _Lookup:
+    versions = set(table["config_version"].unique().to_list())
+    if versions - {config.version}:
+        raise ValueError(f"cohort table of configuration {versions}, not {config.version}")
+    pooled_rows = table.group_by("region", "stage", "indicator", "bucket").agg(
+        pl.col("count").sum()
+    )
+    first = config.indicators[0].id
+    own = _sizes(
+        table.filter(pl.col("indicator") == first), ["region", "cluster", "stage"], "_own", 0
+    )
+    pooled = _sizes(
+        pooled_rows.filter(pl.col("indicator") == first), ["region", "stage"], "_pooled", own.height
+    )
+    cohorts = own.height + pooled.height
+    index = {indicator.id: number for number, indicator in enumerate(config.indicators)}
+    rows = pl.concat(
+        [
+            table.join(own, on=["region", "cluster", "stage"], nulls_equal=True).select(
+                "indicator", "bucket", "count", cohort=pl.col("_own_id")
+            ),
+            pooled_rows.join(pooled, on=["region", "stage"], nulls_equal=True).select(
+                "indicator", "bucket", "count", cohort=pl.col("_pooled_id")
+            ),
+        ]
+    ).with_columns(_number=pl.col("indicator").replace_strict(index, return_dtype=pl.Int64))
+    keys = _keys(rows["_number"].to_numpy(), rows["cohort"].to_numpy(), rows["bucket"], cohorts)
+    order = np.argsort(keys, kind="stable")
+    counts = rows["count"].to_numpy()[order]
+    below = np.concatenate(([0], np.cumsum(counts)))
+    return _Lookup(own, pooled, cohorts, keys[order], counts, below)
+
+
+def _sizes(rows: pl.DataFrame, keys: list[str], prefix: str, start: int) -> pl.DataFrame:
+    sizes = rows.group_by(keys).agg(pl.col("count").sum().alias(f"{prefix}_size")).sort(keys)
+    return sizes.with_row_index(f"{prefix}_id", offset=start).with_columns(
+        pl.col(f"{prefix}_id").cast(pl.Int64)
+    )
+
+
+def _keys(number: np.ndarray, cohort: np.ndarray, bucket: pl.Series, cohorts: int) -> np.ndarray:
+    shifted = (bucket.cast(pl.Int64) + _BUCKET_OFFSET).fill_null(0).to_numpy()
+    group = number.astype(np.int64) * cohorts + cohort.astype(np.int64)
+    return np.asarray((group << 32) + shifted, dtype=np.int64)
+
+
+def innovation_points(
+    frame: pl.DataFrame, cohorts: pl.DataFrame, config: PointsConfig
+) -> pl.DataFrame:
+    """Points of each firm of `frame` (a partition or a whole frame) against merged cohorts.
+
+    Columns: the key columns, `stage`, `stage_basis`, `stage_rule`, `points_stage`,
+    `cohort_size`, `cohort_pooled`, `innovation_points` (Int64, 0–1000; null without a stage or
+    a cohort), `top_indicators`, `top_contributions`, `missing_indicators`, `<indicator>.pct`.
+    """
+    lookup = _lookup(cohorts, config)
+    staged = _with_cohort(with_stage(frame, config.stages), lookup, config)
+    buckets = staged.select(
+        *(indicator.bucket_expr().alias(indicator.id) for indicator in config.indicators)
+    )
+    cohort = staged["_cohort"].fill_null(-1).to_numpy()
+    size = staged["cohort_size"].fill_null(0).to_numpy()
+    scored = cohort >= 0
+    twice_rank = np.zeros((staged.height, len(config.indicators)), dtype=np.int64)
+    outranks = np.zeros_like(twice_rank, dtype=bool)
+    for number, indicator in enumerate(config.indicators):
+        counted = buckets.select(indicator.counted(pl.col(indicator.id))).to_series().filter(scored)
+        below, equal = _ranks(lookup, number, cohort[scored], counted)
+        known = counted.is_not_null().to_numpy()
+        twice_rank[scored, number] = np.where(known, 2 * below + equal, 0)
+        outranks[scored, number] = below > 0
+    weights = np.asarray(config.weight_matrix(), dtype=np.int64)
+    weighted = weights[staged["_points_stage"].fill_null(0).to_numpy()] * twice_rank
+    twice_size = np.maximum(2 * size, 1)
+    points = (weighted.sum(axis=1) + size) // twice_size  # round half up of Σ w·pct
+    return staged.select(
+        *KEY_SCHEMA,
+        "stage",
+        "stage_basis",
+        "stage_rule",
+        "points_stage",
+        "cohort_size",
+        "cohort_pooled",
+        innovation_points=pl.when(pl.Series(scored)).then(pl.Series(points)),
+        **_top_lists(np.where(outranks, weighted, 0), twice_size, scored, config),
+        missing_indicators=_missing_list(buckets, config),
+        **{
+            pct_column(indicator.id): pl.when(pl.Series(scored)).then(
+                pl.Series(100 * twice_rank[:, number]) / pl.Series(twice_size)
+            )
+            for number, indicator in enumerate(config.indicators)
+        },
+    )
+
+
+def _with_cohort(staged: pl.DataFrame, lookup: _Lookup, config: PointsConfig) -> pl.DataFrame:
+    """Each firm's cohort: its cluster's, or the region × stage pool when that is too small."""
+    stage_ids = [points_stage.id for points_stage in config.points_stages]
+    by_stage = {stage.value: points_stage for stage, points_stage in config.stage_map.items()}
+    codes = {stage: stage_ids.index(points_stage) for stage, points_stage in by_stage.items()}
+    stage = pl.col("stage").cast(pl.String)
+    pooled = (
+        pl.when(pl.col("_own_size") >= config.min_cohort_size)
+        .then(pl.lit(False))
+        .when(pl.col("_pooled_id").is_not_null())
+        .then(pl.lit(True))
+    )
+    return (
+        staged.join(lookup.own, on=COHORT_KEYS, how="left", nulls_equal=True, maintain_order="left")
+        .join(
+            lookup.pooled,
+            on=["region", "stage"],
+            how="left",
+            nulls_equal=True,
+            maintain_order="left",
+        )
+        .with_columns(
+            points_stage=stage.replace_strict(by_stage, default=None),
+            _points_stage=stage.replace_strict(codes, default=None, return_dtype=pl.Int64),
+            cohort_pooled=pooled,
+        )
+        .with_columns(
+            _cohort=pl.when("cohort_pooled").then("_pooled_id").otherwise("_own_id"),
+            cohort_size=pl.when("cohort_pooled").then("_pooled_size").otherwise("_own_size"),
+        )
+    )
+
+
+def _ranks(
+    lookup: _Lookup, number: int, cohort: np.ndarray, bucket: pl.Series
+) -> tuple[np.ndarray, np.ndarray]:
+    """Firms of the cohort in lower buckets (a missing measure is lowest) and in the same one."""
+    keys = _keys(np.full(len(cohort), number), cohort, bucket, lookup.cohorts)
+    first = np.searchsorted(lookup.keys, (keys >> 32) << 32, side="left")
+    position = np.searchsorted(lookup.keys, keys, side="left")
+    inside = np.minimum(position, len(lookup.keys) - 1)
+    equal = np.where(lookup.keys[inside] == keys, lookup.counts[inside], 0)
+    return lookup.below[position] - lookup.below[first], equal
+
+
+def _top_lists(
+    weighted: np.ndarray, twice_size: np.ndarray, scored: np.ndarray, config: PointsConfig
+) -> dict[str, pl.Expr]:
+    """The indicators that gave most points (ties: configuration order), with their points."""
+    order = np.argsort(-weighted, axis=1, kind="stable")[:, :TOP_INDICATORS]
+    top = np.take_along_axis(weighted, order, axis=1)
+    names = {number: indicator.id for number, indicator in enumerate(config.indicators)}
+    given = [pl.Series(top[:, place] > 0) for place in range(order.shape[1])]
+    indicators = [
+        pl.when(given[place]).then(pl.Series(order[:, place]).replace_strict(names))
+        for place in range(order.shape[1])
+    ]
+    contributions = [
+        pl.when(given[place]).then(pl.Series(top[:, place]) / pl.Series(twice_size))
+        for place in range(order.shape[1])
+    ]
+    return {
+        "top_indicators": pl.when(pl.Series(scored)).then(
+            pl.concat_list(indicators).list.drop_nulls()
+        ),
+        "top_contributions": pl.when(pl.Series(scored)).then(
+            pl.concat_list(contributions).list.drop_nulls()
+        ),
+    }
+
+
+def _missing_list(buckets: pl.DataFrame, config: PointsConfig) -> pl.Expr:
+    missing = [
+        pl.when(pl.lit(buckets[indicator.id]).is_null()).then(pl.lit(indicator.id))
+        for indicator in config.indicators
+    ]
+    return pl.concat_list(missing).list.drop_nulls()
+
+
+# --- one enterprise ---------------------------------------------------------------------------
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class EnterprisePoints:
+    """One enterprise's points, as `innovation_points` gives them for its frame row."""
+
+    stage: StageDecision
+    points_stage: str | None
+    cohort_size: int | None
+    cohort_pooled: bool | None
+    innovation_points: int | None
+    percentiles: Mapping[str, float]  # per indicator; empty when not scored
+    top: tuple[tuple[str, float], ...]  # (indicator, points) of the top indicators
+    missing: tuple[str, ...]
+
+
+Histograms = dict[str, dict[int | None, int]]  # indicator → bucket → firms
+
+
+def points_for(
+    snapshot: EnterpriseSnapshot,
+    cohorts: pl.DataFrame,
+    config: PointsConfig,
+    *,
+    region: str | None,
+    cluster: str | None,
+) -> EnterprisePoints:
+    """The points of one snapshot against stored (merged) cohort statistics."""
+    decision = stage_of(snapshot, config.stages)
+    buckets = {indicator.id: indicator.bucket_of(snapshot) for indicator in config.indicators}
+    missing = tuple(name for name, bucket in buckets.items() if bucket is None)
+    points_stage = None if decision.stage is None else config.stage_map[decision.stage]
+    chosen = (
+        None if decision.stage is None else _cohort_of(cohorts, config, region, cluster, decision)
+    )
+    if points_stage is None or chosen is None:
+        return EnterprisePoints(decision, points_stage, None, None, None, {}, (), missing)
+    histograms, size, pooled = chosen
+    percentiles: dict[str, float] = {}
+    total = 0
+    given: list[tuple[int, int, str]] = []  # (−weighted, order, indicator) of those above someone
+    for number, indicator in enumerate(config.indicators):
+        bucket = indicator.counted_of(buckets[indicator.id])
+        histogram = histograms.get(indicator.id, {})
+        below = sum(count for other, count in histogram.items() if _lower(other, bucket))
+        twice = 0 if bucket is None else 2 * below + histogram.get(bucket, 0)
+        percentiles[indicator.id] = 100 * twice / (2 * size)
+        weighted = indicator.weights[points_stage] * twice
+        total += weighted
+        if below > 0 and weighted > 0:
+            given.append((-weighted, number, indicator.id))
+    return EnterprisePoints(
+        stage=decision,
+        points_stage=points_stage,
+        cohort_size=size,
+        cohort_pooled=pooled,
+        innovation_points=(total + size) // (2 * size),
+        percentiles=percentiles,
+        top=tuple((name, -value / (2 * size)) for value, _, name in sorted(given)[:TOP_INDICATORS]),
+        missing=missing,
+    )
+
+
+def _lower(bucket: int | None, than: int | None) -> bool:
+    """Whether `bucket` lies below `than`; the missing bucket (None) lies below every other."""
+    if than is None:
+        return False
+    return bucket is None or bucket < than
+
+
+def _cohort_of(
+    cohorts: pl.DataFrame,
+    config: PointsConfig,
+    region: str | None,
+    cluster: str | None,
+    decision: StageDecision,
+) -> tuple[Histograms, int, bool] | None:
+    """The firm's cluster cohort, or the region × stage pool when that is smaller than allowed."""
+    rows = cohorts.filter(
+        pl.col("config_version") == config.version,
+        pl.col("region").eq_missing(region),
+        pl.col("stage") == (decision.stage.value if decision.stage else None),
+    )
+    own: Histograms = {}
+    pool: Histograms = {}
+    for row in rows.iter_rows(named=True):
+        for histograms, take in ((own, row["cluster"] == cluster), (pool, True)):
+            if take:
+                histogram = histograms.setdefault(row["indicator"], {})
+                histogram[row["bucket"]] = histogram.get(row["bucket"], 0) + row["count"]
+    first = config.indicators[0].id
+    own_size, pool_size = (sum(h.get(first, {}).values()) for h in (own, pool))
+    if own_size >= config.min_cohort_size:
+        return own, own_size, False
+    return (pool, pool_size, True) if pool_size else None
