@@ -37,7 +37,7 @@ class StageBasis(StrEnum):
     """What the stage rests on."""
 
     REVENUE = "revenue"  # the revenue band; no adjustment changed it
-    ADJUSTED = "adjusted"  # the revenue band, moved by an adjustment (`stage_rule`)
+    ADJUSTED = "adjusted"  # the revenue band, then moved by adjustments (last: `stage_rule`)
     RULES = "rules"  # revenue unknown: set by the adjustments alone
 
 
@@ -197,7 +197,7 @@ def with_stage(frame: pl.DataFrame, rules: StageRules) -> pl.DataFrame:
     """
     known = pl.col("revenue").is_not_null()
     staged = frame.with_columns(
-        _stage_base=_base_expr(rules), _stage=_base_expr(rules), stage_rule=pl.lit(None, pl.String)
+        _stage=_base_expr(rules), stage_rule=pl.lit(None, pl.String)
     )
     usable = known if rules.missing_revenue == "null" else pl.lit(value=True)
     for adjustment in rules.adjustments:
@@ -206,13 +206,12 @@ def with_stage(frame: pl.DataFrame, rules: StageRules) -> pl.DataFrame:
             _stage=pl.when("_moved").then(pl.lit(adjustment.stage, pl.Int8)).otherwise("_stage"),
             stage_rule=pl.when("_moved").then(pl.lit(adjustment.id)).otherwise("stage_rule"),
         )
-    changed = pl.col("_stage").ne_missing(pl.col("_stage_base"))
     basis = (
         pl.when(pl.col("_stage").is_null())
         .then(None)
         .when(~known)
         .then(pl.lit(StageBasis.RULES.value))
-        .when(changed)
+        .when(pl.col("stage_rule").is_not_null())
         .then(pl.lit(StageBasis.ADJUSTED.value))
         .otherwise(pl.lit(StageBasis.REVENUE.value))
     )
@@ -220,7 +219,7 @@ def with_stage(frame: pl.DataFrame, rules: StageRules) -> pl.DataFrame:
     return staged.with_columns(
         stage=pl.col("_stage").replace_strict(names, return_dtype=STAGE_ENUM),
         stage_basis=basis,
-    ).drop("_stage_base", "_stage", "_moved")
+    ).drop("_stage", "_moved", strict=False)
 
 
 def _adjusted_expr(adjustment: Adjustment) -> pl.Expr:
@@ -253,7 +252,7 @@ def stage_of(snapshot: EnterpriseSnapshot, rules: StageRules) -> StageDecision:
         StageBasis.RULES
         if revenue is None
         else StageBasis.REVENUE
-        if stage == base
+        if rule is None
         else StageBasis.ADJUSTED
     )
     return StageDecision(STAGES[stage], basis, rule)
