@@ -93,28 +93,45 @@ def merge_counts(tables: Iterable[pl.DataFrame], schema: Mapping[str, pl.DataTyp
 
 
 def _canonical(table: pl.DataFrame, schema: Mapping[str, pl.DataType]) -> pl.DataFrame:
+    """The table in `schema`'s columns and types, sorted by its keys with nulls first."""
+    typed = table.select(pl.col(name).cast(dtype) for name, dtype in schema.items())
     keys = [name for name in schema if name != "count"]
-    return table.select(pl.col(name).cast(dtype) for name, dtype in schema.items()).sort(
-        keys, nulls_last=False
-    )
+    return typed[np.lexsort([_sort_codes(typed[name]) for name in reversed(keys)])]
+
+
+def _sort_codes(column: pl.Series) -> np.ndarray:
+    """Integers that sort like the column (nulls first); a plain multi-key sort of strings is
+    several times slower on tables of a million rows."""
+    if column.dtype == pl.String:
+        values = column.drop_nulls().unique().sort()
+        column = column.replace_strict(values, pl.Series(range(len(values))), default=None)
+    elif isinstance(column.dtype, pl.Enum):
+        column = column.to_physical()
+    return np.asarray(column.cast(pl.Int64).fill_null(np.iinfo(np.int64).min).to_numpy())
 
 
 # --- pass 2 -----------------------------------------------------------------------------------
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
-class _Lookup:
-    """The merged histograms as sorted integer keys with counts and counts-below, for NumPy."""
+class CohortIndex:
+    """A merged cohort table as sorted integer keys with counts and counts below, for NumPy.
 
+    `config_version` names the configuration the table was built with."""
+
+    config_version: str
     own: pl.DataFrame  # region, cluster, stage → _own_id, _own_size
     pooled: pl.DataFrame  # region, stage → _pooled_id, _pooled_size
     cohorts: int
     keys: np.ndarray  # ((indicator · cohorts + cohort id) << 32) + shifted bucket, ascending
     counts: np.ndarray
     below: np.ndarray  # counts before each key (exclusive running sum), with the total last
+    starts: np.ndarray  # where each (indicator, cohort) group of keys starts, with the end last
 
 
-def _lookup(table: pl.DataFrame, config: PointsConfig) -> _Lookup:
+def cohort_index(table: pl.DataFrame, config: PointsConfig) -> CohortIndex:
+    """The merged cohort table prepared for pass 2; build it once and share it among
+    partitions (it is read-only)."""
     versions = set(table["config_version"].unique().to_list())
     if versions - {config.version}:
         raise ValueError(f"cohort table of configuration {versions}, not {config.version}")
@@ -144,7 +161,9 @@ def _lookup(table: pl.DataFrame, config: PointsConfig) -> _Lookup:
     order = np.argsort(keys, kind="stable")
     counts = rows["count"].to_numpy()[order]
     below = np.concatenate(([0], np.cumsum(counts)))
-    return _Lookup(own, pooled, cohorts, keys[order], counts, below)
+    groups = np.arange(len(config.indicators) * cohorts + 1, dtype=np.int64) << 32
+    starts = np.searchsorted(keys[order], groups, side="left")
+    return CohortIndex(config.version, own, pooled, cohorts, keys[order], counts, below, starts)
 
 
 def _sizes(rows: pl.DataFrame, keys: list[str], prefix: str, start: int) -> pl.DataFrame:
@@ -161,7 +180,7 @@ def _keys(number: np.ndarray, cohort: np.ndarray, bucket: pl.Series, cohorts: in
 
 
 def innovation_points(
-    frame: pl.DataFrame, cohorts: pl.DataFrame, config: PointsConfig
+    frame: pl.DataFrame, cohorts: pl.DataFrame | CohortIndex, config: PointsConfig
 ) -> pl.DataFrame:
     """Points of each firm of `frame` (a partition or a whole frame) against merged cohorts.
 
@@ -169,7 +188,11 @@ def innovation_points(
     `cohort_size`, `cohort_pooled`, `innovation_points` (Int64, 0–1000; null without a stage or
     a cohort), `top_indicators`, `top_contributions`, `missing_indicators`, `<indicator>.pct`.
     """
-    lookup = _lookup(cohorts, config)
+    lookup = cohorts if isinstance(cohorts, CohortIndex) else cohort_index(cohorts, config)
+    if lookup.config_version != config.version:
+        raise ValueError(
+            f"cohort index of configuration {lookup.config_version}, not {config.version}"
+        )
     staged = _with_cohort(with_stage(frame, config.stages), lookup, config)
     buckets = staged.select(
         *(indicator.bucket_expr().alias(indicator.id) for indicator in config.indicators)
@@ -177,16 +200,9 @@ def innovation_points(
     cohort = staged["_cohort"].fill_null(-1).to_numpy()
     size = staged["cohort_size"].fill_null(0).to_numpy()
     scored = cohort >= 0
-    twice_rank = np.zeros((staged.height, len(config.indicators)), dtype=np.int64)
-    outranks = np.zeros_like(twice_rank, dtype=bool)
-    for number, indicator in enumerate(config.indicators):
-        counted = buckets.select(indicator.counted(pl.col(indicator.id))).to_series().filter(scored)
-        below, equal = _ranks(lookup, number, cohort[scored], counted)
-        known = counted.is_not_null().to_numpy()
-        twice_rank[scored, number] = np.where(known, 2 * below + equal, 0)
-        outranks[scored, number] = below > 0
+    twice_rank, outranks = _twice_ranks(buckets, cohort, lookup, config)
     weights = np.asarray(config.weight_matrix(), dtype=np.int64)
-    weighted = weights[staged["_points_stage"].fill_null(0).to_numpy()] * twice_rank
+    weighted = weights[staged["_points_stage"].fill_null(0).to_numpy()] * twice_rank.T
     twice_size = np.maximum(2 * size, 1)
     points = (weighted.sum(axis=1) + size) // twice_size  # round half up of Σ w·pct
     return staged.select(
@@ -198,18 +214,36 @@ def innovation_points(
         "cohort_size",
         "cohort_pooled",
         innovation_points=pl.when(pl.Series(scored)).then(pl.Series(points)),
-        **_top_lists(np.where(outranks, weighted, 0), twice_size, scored, config),
+        **_top_lists(np.where(outranks.T, weighted, 0), twice_size, scored, config),
         missing_indicators=_missing_list(buckets, config),
         **{
             pct_column(indicator.id): pl.when(pl.Series(scored)).then(
-                pl.Series(100 * twice_rank[:, number]) / pl.Series(twice_size)
+                pl.Series(100 * twice_rank[number]) / pl.Series(twice_size)
             )
             for number, indicator in enumerate(config.indicators)
         },
     )
 
 
-def _with_cohort(staged: pl.DataFrame, lookup: _Lookup, config: PointsConfig) -> pl.DataFrame:
+def _twice_ranks(
+    buckets: pl.DataFrame, cohort: np.ndarray, lookup: CohortIndex, config: PointsConfig
+) -> tuple[np.ndarray, np.ndarray]:
+    """Per indicator (rows) and firm (columns): twice the mid-rank in the cohort, an exact
+    integer (0 for a missing measure and for firms without a cohort), and whether the firm
+    stands above some firm of its cohort."""
+    rows = np.flatnonzero(cohort >= 0)
+    twice_rank = np.zeros((len(config.indicators), len(cohort)), dtype=np.int64)
+    outranks = np.zeros_like(twice_rank, dtype=bool)
+    for number, indicator in enumerate(config.indicators):
+        counted = buckets.select(indicator.counted(pl.col(indicator.id))).to_series()[rows]
+        below, equal = _ranks(lookup, number, cohort[rows], counted)
+        known = counted.is_not_null().to_numpy()
+        twice_rank[number, rows] = np.where(known, 2 * below + equal, 0)
+        outranks[number, rows] = below > 0
+    return twice_rank, outranks
+
+
+def _with_cohort(staged: pl.DataFrame, lookup: CohortIndex, config: PointsConfig) -> pl.DataFrame:
     """Each firm's cohort: its cluster's, or the region × stage pool when that is too small."""
     stage_ids = [points_stage.id for points_stage in config.points_stages]
     by_stage = {stage.value: points_stage for stage, points_stage in config.stage_map.items()}
@@ -243,49 +277,51 @@ def _with_cohort(staged: pl.DataFrame, lookup: _Lookup, config: PointsConfig) ->
 
 
 def _ranks(
-    lookup: _Lookup, number: int, cohort: np.ndarray, bucket: pl.Series
+    lookup: CohortIndex, number: int, cohort: np.ndarray, bucket: pl.Series
 ) -> tuple[np.ndarray, np.ndarray]:
     """Firms of the cohort in lower buckets (a missing measure is lowest) and in the same one."""
     keys = _keys(np.full(len(cohort), number), cohort, bucket, lookup.cohorts)
-    first = np.searchsorted(lookup.keys, (keys >> 32) << 32, side="left")
-    position = np.searchsorted(lookup.keys, keys, side="left")
+    group = number * lookup.cohorts + cohort
+    # search only this indicator's keys: a slice small enough to stay in the CPU cache
+    low, high = lookup.starts[number * lookup.cohorts], lookup.starts[(number + 1) * lookup.cohorts]
+    position = low + np.searchsorted(lookup.keys[low:high], keys, side="left")
     inside = np.minimum(position, len(lookup.keys) - 1)
     equal = np.where(lookup.keys[inside] == keys, lookup.counts[inside], 0)
-    return lookup.below[position] - lookup.below[first], equal
+    return lookup.below[position] - lookup.below[lookup.starts[group]], equal
 
 
 def _top_lists(
     weighted: np.ndarray, twice_size: np.ndarray, scored: np.ndarray, config: PointsConfig
-) -> dict[str, pl.Expr]:
+) -> dict[str, pl.Series]:
     """The indicators that gave most points (ties: configuration order), with their points."""
     order = np.argsort(-weighted, axis=1, kind="stable")[:, :TOP_INDICATORS]
     top = np.take_along_axis(weighted, order, axis=1)
-    names = {number: indicator.id for number, indicator in enumerate(config.indicators)}
-    given = [pl.Series(top[:, place] > 0) for place in range(order.shape[1])]
-    indicators = [
-        pl.when(given[place]).then(pl.Series(order[:, place]).replace_strict(names))
-        for place in range(order.shape[1])
-    ]
-    contributions = [
-        pl.when(given[place]).then(pl.Series(top[:, place]) / pl.Series(twice_size))
-        for place in range(order.shape[1])
-    ]
+    given = np.where(scored, (top > 0).sum(axis=1), -1)  # the positive ones come first
+    contributions = pl.Series(top / twice_size[:, np.newaxis]).cast(pl.List(pl.Float64))
     return {
-        "top_indicators": pl.when(pl.Series(scored)).then(
-            pl.concat_list(indicators).list.drop_nulls()
-        ),
-        "top_contributions": pl.when(pl.Series(scored)).then(
-            pl.concat_list(contributions).list.drop_nulls()
-        ),
+        "top_indicators": _named_prefix(order, given, config),
+        "top_contributions": _prefix(contributions, given),
     }
 
 
-def _missing_list(buckets: pl.DataFrame, config: PointsConfig) -> pl.Expr:
-    missing = [
-        pl.when(pl.lit(buckets[indicator.id]).is_null()).then(pl.lit(indicator.id))
-        for indicator in config.indicators
-    ]
-    return pl.concat_list(missing).list.drop_nulls()
+def _missing_list(buckets: pl.DataFrame, config: PointsConfig) -> pl.Series:
+    missing = buckets.select(pl.all().is_null()).to_numpy()
+    order = np.argsort(~missing, axis=1, kind="stable")  # missing ones first, in config order
+    return _named_prefix(order, missing.sum(axis=1), config)
+
+
+def _named_prefix(order: np.ndarray, length: np.ndarray, config: PointsConfig) -> pl.Series:
+    """Per row, the ids of the indicators numbered in the first `length` columns of `order`."""
+    names = {number: indicator.id for number, indicator in enumerate(config.indicators)}
+    numbers = pl.Series(order.astype(np.int64)).cast(pl.List(pl.Int64))
+    return _prefix(numbers, length).list.eval(pl.element().replace_strict(names))
+
+
+def _prefix(lists: pl.Series, length: np.ndarray) -> pl.Series:
+    """The first `length` items of each list; null where `length` is negative."""
+    frame = pl.DataFrame({"lists": lists, "length": length})
+    head = pl.col("lists").list.head(pl.col("length"))
+    return frame.select(pl.when(pl.col("length") >= 0).then(head)).to_series()
 
 
 # --- one enterprise ---------------------------------------------------------------------------

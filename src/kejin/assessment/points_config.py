@@ -33,6 +33,7 @@ from kejin.registry.model import Stage
 
 DEFAULT_POINTS_CONFIG = "2024"
 TOTAL_POINTS = 1000  # the weights of each points stage add up to this
+_BUCKET_LIMIT = 1 << 31  # buckets fit in 32 bits of the pass-2 lookup keys
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -141,8 +142,8 @@ def _grid(name: str, spec: Mapping[str, Any]) -> Grid:
     if spec["kind"] != "linear":
         raise ValueError(f"grid {name}: kind must be linear or log")
     grid = Grid(name, "linear", int(spec["per_unit"]), int(spec["lowest"]), int(spec["highest"]))
-    if grid.per_unit < 1 or grid.lowest > grid.highest:
-        raise ValueError(f"grid {name}: per_unit ≥ 1 and lowest ≤ highest")
+    if grid.per_unit < 1 or not -_BUCKET_LIMIT < grid.lowest <= grid.highest < _BUCKET_LIMIT:
+        raise ValueError(f"grid {name}: per_unit ≥ 1, −2^31 < lowest ≤ highest < 2^31")
     return grid
 
 

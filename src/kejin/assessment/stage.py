@@ -196,9 +196,7 @@ def with_stage(frame: pl.DataFrame, rules: StageRules) -> pl.DataFrame:
     Reads `revenue`, `age_days`, `latest_funding_stage` and `equity_raised_total`.
     """
     known = pl.col("revenue").is_not_null()
-    staged = frame.with_columns(
-        _stage=_base_expr(rules), stage_rule=pl.lit(None, pl.String)
-    )
+    staged = frame.with_columns(_stage=_base_expr(rules), stage_rule=pl.lit(None, pl.String))
     usable = known if rules.missing_revenue == "null" else pl.lit(value=True)
     for adjustment in rules.adjustments:
         staged = staged.with_columns(_moved=_adjusted_expr(adjustment) & usable)

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kejin.assessment.points import cohort_table, innovation_points, merge_cohorts
+from kejin.assessment.points import cohort_index, cohort_table, innovation_points, merge_cohorts
 from kejin.assessment.points_config import PointsConfig, load_points_config
 from kejin.assessment.points_rank import (
     Rank,
@@ -105,8 +105,9 @@ def by_partitions(frame: pl.DataFrame, bounds: list[int], config: PointsConfig) 
     edges = [0, *sorted(bounds), frame.height]  # equal bounds make empty partitions
     parts = [frame[start:end] for start, end in itertools.pairwise(edges)]
     cohorts = merge_cohorts(cohort_table(part, config) for part in parts)
+    index = cohort_index(cohorts, config)  # built once, shared by the partitions
     assert cohorts.equals(cohort_table(frame, config))
-    points = [innovation_points(part, cohorts, config) for part in parts]
+    points = [innovation_points(part, index, config) for part in parts]
     scores = merge_scores(score_table(part, config) for part in points)
     return pl.concat(rank_points(part, scores, config) for part in points)
 
