@@ -83,7 +83,7 @@ def synthetic_frame(size: int, seed: int = SEED) -> pl.DataFrame:
 
 
 def _with_missing(rng: np.random.Generator, series: pl.Series, share: float = MISSING) -> pl.Series:
-    return series.set(pl.Series(rng.random(len(series)) < share), None)  # type: ignore[arg-type]
+    return series.set(pl.Series(rng.random(len(series)) < share), None)
 
 
 def _history(rng: np.random.Generator, size: int, median: float) -> pl.Series:

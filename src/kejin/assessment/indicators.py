@@ -57,7 +57,7 @@ class Grid:
 
     def bucket(self, value: Fraction) -> int:
         num, den = value
-        if self.kind == "log":
+        if self.kind == "log":  # money only: `num` is in fen, like the edges
             reached = bisect_right(self.edges, abs(num))
             return reached if num >= 0 else -reached
         return min(max((self.per_unit * num) // den, self.lowest), self.highest)

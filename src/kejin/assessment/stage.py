@@ -237,11 +237,11 @@ def _adjusted_expr(adjustment: Adjustment) -> pl.Expr:
 def stage_of(snapshot: EnterpriseSnapshot, rules: StageRules) -> StageDecision:
     """The stage of one snapshot, by the same steps as `with_stage`."""
     revenue = None if snapshot.revenue is None else to_scaled_int(snapshot.revenue, 2)
-    base = None if revenue is None else _band(revenue, rules.revenue_from_fen)
-    stage, rule = base, None
+    if revenue is None and rules.missing_revenue == "null":
+        return StageDecision(None, None, None)
+    stage = None if revenue is None else _band(revenue, rules.revenue_from_fen)
+    rule = None
     for adjustment in rules.adjustments:
-        if revenue is None and rules.missing_revenue == "null":
-            break
         if _moves(stage, adjustment) and all(_holds(c, snapshot) for c in adjustment.when):
             stage, rule = adjustment.stage, adjustment.id
     if stage is None:
