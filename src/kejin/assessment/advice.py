@@ -1,0 +1,406 @@
+"""What would it take: the smallest change plans that would meet an unmet standard, by effort.
+
+`advise` walks the rule tree for the candidate options (`kejin.assessment.levers`), then keeps
+only what the engine confirms: every candidate is applied to the snapshot (`apply`) and assessed
+again, repaired when changes interact, stripped of every change that is not needed, and each
+numeric move shrunk to the least that still passes. A plan ends `met`, or `manual_review` when
+what is left is for experts to judge. Plans are ranked by effort (`kejin.assessment.effort`).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import math
+from collections.abc import Callable, Iterable, Mapping
+from decimal import Decimal
+from typing import Any
+
+from kejin.assessment.catalogue import ruleset_in_force
+from kejin.assessment.changes import (
+    Change,
+    Ground,
+    Prerequisite,
+    apply_changes,
+    number,
+    rebuild,
+)
+from kejin.assessment.effort import EffortModel, Lever, Text, money_en, money_zh
+from kejin.assessment.engine import assess
+from kejin.assessment.levers import PASSING, Missing, Obstacle, Option, Scene
+from kejin.assessment.model import CriterionResult, EnterpriseSnapshot, RuleSetVersion, Status
+from kejin.assessment.routes import pass_options
+from kejin.assessment.rules import Criterion, RuleSet
+
+__all__ = ["Advice", "Change", "Missing", "Obstacle", "Plan", "advise", "advise_all", "apply"]
+
+_REPAIR_ROUNDS = 2
+_CANDIDATES = 8
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Plan:
+    """Changes that together make the standard pass, verified by the engine, with their effort."""
+
+    changes: tuple[Change, ...]
+    cost: Decimal  # CNY, the sum of the changes' costs
+    months: int  # the slowest change: changes run side by side
+    effort: Decimal  # cost plus the model's value of those months: the ranking key
+    outcome: Status  # met, or manual_review when experts judge the rest
+    not_before: dt.date | None  # a waiting change: the earliest date the plan can pass
+    sentence_zh: str
+    sentence_en: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "changes": [change.to_dict() for change in self.changes],
+            "cost": str(self.cost),
+            "months": self.months,
+            "effort": str(self.effort),
+            "outcome": self.outcome.value,
+            "not_before": self.not_before.isoformat() if self.not_before else None,
+            "sentence_zh": self.sentence_zh,
+            "sentence_en": self.sentence_en,
+        }
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Advice:
+    """For one rule set: the verdict now, the data to provide first, and the plans by effort."""
+
+    ruleset: str
+    version: str
+    evaluated_on: dt.date
+    effort_model: str
+    status: Status
+    missing: tuple[Missing, ...]  # data to provide first
+    plans: tuple[Plan, ...]
+    excluded: tuple[Obstacle, ...]  # parts of the tree no plan can change, and why
+    sentence_zh: str
+    sentence_en: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "ruleset": self.ruleset,
+            "version": self.version,
+            "evaluated_on": self.evaluated_on.isoformat(),
+            "effort_model": self.effort_model,
+            "status": self.status.value,
+            "missing": [item.to_dict() for item in self.missing],
+            "plans": [plan.to_dict() for plan in self.plans],
+            "excluded": [item.to_dict() for item in self.excluded],
+            "sentence_zh": self.sentence_zh,
+            "sentence_en": self.sentence_en,
+        }
+
+
+def apply(snapshot: EnterpriseSnapshot, plan: Plan | Iterable[Change]) -> EnterpriseSnapshot:
+    """The snapshot as it would be after the plan's changes."""
+    return apply_changes(snapshot, plan.changes if isinstance(plan, Plan) else plan)
+
+
+def advise_all(
+    rulesets: Iterable[RuleSet], snapshot: EnterpriseSnapshot, on: dt.date, model: EffortModel
+) -> tuple[Advice, ...]:
+    """Advice for every rule set in force on `on`, each pricing certificates with the others."""
+    codes = sorted({ruleset.version.code for ruleset in rulesets})
+    in_force = {}
+    for code in codes:
+        candidates = [r for r in rulesets if r.version.code == code and r.version.in_force(on)]
+        if candidates:
+            in_force[code] = ruleset_in_force(candidates, code, on)
+    return tuple(
+        advise(ruleset, snapshot, on, model, linked=in_force) for ruleset in in_force.values()
+    )
+
+
+def advise(
+    ruleset: RuleSet,
+    snapshot: EnterpriseSnapshot,
+    on: dt.date,
+    model: EffortModel,
+    *,
+    linked: Mapping[str, RuleSet] | None = None,
+) -> Advice:
+    """The change plans that would turn an unmet (or unknown) verdict into a passing one.
+
+    `linked` rule sets price tokens that need them (an HNTE certificate costs what meeting the
+    HNTE rule set costs); without them such a token is priced on its own and says so.
+    """
+    others = {code: r for code, r in (linked or {}).items() if code != ruleset.version.code}
+    verdict = assess(ruleset, snapshot, on).verdict
+    if verdict.status in PASSING:
+        return _advice(ruleset, on, model, verdict.status)
+    ground = Ground(snapshot, on, model)
+    scene = _scene(ruleset, ground, verdict, _Links(ground, others))
+    check = _Check(ruleset, ground)
+    plans: dict[frozenset[tuple[str, str | None, str]], Plan] = {}
+    for option in pass_options(ruleset.root, scene)[:_CANDIDATES]:
+        changes = _repaired(check, scene, option)
+        if changes is None:
+            continue
+        plan = _plan(scene, ruleset, _minimal(check, ground, changes), check)
+        plans.setdefault(scene.option(plan.changes).signature, plan)
+    ranked = sorted(plans.values(), key=lambda p: (p.effort, p.cost, len(p.changes)))
+    missing, excluded = tuple(scene.missing.values()), tuple(scene.obstacles.values())
+    return _advice(
+        ruleset,
+        on,
+        model,
+        verdict.status,
+        missing=missing,
+        excluded=excluded,
+        plans=tuple(ranked[: model.max_plans]),
+    )
+
+
+def _scene(
+    ruleset: RuleSet,
+    ground: Ground,
+    verdict: CriterionResult,
+    links: Callable[[str], Prerequisite | Text],
+) -> Scene:
+    return Scene(ground, _by_id(verdict), _criteria(ruleset.root), links)
+
+
+def _by_id(result: CriterionResult) -> dict[str, CriterionResult]:
+    found = {result.id: result}
+    for child in result.children:
+        found |= _by_id(child)
+    return found
+
+
+def _criteria(criterion: Criterion) -> dict[str, Criterion]:
+    found = {criterion.id: criterion}
+    for child in criterion.children:
+        found |= _criteria(child)
+    return found
+
+
+@dataclasses.dataclass(slots=True)
+class _Check:
+    """Applies changes and asks the engine; remembers answers, as minimising asks often."""
+
+    ruleset: RuleSet
+    ground: Ground
+    seen: dict[frozenset[tuple[str, str | None, str]], Status] = dataclasses.field(
+        default_factory=dict
+    )
+
+    def status(self, changes: Iterable[Change]) -> Status:
+        changes = tuple(changes)
+        key = frozenset((*change.key, repr(change.after)) for change in changes)
+        if key not in self.seen:
+            snapshot = apply_changes(self.ground.snapshot, changes)
+            self.seen[key] = assess(self.ruleset, snapshot, self.ground.on).verdict.status
+        return self.seen[key]
+
+    def passes(self, changes: Iterable[Change]) -> bool:
+        return self.status(changes) in (Status.MET, Status.MANUAL_REVIEW)
+
+
+def _repaired(check: _Check, scene: Scene, option: Option) -> tuple[Change, ...] | None:
+    """The option, or the option plus what the rule tree still asks once it is applied.
+
+    Changes found apart can interact (new tech hires raise total staff); the tree is walked
+    again on the changed snapshot and the cheapest completion merged in, rebuilt against the
+    original snapshot.
+    """
+    current: Option | None = option
+    for _ in range(_REPAIR_ROUNDS + 1):
+        if current is None:
+            return None
+        if check.passes(current.changes):
+            return current.changes
+        changed = Ground(
+            apply_changes(scene.ground.snapshot, current.changes),
+            scene.ground.on,
+            scene.ground.model,
+        )
+        verdict = assess(check.ruleset, changed.snapshot, changed.on).verdict
+        again = _scene(check.ruleset, changed, verdict, scene.price_link)
+        completions = pass_options(check.ruleset.root, again)
+        if not completions:
+            return None
+        rebuilt = [_against(scene.ground, change) for change in completions[0].changes]
+        current = scene.combine(current, scene.option(rebuilt))
+    return None
+
+
+def _against(ground: Ground, change: Change) -> Change:
+    """A change found on a changed snapshot, restated from the original snapshot."""
+    if change.member is not None or isinstance(change.after, bool):
+        return dataclasses.replace(change, before=ground.snapshot.value(change.input))
+    return rebuild(ground, change, change.after)
+
+
+def _minimal(check: _Check, ground: Ground, changes: tuple[Change, ...]) -> tuple[Change, ...]:
+    """No change that is not needed, and every numeric move as small as still passes."""
+    changes = _without_unneeded(check, ground, changes)
+    changes = tuple(_shrunk(check, ground, changes, index) for index in range(len(changes)))
+    return _without_unneeded(check, ground, changes)
+
+
+def _without_unneeded(
+    check: _Check, ground: Ground, changes: tuple[Change, ...]
+) -> tuple[Change, ...]:
+    by_effort = sorted(changes, key=lambda c: ground.model.effort(c.cost, c.months), reverse=True)
+    for candidate in by_effort:
+        trial = tuple(change for change in changes if change is not candidate)
+        if check.passes(trial):
+            changes = trial
+    return changes
+
+
+def _shrunk(check: _Check, ground: Ground, changes: tuple[Change, ...], index: int) -> Change:
+    """The least move of `changes[index]` (on its input's grid) that still passes."""
+    change = changes[index]
+    ends = _ends(change)
+    spec = ground.model.inputs[change.input]
+    if ends is None or spec.lever in (Lever.FIXED, Lever.FLAG, Lever.SET):
+        return change
+    start, end = ends
+    step = spec.step if spec.lever is not Lever.WAIT else Decimal(1)
+    sign = 1 if end > start else -1
+    low, high, best = 1, math.ceil(abs(end - start) / step), change
+    while low < high:
+        middle = (low + high) // 2
+        candidate = _moved(ground, change, start + sign * middle * step)
+        trial = (*changes[:index], candidate, *changes[index + 1 :])
+        if check.passes(trial):
+            high, best = middle, candidate
+        else:
+            low = middle + 1
+    return best
+
+
+def _ends(change: Change) -> tuple[Decimal, Decimal] | None:
+    before, after = change.before, change.after
+    if isinstance(before, tuple) and isinstance(after, tuple):
+        before, after = before[-1], after[-1]
+    if isinstance(after, bool) or change.member is not None:
+        return None
+    start, end = number(before), number(after)
+    return None if start is None or end is None else (start, end)
+
+
+def _moved(ground: Ground, change: Change, value: Decimal) -> Change:
+    if isinstance(change.before, tuple):
+        return rebuild(ground, change, (*change.before[:-1], value))
+    return rebuild(ground, change, value)
+
+
+def _plan(scene: Scene, ruleset: RuleSet, changes: tuple[Change, ...], check: _Check) -> Plan:
+    order = list(scene.criteria)
+    ordered = tuple(sorted(changes, key=lambda c: (order.index(c.criterion), c.input)))
+    cost = sum((change.cost for change in ordered), Decimal(0))
+    months = max((change.months for change in ordered), default=0)
+    dates = [change.not_before for change in ordered if change.not_before]
+    outcome = check.status(ordered)
+    zh = "；".join(change.sentence_zh for change in ordered)
+    en = "; ".join(change.sentence_en for change in ordered)
+    if outcome is Status.MANUAL_REVIEW:
+        zh += "。完成后达到可评审条件，其余由专家评审的部分仍需评审"
+        en += ". The standard can then pass; the expert-judged parts are left to the review"
+    else:
+        zh += "。完成后即符合条件"
+        en += ". The standard is then met"
+    effort = scene.ground.model.effort(cost, months)
+    return Plan(
+        ordered, cost, months, effort, outcome, max(dates, default=None), zh + "。", en + "."
+    )
+
+
+def _advice(
+    ruleset: RuleSet,
+    on: dt.date,
+    model: EffortModel,
+    status: Status,
+    *,
+    missing: tuple[Missing, ...] = (),
+    excluded: tuple[Obstacle, ...] = (),
+    plans: tuple[Plan, ...] = (),
+) -> Advice:
+    version = ruleset.version
+    zh, en = _summary(version, status, missing=missing, plans=plans, excluded=excluded)
+    return Advice(
+        version.code, version.version, on, model.version, status, missing, plans, excluded, zh, en
+    )
+
+
+def _summary(
+    version: RuleSetVersion,
+    status: Status,
+    *,
+    missing: tuple[Missing, ...],
+    plans: tuple[Plan, ...],
+    excluded: tuple[Obstacle, ...],
+) -> tuple[str, str]:
+    if status in PASSING:
+        return (
+            f"{version.name_zh}：已达到，无需调整。",
+            f"{version.name_en}: already passes; nothing to change.",
+        )
+    if status is Status.UNKNOWN:
+        zh, en = (
+            [f"{version.name_zh}：尚无法判断（缺少数据）。"],
+            [f"{version.name_en}: cannot be decided yet."],
+        )
+    else:
+        zh, en = [f"{version.name_zh}：尚未达到。"], [f"{version.name_en}: not met yet."]
+    if missing:
+        zh.append(
+            "请先补充数据：" + "、".join(f"{m.label.zh}（{m.input}）" for m in missing) + "。"
+        )
+        en.append(
+            "Provide the missing data first: "
+            + ", ".join(f"{m.label.en} ({m.input})" for m in missing)
+            + "."
+        )
+    if plans:
+        best = plans[0]
+        zh.append(
+            f"最省力的方案（努力程度约{money_zh(best.effort)}，约{best.months}个月）：{best.sentence_zh}"
+        )
+        en.append(
+            f"Cheapest plan (effort about {money_en(best.effort)}, about {best.months} months): "
+            f"{best.sentence_en}"
+        )
+    else:
+        zh.append("暂无可行方案" + "".join(f"：{item.sentence_zh}" for item in excluded[:1]) + "。")
+        en.append("No plan found" + "".join(f": {item.sentence_en}" for item in excluded[:1]) + ".")
+    return "".join(zh), " ".join(en)
+
+
+@dataclasses.dataclass(slots=True)
+class _Links:
+    """Prices a token that needs another rule set met: that rule set's own cheapest plan.
+
+    Without that rule set the token cannot be priced honestly, so it is left out, with why.
+    """
+
+    ground: Ground
+    rulesets: Mapping[str, RuleSet]
+    priced: dict[str, Prerequisite | Text] = dataclasses.field(default_factory=dict)
+
+    def __call__(self, code: str) -> Prerequisite | Text:
+        if code not in self.rulesets:
+            return Text(
+                f"须先满足{code}的条件，但未提供该规则集，无法测算",
+                f"needs the {code} conditions met first; that rule set was not given to price it",
+            )
+        if code not in self.priced:
+            rest = {other: r for other, r in self.rulesets.items() if other != code}
+            snapshot, on, model = self.ground.snapshot, self.ground.on, self.ground.model
+            advice = advise(self.rulesets[code], snapshot, on, model, linked=rest)
+            self.priced[code] = _prerequisite(code, advice)
+        return self.priced[code]
+
+
+def _prerequisite(code: str, advice: Advice) -> Prerequisite | Text:
+    if advice.status in PASSING:
+        return Prerequisite(code)
+    if not advice.plans:
+        return Text(f"无法规划满足{code}的条件", f"the {code} conditions cannot be planned")
+    best = advice.plans[0]
+    return Prerequisite(code, best.cost, best.months, best.changes)
