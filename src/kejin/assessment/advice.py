@@ -237,7 +237,8 @@ def _against(ground: Ground, change: Change) -> Change:
 def _minimal(check: _Check, ground: Ground, changes: tuple[Change, ...]) -> tuple[Change, ...]:
     """No change that is not needed, and every numeric move as small as still passes."""
     changes = _without_unneeded(check, ground, changes)
-    changes = tuple(_shrunk(check, ground, changes, index) for index in range(len(changes)))
+    for index in range(len(changes)):
+        changes = (*changes[:index], _shrunk(check, ground, changes, index), *changes[index + 1 :])
     return _without_unneeded(check, ground, changes)
 
 
@@ -297,6 +298,7 @@ def _plan(scene: Scene, ruleset: RuleSet, changes: tuple[Change, ...], check: _C
     months = max((change.months for change in ordered), default=0)
     dates = [change.not_before for change in ordered if change.not_before]
     outcome = check.status(ordered)
+    assert outcome in (Status.MET, Status.MANUAL_REVIEW), "a plan is kept only once it passes"
     zh = "；".join(change.sentence_zh for change in ordered)
     en = "; ".join(change.sentence_en for change in ordered)
     if outcome is Status.MANUAL_REVIEW:

@@ -59,6 +59,7 @@ class Change:
     after: InputValue
     cost: Decimal  # CNY
     months: int  # lead time
+    effort: Decimal  # cost plus the effort model's value of the lead time
     criterion: str  # the criterion that asked for it first
     sentence_zh: str
     sentence_en: str
@@ -81,6 +82,7 @@ class Change:
             "also": {name: jsonable(delta) for name, delta in self.also},
             "cost": str(self.cost),
             "months": self.months,
+            "effort": str(self.effort),
             "not_before": self.not_before.isoformat() if self.not_before else None,
             "criterion": self.criterion,
             "sentence_zh": self.sentence_zh,
@@ -126,6 +128,20 @@ def number(value: InputValue) -> Decimal | None:
     return Decimal(value)
 
 
+def _change(
+    ground: Ground,
+    criterion: str,
+    move: tuple[str, InputValue, InputValue],
+    price: tuple[Decimal, int],
+    words: tuple[str, str],
+    **extra: Any,
+) -> Change:
+    """A change with its effort: its cost plus the model's value of its lead time."""
+    (name, before, after), (cost, months), (zh, en) = move, price, words
+    effort = ground.model.effort(cost, months)
+    return Change(name, before, after, cost, months, effort, criterion, zh, en, **extra)
+
+
 def numeric_change(
     ground: Ground, name: str, after: Decimal, criterion: str, ratio: Ratio | None = None
 ) -> Change:
@@ -144,10 +160,8 @@ def numeric_change(
         if number(ground.snapshot.value(other)) is not None
     )
     zh, en = _numeric_words(ground, spec, (before, after), also, ratio)
-    return Change(
-        name, raw, typed, spec.price(before, after), spec.months, criterion, zh, en,
-        also=also, ratio=ratio,
-    )  # fmt: skip
+    price = (spec.price(before, after), spec.months)
+    return _change(ground, criterion, (name, raw, typed), price, (zh, en), also=also, ratio=ratio)
 
 
 def _wait(
@@ -159,7 +173,8 @@ def _wait(
     months = months_until(ground.on, day)
     zh = f"{day.isoformat()}之前无法达到：届时{spec.label.zh}达到{plain(after)}"
     en = f"Not achievable before {day.isoformat()}, when the {spec.label.en} reach {plain(after)}"
-    return Change(spec.name, raw, after, Decimal(0), months, criterion, zh, en, not_before=day)
+    price = (Decimal(0), months)
+    return _change(ground, criterion, (spec.name, raw, after), price, (zh, en), not_before=day)
 
 
 Shown = list[tuple[Text, Decimal, Decimal]]  # coupled inputs: label, value now, move
@@ -271,7 +286,8 @@ def history_change(ground: Ground, name: str, last: Decimal, criterion: str) -> 
         f"{spec.label.en} of the latest year {money_en(series[-1])} → {money_en(last)} "
         f"(growth rate {shown[0]} → {shown[1]})"
     )
-    return Change(name, series, after, spec.price(series[-1], last), spec.months, criterion, zh, en)
+    price = (spec.price(series[-1], last), spec.months)
+    return _change(ground, criterion, (name, series, after), price, (zh, en))
 
 
 def flag_change(ground: Ground, spec: InputEffort, criterion: str) -> Change:
@@ -279,10 +295,10 @@ def flag_change(ground: Ground, spec: InputEffort, criterion: str) -> Change:
     assert spec.action is not None
     assert spec.target is not None
     before = ground.snapshot.value(spec.name)
-    return Change(
-        spec.name, before, spec.target, spec.cost, spec.months, criterion,
-        spec.action.zh, spec.action.en,
-    )  # fmt: skip
+    words = (spec.action.zh, spec.action.en)
+    return _change(
+        ground, criterion, (spec.name, before, spec.target), (spec.cost, spec.months), words
+    )
 
 
 def lapse_change(ground: Ground, spec: InputEffort, criterion: str) -> Change:
@@ -306,8 +322,9 @@ def lapse_change(ground: Ground, spec: InputEffort, criterion: str) -> Change:
     en += f"; {spec.reason.en}"
     before = ground.snapshot.value(spec.name)
     months = months_until(ground.on, day)
-    return Change(
-        spec.name, before, not before, Decimal(0), months, criterion, zh, en, not_before=day
+    price = (Decimal(0), months)
+    return _change(
+        ground, criterion, (spec.name, before, not before), price, (zh, en), not_before=day
     )
 
 
@@ -322,8 +339,9 @@ def member_change(
     if prerequisite is not None:
         cost, months = cost + prerequisite.cost, months + prerequisite.months
         zh, en = _prerequisite_words(prerequisite, zh, en)
-    return Change(
-        name, held, held | {member.token}, cost, months, criterion, zh, en,
+    move = (name, held, held | {member.token})
+    return _change(
+        ground, criterion, move, (cost, months), (zh, en),
         member=member.token, prerequisite=prerequisite,
     )  # fmt: skip
 
