@@ -24,6 +24,7 @@ from kejin.assessment.changes import (
     apply_changes,
     number,
     rebuild,
+    signature,
 )
 from kejin.assessment.effort import EffortModel, Lever, Text, money_en, money_zh
 from kejin.assessment.engine import assess
@@ -35,7 +36,7 @@ from kejin.assessment.rules import Criterion, RuleSet
 __all__ = ["Advice", "Change", "Missing", "Obstacle", "Plan", "advise", "advise_all", "apply"]
 
 _REPAIR_ROUNDS = 2
-_CANDIDATES = 8
+_CANDIDATES = 10
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -125,33 +126,61 @@ def advise(
     """The change plans that would turn an unmet (or unknown) verdict into a passing one.
 
     `linked` rule sets price tokens that need them (an HNTE certificate costs what meeting the
-    HNTE rule set costs); without them such a token is priced on its own and says so.
+    HNTE rule set costs); without them such a token is left out, with the reason.
     """
     others = {code: r for code, r in (linked or {}).items() if code != ruleset.version.code}
     verdict = assess(ruleset, snapshot, on).verdict
     if verdict.status in PASSING:
         return _advice(ruleset, on, model, verdict.status)
     ground = Ground(snapshot, on, model)
-    scene = _scene(ruleset, ground, verdict, _Links(ground, others))
+    links = _Links(ground, others)
+    scene = _scene(ruleset, ground, verdict, links)
     check = _Check(ruleset, ground)
-    plans: dict[frozenset[tuple[str, str | None, str]], Plan] = {}
-    for option in pass_options(ruleset.root, scene)[:_CANDIDATES]:
-        changes = _repaired(check, scene, option)
-        if changes is None:
-            continue
-        plan = _plan(scene, ruleset, _minimal(check, ground, changes), check)
-        plans.setdefault(scene.option(plan.changes).signature, plan)
+    plans = _verified(check, scene)
+    for name in _levers_of(plans):
+        if len(plans) >= model.max_plans:
+            break
+        without = Ground(snapshot, on, _without(model, name))
+        plans |= _verified(check, _scene(ruleset, without, verdict, links))
     ranked = sorted(plans.values(), key=lambda p: (p.effort, p.cost, len(p.changes)))
-    missing, excluded = tuple(scene.missing.values()), tuple(scene.obstacles.values())
     return _advice(
         ruleset,
         on,
         model,
         verdict.status,
-        missing=missing,
-        excluded=excluded,
+        missing=tuple(scene.missing.values()),
+        excluded=tuple(scene.obstacles.values()),
         plans=tuple(ranked[: model.max_plans]),
     )
+
+
+Signature = frozenset[tuple[str, str | None, str]]
+
+
+def _verified(check: _Check, scene: Scene) -> dict[Signature, Plan]:
+    """The scene's candidates that the engine confirms, each made minimal."""
+    plans: dict[Signature, Plan] = {}
+    for option in pass_options(check.ruleset.root, scene)[:_CANDIDATES]:
+        changes = _repaired(check, scene, option)
+        if changes is not None:
+            plan = _plan(scene, _minimal(check, changes), check)
+            plans.setdefault(signature(plan.changes), plan)
+    return plans
+
+
+def _levers_of(plans: Mapping[Signature, Plan]) -> list[str]:
+    """The inputs of the cheapest plan, dearest change first: each is left out in turn to find
+    other routes (the points search keeps only the cheapest way to each score)."""
+    if not plans:
+        return []
+    best = min(plans.values(), key=lambda p: (p.effort, p.cost, len(p.changes)))
+    return [c.input for c in sorted(best.changes, key=lambda c: c.effort, reverse=True)]
+
+
+def _without(model: EffortModel, name: str) -> EffortModel:
+    """The model with input `name` held where it is."""
+    held = dataclasses.replace(model.inputs[name], lever=Lever.FIXED, lapse=None)
+    return dataclasses.replace(model, inputs={**model.inputs, name: held})
 
 
 def _scene(
@@ -189,7 +218,7 @@ class _Check:
 
     def status(self, changes: Iterable[Change]) -> Status:
         changes = tuple(changes)
-        key = frozenset((*change.key, repr(change.after)) for change in changes)
+        key = signature(changes)
         if key not in self.seen:
             snapshot = apply_changes(self.ground.snapshot, changes)
             self.seen[key] = assess(self.ruleset, snapshot, self.ground.on).verdict.status
@@ -234,8 +263,9 @@ def _against(ground: Ground, change: Change) -> Change:
     return rebuild(ground, change, change.after)
 
 
-def _minimal(check: _Check, ground: Ground, changes: tuple[Change, ...]) -> tuple[Change, ...]:
+def _minimal(check: _Check, changes: tuple[Change, ...]) -> tuple[Change, ...]:
     """No change that is not needed, and every numeric move as small as still passes."""
+    ground = check.ground
     changes = _without_unneeded(check, ground, changes)
     for index in range(len(changes)):
         changes = (*changes[:index], _shrunk(check, ground, changes, index), *changes[index + 1 :])
@@ -291,7 +321,7 @@ def _moved(ground: Ground, change: Change, value: Decimal) -> Change:
     return rebuild(ground, change, value)
 
 
-def _plan(scene: Scene, ruleset: RuleSet, changes: tuple[Change, ...], check: _Check) -> Plan:
+def _plan(scene: Scene, changes: tuple[Change, ...], check: _Check) -> Plan:
     order = list(scene.criteria)
     ordered = tuple(sorted(changes, key=lambda c: (order.index(c.criterion), c.input)))
     cost = sum((change.cost for change in ordered), Decimal(0))

@@ -110,6 +110,19 @@ class Prerequisite:
         }
 
 
+def signature(changes: Iterable[Change]) -> frozenset[tuple[str, str | None, str]]:
+    """What a set of changes does, whatever the order or the decimals' written precision."""
+    return frozenset((*change.key, _canonical(change.after)) for change in changes)
+
+
+def _canonical(value: InputValue) -> str:
+    if isinstance(value, Decimal):
+        return str(value.normalize())
+    if isinstance(value, tuple):
+        return repr(tuple(item.normalize() for item in value))
+    return repr(value)
+
+
 def jsonable(value: InputValue) -> Any:
     """An input value as JSON: decimals as strings, sets as sorted lists."""
     if isinstance(value, Decimal):

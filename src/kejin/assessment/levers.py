@@ -22,6 +22,7 @@ from kejin.assessment.changes import (
     merge,
     number,
     numeric_change,
+    signature,
 )
 from kejin.assessment.effort import InputEffort, Text
 from kejin.assessment.model import CriterionResult, Points, Status
@@ -47,7 +48,7 @@ class Option:
 
     @property
     def signature(self) -> frozenset[tuple[str, str | None, str]]:
-        return frozenset((*change.key, repr(change.after)) for change in self.changes)
+        return signature(self.changes)
 
 
 NOTHING = Option((), Decimal(0))
@@ -107,7 +108,7 @@ class Scene:
     results: dict[str, CriterionResult]
     criteria: dict[str, Criterion]
     price_link: Callable[[str], Prerequisite | Text]
-    width: int = 6
+    width: int = 8
     missing: dict[str, Missing] = dataclasses.field(default_factory=dict)
     obstacles: dict[tuple[str, str | None, str], Obstacle] = dataclasses.field(default_factory=dict)
 
@@ -164,13 +165,23 @@ class Scene:
         return self.option(merged.values())
 
     def cheapest(self, options: Iterable[Option | None]) -> tuple[Option, ...]:
-        """The `width` cheapest distinct options."""
-        seen: dict[frozenset[tuple[str, str | None, str]], Option] = {}
+        """The `width` cheapest options that move different inputs.
+
+        Two options moving the same inputs by different amounts are one route; keeping only the
+        cheaper leaves room for other routes (a Class I patent beside more Class II items).
+        """
+        best: dict[frozenset[tuple[str, str | None]], Option] = {}
         for option in options:
-            if option is not None and option.signature not in seen:
-                seen[option.signature] = option
-        ranked = sorted(seen.values(), key=lambda option: (option.effort, len(option.changes)))
-        return tuple(ranked[: self.width])
+            if option is None:
+                continue
+            inputs = frozenset(change.key for change in option.changes)
+            if inputs not in best or _rank(option) < _rank(best[inputs]):
+                best[inputs] = option
+        return tuple(sorted(best.values(), key=_rank)[: self.width])
+
+
+def _rank(option: Option) -> tuple[Decimal, int]:
+    return (option.effort, len(option.changes))
 
 
 CANNOT = Text("企业无法在短期内改变", "the firm cannot change it in the short term")
