@@ -260,6 +260,38 @@ def test_apply_moves_coupled_inputs_and_adds_tokens() -> None:
     assert with_certificate.certifications == frozenset({"hnte"})
 
 
+def test_hires_that_would_push_staff_past_500_are_not_proposed() -> None:
+    # 49 of 500 is 9.8%: 10% needs 2 hires (440,000 with their 3 months, cheaper than any
+    # direct route), but 502 staff breaks the SME limit. The engine refuses that candidate;
+    # leading a standard (540,000) is the cheapest route left.
+    snapshot = firm(staff=500, tech_staff=49)
+    advice = advise(TECH_SME, snapshot, ON, MODEL)
+    assert all("tech_staff" not in moves(plan) for plan in advice.plans)
+    assert moves(advice.plans[0]) == {"standards_led": (0, 1)}
+    _check_plans(TECH_SME, snapshot, advice)
+
+
+def test_changes_that_interact_are_completed_until_the_engine_agrees() -> None:
+    # Tech staff ≥ 30% (met: 30/100) and R&D staff ≥ 20% (10/100). R&D hires also raise total
+    # staff: 13 of them give 23/113, and the tech share falls to 26.5%; 6 tech hires give
+    # 36/119 but R&D 23/119 < 20%; one more R&D hire: 24/120 = 20% and 36/120 = 30%.
+    both = _label(
+        "root",
+        "all_of",
+        children=(
+            _label(
+                "tech", "threshold", measure=Measure("tech_staff", "staff"), op=">=", value=D("0.3")
+            ),
+            _label(
+                "rd", "threshold", measure=Measure("rd_staff", "staff"), op=">=", value=D("0.2")
+            ),
+        ),
+    )
+    plan = advise(_ruleset(both), firm(rd_staff=10), ON, MODEL).plans[0]
+    assert moves(plan) == {"tech_staff": (30, 36), "rd_staff": (10, 24)}
+    assert apply(BASE, plan).staff == 120
+
+
 # --- a kind the advice does not know yet --------------------------------------------------
 
 
