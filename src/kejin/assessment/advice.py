@@ -11,31 +11,28 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import math
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import Any
 
-from kejin.assessment.catalogue import ruleset_in_force
 from kejin.assessment.changes import (
     Change,
     Ground,
     Prerequisite,
+    Signature,
     apply_changes,
-    number,
-    rebuild,
     signature,
 )
 from kejin.assessment.effort import EffortModel, Lever, Text, money_en, money_zh
 from kejin.assessment.engine import assess
-from kejin.assessment.levers import PASSING, Missing, Obstacle, Option, Scene
-from kejin.assessment.model import CriterionResult, EnterpriseSnapshot, RuleSetVersion, Status
+from kejin.assessment.levers import PASSING, Missing, Obstacle, Scene
+from kejin.assessment.model import EnterpriseSnapshot, RuleSetVersion, Status
 from kejin.assessment.routes import pass_options
-from kejin.assessment.rules import Criterion, RuleSet
+from kejin.assessment.rules import RuleSet
+from kejin.assessment.verify import Check, minimal, repaired
 
 __all__ = ["Advice", "Change", "Missing", "Obstacle", "Plan", "advise", "advise_all", "apply"]
 
-_REPAIR_ROUNDS = 2
 _CANDIDATES = 10
 
 
@@ -104,12 +101,10 @@ def advise_all(
     rulesets: Iterable[RuleSet], snapshot: EnterpriseSnapshot, on: dt.date, model: EffortModel
 ) -> tuple[Advice, ...]:
     """Advice for every rule set in force on `on`, each pricing certificates with the others."""
-    codes = sorted({ruleset.version.code for ruleset in rulesets})
-    in_force = {}
-    for code in codes:
-        candidates = [r for r in rulesets if r.version.code == code and r.version.in_force(on)]
-        if candidates:
-            in_force[code] = ruleset_in_force(candidates, code, on)
+    in_force: dict[str, RuleSet] = {}
+    for ruleset in rulesets:
+        if ruleset.version.in_force(on):
+            in_force.setdefault(ruleset.version.code, ruleset)
     return tuple(
         advise(ruleset, snapshot, on, model, linked=in_force) for ruleset in in_force.values()
     )
@@ -134,14 +129,14 @@ def advise(
         return _advice(ruleset, on, model, verdict.status)
     ground = Ground(snapshot, on, model)
     links = _Links(ground, others)
-    scene = _scene(ruleset, ground, verdict, links)
-    check = _Check(ruleset, ground)
+    scene = Scene.of(ruleset.root, ground, verdict, links)
+    check = Check(ruleset, ground)
     plans = _verified(check, scene)
     for name in _levers_of(plans):
         if len(plans) >= model.max_plans:
             break
         without = Ground(snapshot, on, _without(model, name))
-        plans |= _verified(check, _scene(ruleset, without, verdict, links))
+        plans |= _verified(check, Scene.of(ruleset.root, without, verdict, links))
     ranked = sorted(plans.values(), key=lambda p: (p.effort, p.cost, len(p.changes)))
     return _advice(
         ruleset,
@@ -154,16 +149,13 @@ def advise(
     )
 
 
-Signature = frozenset[tuple[str, str | None, str]]
-
-
-def _verified(check: _Check, scene: Scene) -> dict[Signature, Plan]:
+def _verified(check: Check, scene: Scene) -> dict[Signature, Plan]:
     """The scene's candidates that the engine confirms, each made minimal."""
     plans: dict[Signature, Plan] = {}
     for option in pass_options(check.ruleset.root, scene)[:_CANDIDATES]:
-        changes = _repaired(check, scene, option)
+        changes = repaired(check, scene, option)
         if changes is not None:
-            plan = _plan(scene, _minimal(check, changes), check)
+            plan = _plan(scene, minimal(check, changes), check)
             plans.setdefault(signature(plan.changes), plan)
     return plans
 
@@ -183,145 +175,7 @@ def _without(model: EffortModel, name: str) -> EffortModel:
     return dataclasses.replace(model, inputs={**model.inputs, name: held})
 
 
-def _scene(
-    ruleset: RuleSet,
-    ground: Ground,
-    verdict: CriterionResult,
-    links: Callable[[str], Prerequisite | Text],
-) -> Scene:
-    return Scene(ground, _by_id(verdict), _criteria(ruleset.root), links)
-
-
-def _by_id(result: CriterionResult) -> dict[str, CriterionResult]:
-    found = {result.id: result}
-    for child in result.children:
-        found |= _by_id(child)
-    return found
-
-
-def _criteria(criterion: Criterion) -> dict[str, Criterion]:
-    found = {criterion.id: criterion}
-    for child in criterion.children:
-        found |= _criteria(child)
-    return found
-
-
-@dataclasses.dataclass(slots=True)
-class _Check:
-    """Applies changes and asks the engine; remembers answers, as minimising asks often."""
-
-    ruleset: RuleSet
-    ground: Ground
-    seen: dict[frozenset[tuple[str, str | None, str]], Status] = dataclasses.field(
-        default_factory=dict
-    )
-
-    def status(self, changes: Iterable[Change]) -> Status:
-        changes = tuple(changes)
-        key = signature(changes)
-        if key not in self.seen:
-            snapshot = apply_changes(self.ground.snapshot, changes)
-            self.seen[key] = assess(self.ruleset, snapshot, self.ground.on).verdict.status
-        return self.seen[key]
-
-    def passes(self, changes: Iterable[Change]) -> bool:
-        return self.status(changes) in (Status.MET, Status.MANUAL_REVIEW)
-
-
-def _repaired(check: _Check, scene: Scene, option: Option) -> tuple[Change, ...] | None:
-    """The option, or the option plus what the rule tree still asks once it is applied.
-
-    Changes found apart can interact (new tech hires raise total staff); the tree is walked
-    again on the changed snapshot and the cheapest completion merged in, rebuilt against the
-    original snapshot.
-    """
-    current: Option | None = option
-    for _ in range(_REPAIR_ROUNDS + 1):
-        if current is None:
-            return None
-        if check.passes(current.changes):
-            return current.changes
-        changed = Ground(
-            apply_changes(scene.ground.snapshot, current.changes),
-            scene.ground.on,
-            scene.ground.model,
-        )
-        verdict = assess(check.ruleset, changed.snapshot, changed.on).verdict
-        again = _scene(check.ruleset, changed, verdict, scene.price_link)
-        completions = pass_options(check.ruleset.root, again)
-        if not completions:
-            return None
-        rebuilt = [_against(scene.ground, change) for change in completions[0].changes]
-        current = scene.combine(current, scene.option(rebuilt))
-    return None
-
-
-def _against(ground: Ground, change: Change) -> Change:
-    """A change found on a changed snapshot, restated from the original snapshot."""
-    if change.member is not None or isinstance(change.after, bool):
-        return dataclasses.replace(change, before=ground.snapshot.value(change.input))
-    return rebuild(ground, change, change.after)
-
-
-def _minimal(check: _Check, changes: tuple[Change, ...]) -> tuple[Change, ...]:
-    """No change that is not needed, and every numeric move as small as still passes."""
-    ground = check.ground
-    changes = _without_unneeded(check, ground, changes)
-    for index in range(len(changes)):
-        changes = (*changes[:index], _shrunk(check, ground, changes, index), *changes[index + 1 :])
-    return _without_unneeded(check, ground, changes)
-
-
-def _without_unneeded(
-    check: _Check, ground: Ground, changes: tuple[Change, ...]
-) -> tuple[Change, ...]:
-    by_effort = sorted(changes, key=lambda c: ground.model.effort(c.cost, c.months), reverse=True)
-    for candidate in by_effort:
-        trial = tuple(change for change in changes if change is not candidate)
-        if check.passes(trial):
-            changes = trial
-    return changes
-
-
-def _shrunk(check: _Check, ground: Ground, changes: tuple[Change, ...], index: int) -> Change:
-    """The least move of `changes[index]` (on its input's grid) that still passes."""
-    change = changes[index]
-    ends = _ends(change)
-    spec = ground.model.inputs[change.input]
-    if ends is None or spec.lever in (Lever.FIXED, Lever.FLAG, Lever.SET):
-        return change
-    start, end = ends
-    step = spec.step if spec.lever is not Lever.WAIT else Decimal(1)
-    sign = 1 if end > start else -1
-    low, high, best = 1, math.ceil(abs(end - start) / step), change
-    while low < high:
-        middle = (low + high) // 2
-        candidate = _moved(ground, change, start + sign * middle * step)
-        trial = (*changes[:index], candidate, *changes[index + 1 :])
-        if check.passes(trial):
-            high, best = middle, candidate
-        else:
-            low = middle + 1
-    return best
-
-
-def _ends(change: Change) -> tuple[Decimal, Decimal] | None:
-    before, after = change.before, change.after
-    if isinstance(before, tuple) and isinstance(after, tuple):
-        before, after = before[-1], after[-1]
-    if isinstance(after, bool) or change.member is not None:
-        return None
-    start, end = number(before), number(after)
-    return None if start is None or end is None else (start, end)
-
-
-def _moved(ground: Ground, change: Change, value: Decimal) -> Change:
-    if isinstance(change.before, tuple):
-        return rebuild(ground, change, (*change.before[:-1], value))
-    return rebuild(ground, change, value)
-
-
-def _plan(scene: Scene, changes: tuple[Change, ...], check: _Check) -> Plan:
+def _plan(scene: Scene, changes: tuple[Change, ...], check: Check) -> Plan:
     order = list(scene.criteria)
     ordered = tuple(sorted(changes, key=lambda c: (order.index(c.criterion), c.input)))
     cost = sum((change.cost for change in ordered), Decimal(0))

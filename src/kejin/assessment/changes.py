@@ -30,6 +30,7 @@ from kejin.assessment.engine import growth_rate
 from kejin.assessment.model import EnterpriseSnapshot, InputValue
 
 Number = Decimal | int
+Signature = frozenset[tuple[str, str | None, str]]  # what a set of changes does
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -110,7 +111,7 @@ class Prerequisite:
         }
 
 
-def signature(changes: Iterable[Change]) -> frozenset[tuple[str, str | None, str]]:
+def signature(changes: Iterable[Change]) -> Signature:
     """What a set of changes does, whatever the order or the decimals' written precision."""
     return frozenset((*change.key, _canonical(change.after)) for change in changes)
 

@@ -19,6 +19,7 @@ from kejin.assessment.changes import (
     Ground,
     Prerequisite,
     Ratio,
+    Signature,
     merge,
     number,
     numeric_change,
@@ -47,7 +48,7 @@ class Option:
     effort: Decimal
 
     @property
-    def signature(self) -> frozenset[tuple[str, str | None, str]]:
+    def signature(self) -> Signature:
         return signature(self.changes)
 
 
@@ -111,6 +112,17 @@ class Scene:
     width: int = 8
     missing: dict[str, Missing] = dataclasses.field(default_factory=dict)
     obstacles: dict[tuple[str, str | None, str], Obstacle] = dataclasses.field(default_factory=dict)
+
+    @classmethod
+    def of(
+        cls,
+        root: Criterion,
+        ground: Ground,
+        verdict: CriterionResult,
+        price_link: Callable[[str], Prerequisite | Text],
+    ) -> Scene:
+        """The scene of one assessment: its results and criteria by id."""
+        return cls(ground, _by_id(verdict), _criteria(root), price_link)
 
     def no_advice(self, criterion: Criterion) -> None:
         """A kind the advice has no handler for yet: said, not crashed on."""
@@ -178,6 +190,20 @@ class Scene:
             if inputs not in best or _rank(option) < _rank(best[inputs]):
                 best[inputs] = option
         return tuple(sorted(best.values(), key=_rank)[: self.width])
+
+
+def _by_id(result: CriterionResult) -> dict[str, CriterionResult]:
+    found = {result.id: result}
+    for child in result.children:
+        found |= _by_id(child)
+    return found
+
+
+def _criteria(criterion: Criterion) -> dict[str, Criterion]:
+    found = {criterion.id: criterion}
+    for child in criterion.children:
+        found |= _criteria(child)
+    return found
 
 
 def _rank(option: Option) -> tuple[Decimal, int]:

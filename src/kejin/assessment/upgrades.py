@@ -13,7 +13,7 @@ import bisect
 from collections.abc import Callable
 from decimal import Decimal
 
-from kejin.assessment.changes import flag_change, history_change
+from kejin.assessment.changes import Signature, flag_change, history_change
 from kejin.assessment.effort import Lever
 from kejin.assessment.engine import growth_rate
 from kejin.assessment.levers import NOTHING, ROUNDING_TRIES, Level, Scene, on_grid, reach
@@ -134,7 +134,7 @@ def _frontier(found: list[Level], width: int) -> list[Level]:
     """Drop a level when `width` others reach at least its points for no more effort."""
     kept: list[Level] = []
     efforts: list[Decimal] = []
-    seen: set[frozenset[tuple[str, str | None, str]]] = set()
+    seen: set[Signature] = set()
     for level in sorted(found, key=lambda lv: (-lv.points.high, lv.option.effort)):
         signature = level.option.signature
         if signature in seen or bisect.bisect_right(efforts, level.option.effort) >= width:
