@@ -151,9 +151,7 @@ class Scene:
     def spec(self, criterion: Criterion, name: str) -> InputEffort | None:
         spec = self.ground.model.inputs.get(name)
         if spec is None:
-            self.block(
-                criterion, name, Text(f"效率模型未定价输入项{name}", f"no effort known for {name}")
-            )
+            self.block(criterion, name, unpriced(name))
         return spec
 
     def option(self, changes: Iterable[Change]) -> Option:
@@ -210,6 +208,11 @@ def _rank(option: Option) -> tuple[Decimal, int]:
     return (option.effort, len(option.changes))
 
 
+def unpriced(name: str) -> Text:
+    """An input the effort model has no entry for: a region adds one to plan with it."""
+    return Text(f"努力程度模型未对输入项{name}定价", f"no effort known for {name}")
+
+
 CANNOT = Text("企业无法在短期内改变", "the firm cannot change it in the short term")
 Reasons = list[tuple[str, Text]]
 
@@ -231,7 +234,7 @@ def _reach_input(
     spec = scene.ground.model.inputs.get(name)
     value = number(scene.ground.snapshot.value(name))
     if spec is None or value is None:
-        return None, [(name, Text(f"效率模型未定价输入项{name}", f"no effort known for {name}"))]
+        return None, [(name, unpriced(name))]
     up = op in (">=", ">") or (op == "==" and value < bound)
     if not spec.moves(up):
         return None, [(name, spec.reason or CANNOT)]
