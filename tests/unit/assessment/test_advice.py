@@ -292,6 +292,20 @@ def test_changes_that_interact_are_completed_until_the_engine_agrees() -> None:
     assert apply(BASE, plan).staff == 120
 
 
+def test_an_input_the_effort_model_does_not_price_is_never_planned() -> None:
+    # Without a Class II entry the score route needs a Class I patent beside the 2 hires
+    # (460,000 + 24 months = 700,000), so leading a standard (540,000) becomes the cheapest.
+    unpriced = dataclasses.replace(
+        MODEL, inputs={n: s for n, s in MODEL.inputs.items() if n != "class_ii_ip_main"}
+    )
+    advice = advise(TECH_SME, firm(tech_staff=9, class_ii_ip_main=0), ON, unpriced)
+    assert [moves(plan) for plan in advice.plans[:2]] == [
+        {"standards_led": (0, 1)},
+        {"tech_staff": (9, 11), "class_i_ip_main": (0, 1)},
+    ]
+    assert all("class_ii_ip_main" not in moves(plan) for plan in advice.plans)
+
+
 # --- a kind the advice does not know yet --------------------------------------------------
 
 
