@@ -21,6 +21,8 @@ from kejin.assessment.changes import (
     Prerequisite,
     Signature,
     apply_changes,
+    in_plan,
+    net_of_plan,
     signature,
 )
 from kejin.assessment.effort import EffortModel, Lever, Text, money_en, money_zh
@@ -177,7 +179,10 @@ def _without(model: EffortModel, name: str) -> EffortModel:
 
 def _plan(scene: Scene, changes: tuple[Change, ...], check: Check) -> Plan:
     order = list(scene.criteria)
-    ordered = tuple(sorted(changes, key=lambda c: (order.index(c.criterion), c.input)))
+    ordered = tuple(
+        _within(check.ground, change, [other for other in changes if other is not change])
+        for change in sorted(changes, key=lambda c: (order.index(c.criterion), c.input))
+    )
     cost = sum((change.cost for change in ordered), Decimal(0))
     months = max((change.months for change in ordered), default=0)
     dates = [change.not_before for change in ordered if change.not_before]
@@ -195,6 +200,12 @@ def _plan(scene: Scene, changes: tuple[Change, ...], check: Check) -> Plan:
     return Plan(
         ordered, cost, months, effort, outcome, max(dates, default=None), zh + "。", en + "."
     )
+
+
+def _within(ground: Ground, change: Change, others: list[Change]) -> Change:
+    """The change as part of its plan: ratios worded at the plan's figures, a prerequisite
+    priced net of what the plan does anyway."""
+    return net_of_plan(ground, in_plan(ground, change, others), others)
 
 
 def _advice(

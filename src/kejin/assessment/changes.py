@@ -26,7 +26,6 @@ from kejin.assessment.effort import (
     percent,
     plain,
 )
-from kejin.assessment.engine import growth_rate
 from kejin.assessment.model import EnterpriseSnapshot, InputValue
 
 Number = Decimal | int
@@ -68,6 +67,7 @@ class Change:
     also: tuple[tuple[str, Number], ...] = ()  # inputs moved by the same amount
     not_before: dt.date | None = None  # a waiting change: the first date it holds
     ratio: Ratio | None = None
+    context: Text | None = None  # a series change: the criterion it serves
     prerequisite: Prerequisite | None = None  # a token that needs another rule set met
 
     @property
@@ -157,9 +157,16 @@ def _change(
 
 
 def numeric_change(
-    ground: Ground, name: str, after: Decimal, criterion: str, ratio: Ratio | None = None
+    ground: Ground,
+    name: str,
+    after: Decimal,
+    criterion: str,
+    ratio: Ratio | None = None,
+    *,
+    planned: bool = False,
 ) -> Change:
-    """Move a count, number, money, share or waiting input to `after`."""
+    """Move a count, number, money, share or waiting input to `after`; `planned` words a ratio
+    at the figures of the plan it is part of rather than the current ones."""
     spec = ground.model.inputs[name]
     raw = ground.snapshot.value(name)
     before = number(raw)
@@ -173,7 +180,7 @@ def numeric_change(
         for other in spec.raises
         if number(ground.snapshot.value(other)) is not None
     )
-    zh, en = _numeric_words(ground, spec, (before, after), also, ratio)
+    zh, en = _numeric_words(ground, spec, (before, after), also, (ratio, planned))
     price = (spec.price(before, after), spec.months)
     return _change(ground, criterion, (name, raw, typed), price, (zh, en), also=also, ratio=ratio)
 
@@ -199,9 +206,10 @@ def _numeric_words(
     spec: InputEffort,
     move: tuple[Decimal, Decimal],
     also: tuple[tuple[str, Number], ...],
-    ratio: Ratio | None,
+    serves: tuple[Ratio | None, bool],
 ) -> tuple[str, str]:
     before, after = move
+    ratio, planned = serves
     shown = [(_label(ground, other), _num(ground, other), Decimal(d)) for other, d in also]
     if spec.lever is Lever.SHARE:
         words = _share_words(spec, before, after)
@@ -212,7 +220,7 @@ def _numeric_words(
     if ratio is None:
         return words
     moved = {spec.name: after - before, **{other: Decimal(d) for other, d in also}}
-    return _ratio_words(ground, ratio, moved, words)
+    return _ratio_words(ground, ratio, moved, words, planned=planned)
 
 
 def _share_words(spec: InputEffort, before: Decimal, after: Decimal) -> tuple[str, str]:
@@ -255,9 +263,15 @@ def _count_words(
 
 
 def _ratio_words(
-    ground: Ground, ratio: Ratio, moved: Mapping[str, Decimal], words: tuple[str, str]
+    ground: Ground,
+    ratio: Ratio,
+    moved: Mapping[str, Decimal],
+    words: tuple[str, str],
+    *,
+    planned: bool,
 ) -> tuple[str, str]:
-    """Put the ratio before and after in front; say 'at the current X' when X stays put."""
+    """Put the ratio before and after in front; say 'at the current X' (or 'at this plan's X')
+    when the change leaves X where it is."""
     zh, en = words
     top, bottom = _num(ground, ratio.numerator), _num(ground, ratio.denominator)
     if bottom == 0 or bottom + moved.get(ratio.denominator, Decimal(0)) == 0:
@@ -270,7 +284,8 @@ def _ratio_words(
     head_en = f"{ratio.label.en}: {percent(before)} → {percent(after)}: "
     if ratio.denominator not in moved:
         base = _label(ground, ratio.denominator)
-        return f"{head_zh}按当前{base.zh}，{zh}", f"{head_en}{en} at the current {base.en}"
+        where_zh, where_en = ("本方案的", "this plan's") if planned else ("当前", "the current")
+        return f"{head_zh}按{where_zh}{base.zh}，{zh}", f"{head_en}{en} at {where_en} {base.en}"
     return head_zh + zh, head_en + en
 
 
@@ -284,24 +299,20 @@ def _label(ground: Ground, name: str) -> Text:
     return spec.label if spec else Text(name, name)
 
 
-def history_change(ground: Ground, name: str, last: Decimal, criterion: str) -> Change:
-    """Move the latest year of a money series (sales, net assets) to `last`."""
+def history_change(
+    ground: Ground, name: str, last: Decimal, criterion: str, context: Text
+) -> Change:
+    """Move the latest year of a money series (sales, net assets, R&D) to `last`, for the
+    criterion labelled `context` (a growth rate, a two-year sum)."""
     spec = ground.model.inputs[name]
     series = ground.snapshot.value(name)
     assert isinstance(series, tuple)
-    after = (*series[:-1], last)
-    rates = [growth_rate(s[-3:]) for s in (series, after)]
-    shown = ["—" if rate is None else percent(rate) for rate in rates]
-    zh = (
-        f"{spec.label.zh}（最近一年）由{money_zh(series[-1])}增至{money_zh(last)}"
-        f"（增长率 {shown[0]} → {shown[1]}）"
-    )
-    en = (
-        f"{spec.label.en} of the latest year {money_en(series[-1])} → {money_en(last)} "
-        f"(growth rate {shown[0]} → {shown[1]})"
-    )
+    before, after = series[-1], last
+    zh = f"{context.zh}：{spec.label.zh}（最近一年）由{money_zh(before)}增至{money_zh(after)}"
+    en = f"{context.en}: {spec.label.en} of the latest year {money_en(before)} → {money_en(after)}"
     price = (spec.price(series[-1], last), spec.months)
-    return _change(ground, criterion, (name, series, after), price, (zh, en))
+    move = (name, series, (*series[:-1], last))
+    return _change(ground, criterion, move, price, (zh, en), context=context)
 
 
 def flag_change(ground: Ground, spec: InputEffort, criterion: str) -> Change:
@@ -356,8 +367,14 @@ def member_change(
     move = (name, held, held | {member.token})
     return _change(
         ground, criterion, move, (cost, months), (zh, en),
-        member=member.token, prerequisite=prerequisite,
+        member=member.token, prerequisite=prerequisite, not_before=_waits(prerequisite),
     )  # fmt: skip
+
+
+def _waits(prerequisite: Prerequisite | None) -> dt.date | None:
+    """The latest date a prerequisite must wait for (a firm's age, a lapsing violation)."""
+    changes = prerequisite.changes if prerequisite else ()
+    return max((change.not_before for change in changes if change.not_before), default=None)
 
 
 def _prerequisite_words(pre: Prerequisite, zh: str, en: str) -> tuple[str, str]:
@@ -371,12 +388,59 @@ def _prerequisite_words(pre: Prerequisite, zh: str, en: str) -> tuple[str, str]:
     )
 
 
+def in_plan(ground: Ground, change: Change, others: Iterable[Change]) -> Change:
+    """`change` worded within its plan: when other changes move the ratio it serves (a plan
+    that also raises sales), the ratio is shown at the plan's figures, not today's."""
+    others = tuple(others)
+    moved = {c.input for c in others} | {name for c in others for name, _ in c.also}
+    if change.ratio is None or not moved & {change.ratio.numerator, change.ratio.denominator}:
+        return change
+    planned = Ground(apply_changes(ground.snapshot, others), ground.on, ground.model)
+    after = number(change.after)
+    assert after is not None
+    worded = numeric_change(
+        planned, change.input, after, change.criterion, change.ratio, planned=True
+    )
+    return dataclasses.replace(
+        change, sentence_zh=worded.sentence_zh, sentence_en=worded.sentence_en
+    )
+
+
+def net_of_plan(ground: Ground, change: Change, others: Iterable[Change]) -> Change:
+    """A token's prerequisite priced net of what the rest of the plan does anyway.
+
+    Meeting another rule set first (for its certificate) often asks for moves the plan makes
+    itself (more main-business revenue): a move the plan already makes at least as far costs
+    nothing more; a larger one costs only the difference.
+    """
+    pre = change.prerequisite
+    if pre is None or not pre.changes:
+        return change
+    planned = {other.key: other for other in others}
+    extra, months = Decimal(0), 0
+    for need in pre.changes:
+        done = planned.get(need.key)
+        if done is not None and merge(done, need) is done:
+            continue
+        extra += need.cost - (done.cost if done is not None else 0)
+        months = max(months, need.months)
+    cost = change.cost - pre.cost + extra
+    months_total = change.months - pre.months + months
+    net = dataclasses.replace(pre, cost=extra, months=months)
+    effort = ground.model.effort(cost, months_total)
+    return dataclasses.replace(
+        change, cost=cost, months=months_total, effort=effort, prerequisite=net,
+        not_before=_waits(pre),
+    )  # fmt: skip
+
+
 def rebuild(ground: Ground, change: Change, after: InputValue) -> Change:
     """The same kind of change against `ground`, moved to `after` (for merging and shrinking)."""
     spec = ground.model.inputs[change.input]
     if spec.lever is Lever.HISTORY:
         assert isinstance(after, tuple)
-        return history_change(ground, change.input, after[-1], change.criterion)
+        assert change.context is not None
+        return history_change(ground, change.input, after[-1], change.criterion, change.context)
     if change.member is not None or isinstance(after, bool):
         return change
     value = number(after)

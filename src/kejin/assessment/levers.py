@@ -199,7 +199,7 @@ def _by_id(result: CriterionResult) -> dict[str, CriterionResult]:
 
 def _criteria(criterion: Criterion) -> dict[str, Criterion]:
     found = {criterion.id: criterion}
-    for child in criterion.children:
+    for child in (*criterion.children, *(rung.when for rung in criterion.rungs)):
         found |= _criteria(child)
     return found
 

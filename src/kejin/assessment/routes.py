@@ -13,23 +13,31 @@ to `upgrades._LEVELS`); until then it gives the obstacle "no advice for kind X".
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Callable
 from decimal import Decimal
 
-from kejin.assessment.changes import Change, flag_change, lapse_change, member_change
+from kejin.assessment.changes import (
+    Change,
+    Signature,
+    flag_change,
+    lapse_change,
+    member_change,
+)
 from kejin.assessment.effort import Lever, Text
 from kejin.assessment.levers import (
     CANNOT,
     COMPARE,
     NOTHING,
     PASSING,
+    Level,
     Option,
     Scene,
     reach,
 )
-from kejin.assessment.model import CriterionResult, Status
+from kejin.assessment.model import CriterionResult, Points, Status
 from kejin.assessment.rules import Criterion, Measure
-from kejin.assessment.upgrades import levels
+from kejin.assessment.series import rate_levels, rate_pass, yearly_pass
 
 
 def pass_options(criterion: Criterion, scene: Scene) -> tuple[Option, ...]:
@@ -158,6 +166,24 @@ def _total_pass(criterion: Criterion, result: CriterionResult, scene: Scene) -> 
     return scene.cheapest(found)
 
 
+def _growth_pass(criterion: Criterion, result: CriterionResult, scene: Scene) -> tuple[Option, ...]:
+    """A pass mark on the rate, or bands that must give points."""
+    if criterion.op is not None:
+        return rate_pass(criterion, result, scene)
+    return _scored_pass(criterion, result, scene)
+
+
+def _applies_if_pass(
+    criterion: Criterion, result: CriterionResult, scene: Scene
+) -> tuple[Option, ...]:
+    """Where it applies, what its one child needs (a flag that does not apply passes)."""
+    assert criterion.measure is not None
+    if result.inputs.get(criterion.measure.numerator) is None:
+        scene.note_missing(result)
+        return ()
+    return pass_options(criterion.children[0], scene)
+
+
 def _ref_pass(criterion: Criterion, result: CriterionResult, scene: Scene) -> tuple[Option, ...]:
     assert criterion.ref is not None
     return pass_options(scene.criteria[criterion.ref], scene)
@@ -185,7 +211,11 @@ _PASS: dict[str, Callable[[Criterion, CriterionResult, Scene], tuple[Option, ...
     "tiered_threshold": _tiered_threshold,
     "contains_any": _contains_any,
     "bands": _scored_pass,
-    "growth": _scored_pass,
+    "growth": _growth_pass,
+    "cagr": _growth_pass,
+    "yearly": yearly_pass,
+    "ladder": _scored_pass,
+    "applies_if": _applies_if_pass,
     "by_flag": _scored_pass,
     "best_of": _scored_pass,
     "total": _total_pass,
@@ -193,4 +223,117 @@ _PASS: dict[str, Callable[[Criterion, CriterionResult, Scene], tuple[Option, ...
     "all_of": _all_of,
     "any_of": _any_of,
     "manual": _manual,
+}
+
+
+def levels(criterion: Criterion, scene: Scene) -> tuple[Level, ...]:
+    """The current points level first, then the upgrades a scored criterion can reach."""
+    result = scene.results[criterion.id]
+    if result.points is None:
+        scene.note_missing(result)
+        return ()
+    current = Level(result.points, NOTHING)
+    handler = _LEVELS.get(criterion.kind)
+    if handler is None:
+        if criterion.kind not in _FIXED_POINTS:
+            scene.no_advice(criterion)
+        return (current,)
+    better = [
+        lv for lv in handler(criterion, result, scene) if lv.points.high > current.points.high
+    ]
+    return (current, *better)
+
+
+def _band_levels(criterion: Criterion, result: CriterionResult, scene: Scene) -> list[Level]:
+    assert criterion.measure is not None
+    assert result.points is not None
+    found: list[Level] = []
+    for band in criterion.bands:
+        if band.points.high <= result.points.high:
+            continue
+        op = ">" if band.exclusive else ">="
+        options, _ = reach(criterion, criterion.measure, op, band.lower, scene)
+        found.extend(Level(band.points, option) for option in options)
+    return found
+
+
+def _flag_levels(criterion: Criterion, result: CriterionResult, scene: Scene) -> list[Level]:
+    assert criterion.measure is not None
+    name = criterion.measure.numerator
+    spec = scene.ground.model.inputs.get(name)
+    flag = scene.ground.snapshot.value(name)
+    if spec is None or spec.lever is not Lever.FLAG or flag is spec.target:
+        return []
+    points = criterion.when_true if spec.target else criterion.when_false
+    assert points is not None
+    return [Level(points, scene.option([flag_change(scene.ground, spec, criterion.id)]))]
+
+
+def _best_of_levels(criterion: Criterion, result: CriterionResult, scene: Scene) -> list[Level]:
+    return [lv for child in criterion.children for lv in levels(child, scene)[1:]]
+
+
+def _ref_levels(criterion: Criterion, result: CriterionResult, scene: Scene) -> list[Level]:
+    assert criterion.ref is not None
+    return list(levels(scene.criteria[criterion.ref], scene)[1:])
+
+
+def _ladder_levels(criterion: Criterion, result: CriterionResult, scene: Scene) -> list[Level]:
+    """A better rung's points, for what makes its condition pass."""
+    return [
+        Level(rung.points, option)
+        for rung in criterion.rungs
+        for option in pass_options(rung.when, scene)
+        if option.changes
+    ]
+
+
+def _applies_if_levels(criterion: Criterion, result: CriterionResult, scene: Scene) -> list[Level]:
+    return list(levels(criterion.children[0], scene)[1:])
+
+
+def _total_levels(criterion: Criterion, result: CriterionResult, scene: Scene) -> list[Level]:
+    """Every mix of the children's levels, kept to a cost/points frontier child by child."""
+    frontier = [Level(Points.exact(0), NOTHING)]
+    for child in criterion.children:
+        options = levels(child, scene)
+        if not options:
+            return []
+        mixed = []
+        for done in frontier:
+            for level in options:
+                option = scene.combine(done.option, level.option)
+                if option is not None:
+                    mixed.append(Level(done.points + level.points, option))
+        frontier = _frontier(mixed, scene.width)
+    capped = [Level(lv.points.capped(criterion.cap), lv.option) for lv in frontier]
+    return [lv for lv in _frontier(capped, scene.width) if lv.option.changes]
+
+
+def _frontier(found: list[Level], width: int) -> list[Level]:
+    """Drop a level when `width` others reach at least its points for no more effort."""
+    kept: list[Level] = []
+    efforts: list[Decimal] = []
+    seen: set[Signature] = set()
+    for level in sorted(found, key=lambda lv: (-lv.points.high, lv.option.effort)):
+        signature = level.option.signature
+        if signature in seen or bisect.bisect_right(efforts, level.option.effort) >= width:
+            continue
+        seen.add(signature)
+        bisect.insort(efforts, level.option.effort)
+        kept.append(level)
+    return kept
+
+
+_FIXED_POINTS = frozenset({"manual"})  # scored, but nothing the firm does moves the points
+_LEVELS: dict[str, Callable[[Criterion, CriterionResult, Scene], list[Level]]] = {
+    "bands": _band_levels,
+    "growth": rate_levels,
+    "cagr": rate_levels,
+    "ladder": _ladder_levels,
+    "applies_if": _applies_if_levels,
+    "by_flag": _flag_levels,
+    "best_of": _best_of_levels,
+    "ref": _ref_levels,
+    "total": _total_levels,
 }

@@ -349,11 +349,12 @@ history = st.lists(
 ).map(tuple)
 
 
-# Inputs the two rule sets read; a drawn firm may miss one of them.
+# Inputs the shipped rule sets read; a drawn firm may miss one of them.
 READ = sorted(
-    {"staff", "tech_staff", "revenue", "revenue_3y", "total_costs", "rd_expense_3y"}
+    {"staff", "tech_staff", "rd_staff", "revenue", "revenue_3y", "total_costs", "rd_expense_3y"}
     | {"high_tech_revenue", "class_i_ip_main", "class_ii_ip_main", "age_days"}
     | {"certifications", "standards_led", "conversions_per_year", "sales_history"}
+    | {"main_business_revenue", "rd_expense_history", "total_liabilities", "years_in_niche"}
 )
 
 
@@ -363,66 +364,96 @@ def enterprises(draw: st.DrawFn) -> EnterpriseSnapshot:
     revenue = draw(money)
     maybe = st.booleans()
     rarely = st.sampled_from([False] * 7 + [True])
+    tokens = ["hnte", "tech_sme", "innovative_sme", "specialised_sme"]
     snapshot = EnterpriseSnapshot(
         resident_mainland=not draw(rarely),
         staff=staff,
         tech_staff=draw(st.integers(min_value=0, max_value=staff)),
+        rd_staff=draw(st.integers(min_value=0, max_value=staff)),
         revenue=revenue,
         revenue_3y=revenue * draw(st.integers(min_value=1, max_value=3)),
+        main_business_revenue=revenue * draw(share),
         total_costs=draw(money),
         rd_expense=draw(st.none() | money.map(lambda amount: amount / 20)),
         rd_expense_3y=draw(money.map(lambda amount: amount / 10)),
+        rd_expense_history=draw(history.map(lambda years: tuple(v / 10 for v in years))),
         rd_domestic_share=draw(share),
         high_tech_revenue=revenue * draw(share),
         total_assets=draw(money),
+        total_liabilities=draw(money),
+        net_profit=draw(money.map(lambda amount: amount / 10)),
         restricted_products=draw(rarely),
         major_violation=draw(rarely),
         serious_dishonesty=draw(rarely),
         major_accident_prior_year=draw(rarely),
         key_supported_field=not draw(rarely),
-        class_i_ip_main=draw(st.integers(min_value=0, max_value=2)),
+        class_i_ip_main=draw(st.integers(min_value=0, max_value=5)),
         class_ii_ip_main=draw(st.integers(min_value=0, max_value=6)),
+        high_value_ip_main=draw(st.integers(min_value=0, max_value=1)),
+        invention_patents_main=draw(st.integers(min_value=0, max_value=60)),
         ip_self_developed=draw(maybe),
         age_days=draw(st.integers(min_value=0, max_value=2_000)),
-        certifications=draw(st.sets(st.sampled_from(["hnte", "tech_sme"])).map(frozenset)),
+        years_in_niche=draw(st.integers(min_value=0, max_value=12)),
+        certifications=draw(st.sets(st.sampled_from(tokens)).map(frozenset)),
         awards=frozenset(),
         rd_institutions=draw(st.sets(st.sampled_from(["municipal", "provincial"])).map(frozenset)),
         standards_led=draw(st.integers(min_value=0, max_value=1)),
         conversions_per_year=draw(st.integers(min_value=0, max_value=6).map(Decimal)),
         net_assets_history=draw(history),
         sales_history=draw(history),
+        main_revenue_history=draw(history),
+        equity_raised_2y=draw(money.map(lambda amount: amount / 5)),
+        equity_raised_3y=draw(money.map(lambda amount: amount / 20)),
+        strategic_emerging=draw(maybe),
+        software_company=draw(rarely),
+        international_leading_tech=False,
+        national_major_project_lead=False,
+        import_substitution=False,
     )
     unknown = draw(st.sets(st.sampled_from(READ), max_size=1))
     return dataclasses.replace(snapshot, **dict.fromkeys(unknown))
 
 
-def _status(ruleset: RuleSet, snapshot: EnterpriseSnapshot) -> Status:
-    return engine.assess(ruleset, snapshot, ON).verdict.status
+def _status(ruleset: RuleSet, snapshot: EnterpriseSnapshot, on: dt.date = ON) -> Status:
+    return engine.assess(ruleset, snapshot, on).verdict.status
 
 
-def _check_plans(ruleset: RuleSet, snapshot: EnterpriseSnapshot, advice: Advice) -> None:
+def _check_plans(
+    ruleset: RuleSet, snapshot: EnterpriseSnapshot, advice: Advice, on: dt.date = ON
+) -> None:
     for plan in advice.plans:
         assert plan.changes
-        assert _status(ruleset, apply(snapshot, plan)) is plan.outcome
+        assert _status(ruleset, apply(snapshot, plan), on) is plan.outcome
         assert plan.outcome in PASSING
         for left_out in plan.changes:
             rest = [change for change in plan.changes if change is not left_out]
-            assert _status(ruleset, apply(snapshot, rest)) not in PASSING, left_out.input
+            assert _status(ruleset, apply(snapshot, rest), on) not in PASSING, left_out.input
 
 
-@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(enterprises(), st.sampled_from(["tech_sme", "hnte"]))
+DATES = (ON, dt.date(2026, 6, 1))  # the 2022 and the 2026 MIIT versions
+IN_FORCE = {
+    (on, ruleset.version.code): ruleset
+    for on in DATES
+    for ruleset in RULESETS
+    if ruleset.version.in_force(on)
+}
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(enterprises(), st.sampled_from(sorted(IN_FORCE)))
 def test_every_plan_passes_when_applied_and_needs_every_change(
-    snapshot: EnterpriseSnapshot, code: str
+    snapshot: EnterpriseSnapshot, which: tuple[dt.date, str]
 ) -> None:
-    ruleset = TECH_SME if code == "tech_sme" else HNTE
-    status = _status(ruleset, snapshot)
-    advice = advise(ruleset, snapshot, ON, MODEL, linked={"hnte": HNTE, "tech_sme": TECH_SME})
+    on, _ = which
+    ruleset = IN_FORCE[which]
+    status = _status(ruleset, snapshot, on)
+    linked = {code: r for (day, code), r in IN_FORCE.items() if day == on}
+    advice = advise(ruleset, snapshot, on, MODEL, linked=linked)
     assert advice.status is status
     if status in PASSING:
         assert advice.plans == ()
         return
-    _check_plans(ruleset, snapshot, advice)
+    _check_plans(ruleset, snapshot, advice, on)
     efforts = [plan.effort for plan in advice.plans]
     assert efforts == sorted(efforts)
     assert len(advice.plans) <= MODEL.max_plans
