@@ -3,7 +3,7 @@
     PYTHONPATH=src python -m benchmarks.bench_advice --enterprises 2000 [--seed 7]
 
 Draws enterprises near the tech-SME and HNTE bounds (seeded, so runs compare), advises every
-shipped rule set in force with the others linked (`advise_all`), and prints per rule set the
+shipped rule set in force on 2026-06-01 with the others linked, and prints per rule set the
 verdict mix, how many unmet firms got a plan, and the time per enterprise (median, p95, max).
 """
 
@@ -22,7 +22,7 @@ from kejin.assessment.catalogue import load_rulesets, ruleset_in_force
 from kejin.assessment.effort import load_effort_model
 from kejin.assessment.model import EnterpriseSnapshot
 
-ON = dt.date(2025, 6, 1)
+ON = dt.date(2026, 6, 1)
 
 
 def enterprise(draw: random.Random) -> EnterpriseSnapshot:
@@ -39,6 +39,7 @@ def enterprise(draw: random.Random) -> EnterpriseSnapshot:
     def series() -> tuple[Decimal, ...]:
         return tuple(money(50_000_000) for _ in range(draw.randint(1, 3)))
 
+    revenue_history = tuple(money(300_000_000) for _ in range(3))
     return EnterpriseSnapshot(
         resident_mainland=not rarely(),
         staff=staff,
@@ -66,7 +67,23 @@ def enterprise(draw: random.Random) -> EnterpriseSnapshot:
         standards_led=draw.choice([0, 0, 0, 1]),
         conversions_per_year=Decimal(draw.randint(0, 6)),
         net_assets_history=series(),
-        sales_history=series(),
+        sales_history=revenue_history,
+        rd_staff=draw.randint(0, staff),
+        main_business_revenue=revenue * Decimal(draw.randint(40, 100)) / 100,
+        main_revenue_history=series(),
+        rd_expense_history=tuple(value / 20 for value in revenue_history),
+        total_liabilities=money(150_000_000),
+        net_profit=revenue * Decimal(draw.randint(-5, 15)) / 100,
+        equity_raised_2y=money(30_000_000),
+        equity_raised_3y=money(10_000_000),
+        years_in_niche=draw.randint(0, 12),
+        invention_patents_main=draw.randint(0, 20),
+        high_value_ip_main=draw.choice([0, 0, 1]),
+        strategic_emerging=draw.random() < 0.5,
+        software_company=rarely(),
+        international_leading_tech=False,
+        national_major_project_lead=False,
+        import_substitution=False,
     )
 
 
@@ -77,7 +94,8 @@ def main() -> None:
     args = parser.parse_args()
     rulesets = load_rulesets()
     model = load_effort_model()
-    in_force = {code: ruleset_in_force(rulesets, code, ON) for code in ("tech_sme", "hnte")}
+    codes = sorted({ruleset.version.code for ruleset in rulesets})
+    in_force = {code: ruleset_in_force(rulesets, code, ON) for code in codes}
     draw = random.Random(args.seed)
     seconds: dict[str, list[float]] = defaultdict(list)
     outcomes: dict[str, Counter[str]] = defaultdict(Counter)

@@ -107,9 +107,8 @@ def advise_all(
     for ruleset in rulesets:
         if ruleset.version.in_force(on):
             in_force.setdefault(ruleset.version.code, ruleset)
-    return tuple(
-        advise(ruleset, snapshot, on, model, linked=in_force) for ruleset in in_force.values()
-    )
+    ground, priced = Ground(snapshot, on, model), _Priced()
+    return tuple(_advise(ruleset, ground, in_force, priced) for ruleset in in_force.values())
 
 
 def advise(
@@ -125,16 +124,29 @@ def advise(
     `linked` rule sets price tokens that need them (an HNTE certificate costs what meeting the
     HNTE rule set costs); without them such a token is left out, with the reason.
     """
-    others = {code: r for code, r in (linked or {}).items() if code != ruleset.version.code}
+    return _advise(ruleset, Ground(snapshot, on, model), linked or {}, _Priced())
+
+
+def _advise(
+    ruleset: RuleSet,
+    ground: Ground,
+    linked: Mapping[str, RuleSet],
+    priced: _Priced,
+    *,
+    alternatives: bool = True,
+) -> Advice:
+    """`advise`, sharing the prices of linked rule sets; a linked rule set is priced by its
+    cheapest plan alone (`alternatives` off)."""
+    snapshot, on, model = ground.snapshot, ground.on, ground.model
+    others = {code: r for code, r in linked.items() if code != ruleset.version.code}
     verdict = assess(ruleset, snapshot, on).verdict
     if verdict.status in PASSING:
         return _advice(ruleset, on, model, verdict.status)
-    ground = Ground(snapshot, on, model)
-    links = _Links(ground, others)
+    links = _Links(ground, others, priced)
     scene = Scene.of(ruleset.root, ground, verdict, links)
     check = Check(ruleset, ground)
     plans = _verified(check, scene)
-    for name in _levers_of(plans):
+    for name in _levers_of(plans) if alternatives else ():
         if len(plans) >= model.max_plans:
             break
         without = Ground(snapshot, on, _without(model, name))
@@ -269,16 +281,21 @@ def _summary(
     return "".join(zh), " ".join(en)
 
 
+class _Priced(dict[tuple[str, frozenset[str]], Prerequisite | Text]):
+    """Linked rule sets priced so far, by code and the codes linked to it in turn."""
+
+
 @dataclasses.dataclass(slots=True)
 class _Links:
     """Prices a token that needs another rule set met: that rule set's own cheapest plan.
 
     Without that rule set the token cannot be priced honestly, so it is left out, with why.
+    Prices are shared by every advice of one call (`advise_all` advises each rule set once).
     """
 
     ground: Ground
     rulesets: Mapping[str, RuleSet]
-    priced: dict[str, Prerequisite | Text] = dataclasses.field(default_factory=dict)
+    priced: _Priced
 
     def __call__(self, code: str) -> Prerequisite | Text:
         if code not in self.rulesets:
@@ -286,12 +303,12 @@ class _Links:
                 f"须先满足{code}的条件，但未提供该规则集，无法测算",
                 f"needs the {code} conditions met first; that rule set was not given to price it",
             )
-        if code not in self.priced:
-            rest = {other: r for other, r in self.rulesets.items() if other != code}
-            snapshot, on, model = self.ground.snapshot, self.ground.on, self.ground.model
-            advice = advise(self.rulesets[code], snapshot, on, model, linked=rest)
-            self.priced[code] = _prerequisite(code, advice)
-        return self.priced[code]
+        rest = {other: r for other, r in self.rulesets.items() if other != code}
+        key = (code, frozenset(rest))
+        if key not in self.priced:
+            sub = _advise(self.rulesets[code], self.ground, rest, self.priced, alternatives=False)
+            self.priced[key] = _prerequisite(code, sub)
+        return self.priced[key]
 
 
 def _prerequisite(code: str, advice: Advice) -> Prerequisite | Text:

@@ -69,6 +69,12 @@ class Change:
     ratio: Ratio | None = None
     context: Text | None = None  # a series change: the criterion it serves
     prerequisite: Prerequisite | None = None  # a token that needs another rule set met
+    mark: tuple[str, str | None, str] = dataclasses.field(init=False, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        # What the change does, whatever the decimals' written precision; kept, as plans and
+        # options are compared by it very often.
+        object.__setattr__(self, "mark", (self.input, self.member, _canonical(self.after)))
 
     @property
     def key(self) -> tuple[str, str | None]:
@@ -113,7 +119,7 @@ class Prerequisite:
 
 def signature(changes: Iterable[Change]) -> Signature:
     """What a set of changes does, whatever the order or the decimals' written precision."""
-    return frozenset((*change.key, _canonical(change.after)) for change in changes)
+    return frozenset(change.mark for change in changes)
 
 
 def _canonical(value: InputValue) -> str:

@@ -46,13 +46,10 @@ class Option:
 
     changes: tuple[Change, ...]
     effort: Decimal
-
-    @property
-    def signature(self) -> Signature:
-        return signature(self.changes)
+    signature: Signature  # what the changes do: equal options are one
 
 
-NOTHING = Option((), Decimal(0))
+NOTHING = Option((), Decimal(0), frozenset())
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -158,7 +155,7 @@ class Scene:
         ordered = tuple(sorted(changes, key=lambda change: (change.input, change.member or "")))
         cost = sum((change.cost for change in ordered), Decimal(0))
         months = max((change.months for change in ordered), default=0)
-        return Option(ordered, self.ground.model.effort(cost, months))
+        return Option(ordered, self.ground.model.effort(cost, months), signature(ordered))
 
     def combine(self, first: Option, second: Option) -> Option | None:
         """Both options at once; None when they move one input in opposite directions."""

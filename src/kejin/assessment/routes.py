@@ -305,9 +305,9 @@ def _total_levels(criterion: Criterion, result: CriterionResult, scene: Scene) -
                 option = scene.combine(done.option, level.option)
                 if option is not None:
                     mixed.append(Level(done.points + level.points, option))
-        frontier = _frontier(mixed, scene.width)
+        frontier = _frontier(mixed, _FRONTIER)
     capped = [Level(lv.points.capped(criterion.cap), lv.option) for lv in frontier]
-    return [lv for lv in _frontier(capped, scene.width) if lv.option.changes]
+    return [lv for lv in _frontier(capped, _FRONTIER) if lv.option.changes]
 
 
 def _frontier(found: list[Level], width: int) -> list[Level]:
@@ -325,6 +325,9 @@ def _frontier(found: list[Level], width: int) -> list[Level]:
     return kept
 
 
+# A mix stays on a total's frontier unless this many others reach at least its points for no
+# more effort: a little slack keeps routes whose merged cost turns out lower.
+_FRONTIER = 3
 _FIXED_POINTS = frozenset({"manual"})  # scored, but nothing the firm does moves the points
 _LEVELS: dict[str, Callable[[Criterion, CriterionResult, Scene], list[Level]]] = {
     "bands": _band_levels,

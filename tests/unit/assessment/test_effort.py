@@ -34,7 +34,7 @@ def _inputs_read(criterion: Criterion) -> set[str]:
     for measure in (criterion.measure, criterion.selector):
         if measure is not None:
             names |= {measure.numerator, *([measure.denominator] if measure.denominator else [])}
-    for child in criterion.children:
+    for child in (*criterion.children, *(rung.when for rung in criterion.rungs)):
         names |= _inputs_read(child)
     return names
 
