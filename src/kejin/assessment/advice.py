@@ -20,14 +20,12 @@ from kejin.assessment.changes import (
     Ground,
     Prerequisite,
     Signature,
-    apply_changes,
-    in_plan,
-    net_of_plan,
     signature,
 )
 from kejin.assessment.effort import EffortModel, Lever, Text, money_en, money_zh
 from kejin.assessment.engine import assess
 from kejin.assessment.levers import PASSING, Missing, Obstacle, Scene
+from kejin.assessment.merging import apply_changes, in_plan, net_of_plan
 from kejin.assessment.model import EnterpriseSnapshot, RuleSetVersion, Status
 from kejin.assessment.routes import pass_options
 from kejin.assessment.rules import RuleSet

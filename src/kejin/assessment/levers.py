@@ -20,12 +20,12 @@ from kejin.assessment.changes import (
     Prerequisite,
     Ratio,
     Signature,
-    merge,
     number,
     numeric_change,
     signature,
 )
 from kejin.assessment.effort import InputEffort, Text
+from kejin.assessment.merging import merge
 from kejin.assessment.model import CriterionResult, Points, Status
 from kejin.assessment.rules import Criterion, Measure
 

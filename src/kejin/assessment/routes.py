@@ -1,14 +1,15 @@
-"""Routes: which sets of changes could make each criterion pass, kind by kind.
+"""Routes: which sets of changes could make each criterion pass, and which points each scored
+criterion can reach, kind by kind.
 
 A criterion passes when it is met, or when its expert-judged range can still pass
 (`manual_review`). Leaves move their measure (`levers.reach`), set a flag, obtain a token or
-wait; all_of merges one option of every failing child, any_of and best_of take the cheapest
-children, and a total with a pass mark takes the mixes of band upgrades (`upgrades.levels`)
-whose top of range reaches the mark. Candidates are proposals only: the advice re-assesses
-every one with the engine before showing it.
+wait; series kinds move the latest year (`series`); all_of merges one option of every failing
+child, any_of and best_of take the cheapest children, and a total with a pass mark takes the
+mixes of its children's points levels (`levels`) whose top of range reaches the mark.
+Candidates are proposals only: the advice re-assesses every one with the engine.
 
-A new criterion kind plugs in by adding a function to `_PASS` here (and, if it scores points,
-to `upgrades._LEVELS`); until then it gives the obstacle "no advice for kind X".
+A new criterion kind plugs in by adding a function to `_PASS` (and, if it scores points, to
+`_LEVELS`); until then it gives the obstacle "no advice for kind X".
 """
 
 from __future__ import annotations

@@ -18,14 +18,13 @@ from kejin.assessment.changes import (
     Change,
     Ground,
     Signature,
-    apply_changes,
     number,
-    rebuild,
     signature,
 )
 from kejin.assessment.effort import Lever
 from kejin.assessment.engine import assess
 from kejin.assessment.levers import PASSING, Option, Scene
+from kejin.assessment.merging import apply_changes, rebuild
 from kejin.assessment.model import Status
 from kejin.assessment.routes import pass_options
 from kejin.assessment.rules import RuleSet
