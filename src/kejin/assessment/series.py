@@ -20,6 +20,7 @@ from kejin.assessment.model import CriterionResult, Status
 from kejin.assessment.rules import Criterion
 
 Reaches = Callable[[Decimal], bool]  # does this latest-year value reach the bound?
+_LATEST_ALONE = Text("无法通过提高最近一年的数据达到", "the latest year alone cannot reach it")
 _PAST = Text(
     "评价期内较早年度的数据未达到，现已无法改变，须待该年度移出评价期",
     "an earlier year in the period falls short and cannot change now; it must leave the period",
@@ -126,17 +127,14 @@ def yearly_pass(criterion: Criterion, result: CriterionResult, scene: Scene) -> 
     spec, tops = _history(scene, name)
     bottoms = _bottoms(criterion, scene)
     if spec is None or tops is None or bottoms is None or criterion.op not in (">=", ">"):
-        scene.block(criterion, name, CANNOT_YEARLY)
+        scene.block(criterion, name, _LATEST_ALONE)
         return ()
     years, op = criterion.years, criterion.op
     pairs = zip(tops[-years:-1], bottoms[-years:-1], strict=True)
     ratios = [Fraction(top) / bottom for top, bottom in pairs if bottom]
-    if len(ratios) < years - 1 or bottoms[-1] == 0:
-        scene.block(criterion, name, _PAST)
-        return ()
-    needed = _latest_needed(criterion, ratios)
-    if needed is None:
-        scene.block(criterion, name, _PAST)
+    needed = _latest_needed(criterion, ratios) if len(ratios) == years - 1 else None
+    if needed is None or bottoms[-1] == 0:
+        scene.block(criterion, name, _PAST if needed is None else _LATEST_ALONE)
         return ()
     target = needed * bottoms[-1]
 
@@ -145,13 +143,10 @@ def yearly_pass(criterion: Criterion, result: CriterionResult, scene: Scene) -> 
 
     last = _least_last(tops[-1], _decimal(target), spec.step, reaches)
     if last is None:
-        scene.block(criterion, name, CANNOT_YEARLY)
+        scene.block(criterion, name, _LATEST_ALONE)
         return ()
     label = Text(criterion.label_zh, criterion.label_en)
     return (scene.option([history_change(scene.ground, name, last, criterion.id, label)]),)
-
-
-CANNOT_YEARLY = Text("无法通过提高最近一年的数据达到", "the latest year alone cannot reach it")
 
 
 def _latest_needed(criterion: Criterion, earlier: list[Fraction]) -> Fraction | None:
