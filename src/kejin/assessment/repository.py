@@ -164,7 +164,10 @@ class _AdbcQueries(_Queries):
             for table, sql in queries.items():
                 cursor.execute(sql)
                 found[table] = pl.DataFrame(cursor.fetch_arrow())
-            cursor.execute("ROLLBACK") if self.dialect == "sqlite" else connection.rollback()
+            if self.dialect == "sqlite":
+                cursor.execute("ROLLBACK")
+            else:
+                connection.rollback()
         return found
 
     def _connect(self) -> Any:

@@ -291,7 +291,8 @@ def _enterprise_inputs(sources: SnapshotSources, on: date) -> pl.LazyFrame:
 
 def _whole_years(founded: pl.Expr, on: date) -> pl.Expr:
     """Whole years from `founded` to `on`: a year counts once its anniversary is reached."""
-    before_anniversary = founded.dt.month() * 100 + founded.dt.day() > on.month * 100 + on.day
+    month_day = founded.dt.month().cast(pl.Int32) * 100 + founded.dt.day().cast(pl.Int32)
+    before_anniversary = month_day > on.month * 100 + on.day
     return pl.lit(on.year) - founded.dt.year() - before_anniversary.cast(pl.Int32)
 
 
