@@ -32,6 +32,8 @@ from sqlalchemy import Connection, func, select
 from sqlalchemy.engine import URL
 
 from kejin.assessment.snapshots import (
+    COUNTED_IP_STATUS,
+    COUNTED_IP_TYPES,
     KEY,
     SOURCE_COLUMNS,
     SOURCE_SCHEMAS,
@@ -42,6 +44,13 @@ from kejin.registry.orm import EnterpriseRow
 
 DEFAULT_PARTITION = 250_000  # enterprises per partition: ~0.5 GB of sources at the peak
 READ_WORKERS = 2
+SQLITE_BUSY_TIMEOUT_MS = 10_000  # as `kejin.core.db` sets for the application's connections
+# Only IP that can count is read (about half the rows): see `COUNTED_IP_TYPES`.
+_COUNTED_IP = (
+    " AND main_product_related"
+    f" AND status = '{COUNTED_IP_STATUS.value}'"
+    f" AND ip_type IN ({', '.join(repr(kind.value) for kind in sorted(COUNTED_IP_TYPES))})"
+)
 _NULLABLE = frozenset({"granted_on", "expires_on", "family_size", "rank"})
 _REPEATABLE_READ = {
     "adbc.connection.transaction.isolation_level": (
@@ -116,6 +125,8 @@ def _queries(dialect: str, ids: IdRange) -> dict[str, str]:
         keys = [f"{owner} AS {KEY}"] + (["id AS enterprise_id"] if table == "enterprises" else [])
         selected = ", ".join([*keys, *(_column(dialect, name) for name in columns)])
         where = f"{owner} BETWEEN {int(ids.first)} AND {int(ids.last)}"
+        if table == "ip_assets":
+            where += _COUNTED_IP
         order = f" ORDER BY {owner}" if table == "enterprises" else ""
         queries[table] = f"SELECT {selected} FROM {table} WHERE {where}{order}"
     return queries
@@ -159,6 +170,9 @@ class _AdbcQueries(_Queries):
     def frames(self, queries: dict[str, str]) -> dict[str, pl.DataFrame]:
         with self._connect() as connection, connection.cursor() as cursor:
             if self.dialect == "sqlite":
+                # Another connection closing may hold the file for a moment (a checkpoint):
+                # wait for it as the application's connections do.
+                cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
                 cursor.execute("BEGIN")  # deferred: a read snapshot from the first SELECT on
             found = {}
             for table, sql in queries.items():

@@ -93,6 +93,10 @@ LAST_YEAR: Final = (
     "total_liabilities",
     "net_profit",
 )
+# The IP rows that can count: main-product IP of these types and this status (dates decide
+# the rest). Readers may leave the other rows out of `SnapshotSources.ip_assets`.
+COUNTED_IP_TYPES: Final = CLASS_I_IP | CLASS_II_IP
+COUNTED_IP_STATUS: Final = IPStatus.GRANTED
 # Inputs no registry table holds: always null, so the criteria reading them answer unknown.
 NOT_IN_REGISTRY: Final = (
     "conversions_per_year",
@@ -161,6 +165,8 @@ class SnapshotSources:
     Every frame has an Int64 `key` naming its enterprise — the database id when read from the
     database, the row number when built from `RegistryFrames` — so grouping and joining never
     touch credit-code strings; `enterprises` also carries `enterprise_id` (null from a file).
+    `ip_assets` may be limited to the rows that can count (`COUNTED_IP_TYPES`,
+    `COUNTED_IP_STATUS`, main-product related).
     """
 
     enterprises: pl.DataFrame
@@ -374,36 +380,37 @@ def _staff_inputs(sources: SnapshotSources, on: date) -> pl.LazyFrame:
     )
 
 
-def _ip_in_force(on: date) -> pl.Expr:
-    """Granted, granted by `on` (an unknown grant date trusts the status), not expired at
-    `on` (`expires_on` is the last day in force)."""
+def _ip_counted(on: date) -> pl.Expr:
+    """Main-product IP of Class I or II, granted, granted by `on` (an unknown grant date
+    trusts the status) and not expired at `on` (`expires_on` is its last day in force)."""
+    granted_on, expires_on = pl.col("granted_on"), pl.col("expires_on")
     return (
-        (pl.col("status") == IPStatus.GRANTED.value)
-        & (pl.col("granted_on").is_null() | (pl.col("granted_on") <= on))
-        & (pl.col("expires_on").is_null() | (pl.col("expires_on") >= on))
+        pl.col("main_product_related")
+        & pl.col("ip_type").is_in(sorted(COUNTED_IP_TYPES))
+        & (pl.col("status") == COUNTED_IP_STATUS)
+        & (granted_on.is_null() | (granted_on <= on))
+        & (expires_on.is_null() | (expires_on >= on))
     )
 
 
 def _ip_inputs(sources: SnapshotSources, on: date) -> pl.LazyFrame:
     """Class I / II IP in force at `on` and related to the main products."""
-    class_i = pl.col("ip_type").is_in([kind.value for kind in CLASS_I_IP])
-    class_ii = pl.col("ip_type").is_in([kind.value for kind in CLASS_II_IP])
+    class_i = pl.col("ip_type").is_in(sorted(CLASS_I_IP))
     high_value = (pl.col("family_size") >= HIGH_VALUE_FAMILY_SIZE) | (
         pl.col("filed_on") <= years_before(on, HIGH_VALUE_MAINTAINED_YEARS)
     )
-    main = (
+    return (
         sources.ip_assets.lazy()
-        .filter(pl.col("main_product_related") & (class_i | class_ii) & _ip_in_force(on))
+        .filter(_ip_counted(on))
         .group_by(KEY)
         .agg(
             class_i_ip_main=class_i.sum(),
-            class_ii_ip_main=class_ii.sum(),
-            invention_patents_main=(pl.col("ip_type") == IPType.INVENTION_PATENT.value).sum(),
+            class_ii_ip_main=pl.col("ip_type").is_in(sorted(CLASS_II_IP)).sum(),
+            invention_patents_main=(pl.col("ip_type") == IPType.INVENTION_PATENT).sum(),
             high_value_ip_main=(class_i & high_value.fill_null(value=False)).sum(),
-            ip_self_developed=(pl.col("origin") == IPOrigin.SELF_DEVELOPED.value).any(),
+            ip_self_developed=(pl.col("origin") == IPOrigin.SELF_DEVELOPED).any(),
         )
     )
-    return main
 
 
 def _certification_inputs(sources: SnapshotSources, on: date) -> pl.LazyFrame:
