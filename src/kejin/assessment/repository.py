@@ -52,6 +52,7 @@ _COUNTED_IP = (
     f" AND ip_type IN ({', '.join(repr(kind.value) for kind in sorted(COUNTED_IP_TYPES))})"
 )
 _NULLABLE = frozenset({"granted_on", "expires_on", "family_size", "rank"})
+_SQLITE_BATCH_ROWS = "adbc.sqlite.query.batch_rows"
 _REPEATABLE_READ = {
     "adbc.connection.transaction.isolation_level": (
         "adbc.connection.transaction.isolation.repeatable_read"
@@ -97,7 +98,8 @@ def load_snapshots(
     workers: int = READ_WORKERS,
 ) -> pl.DataFrame:
     """The snapshot frame of the whole registry as of `on`, ordered by enterprise id: each
-    partition is read and built in a worker thread, so reading one overlaps building another."""
+    partition (of at most `size` ids; smaller when that gives fewer partitions than `workers`)
+    is read and built in a worker thread, so reading one overlaps building another."""
     reader, parallel = _bulk_reader(conn)
 
     def build(ids: IdRange) -> pl.DataFrame:
@@ -106,6 +108,9 @@ def load_snapshots(
     ranges = id_ranges(conn, size)
     if not ranges:
         return snapshots_of(SnapshotSources.empty(), on)
+    if parallel and len(ranges) < workers:  # give every worker a part of a small registry
+        span = ranges[-1].last - ranges[0].first + 1
+        ranges = id_ranges(conn, -(-span // workers))
     if not parallel or workers <= 1 or len(ranges) == 1:
         return pl.concat([build(ids) for ids in ranges])
     with ThreadPoolExecutor(max_workers=workers) as pool:
@@ -148,7 +153,7 @@ def _typed(frame: pl.DataFrame, table: str) -> pl.DataFrame:
             column = pl.when(column != "").then(column)
             column = column.str.to_date("%Y-%m-%d") if dtype == pl.Date else column.cast(dtype)
         columns.append(column.cast(dtype))
-    return frame.select(columns)
+    return frame.select(columns).rechunk()
 
 
 class _Queries:
@@ -174,6 +179,9 @@ class _AdbcQueries(_Queries):
                 # wait for it as the application's connections do.
                 cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
                 cursor.execute("BEGIN")  # deferred: a read snapshot from the first SELECT on
+                # Rows come in Arrow batches of 1,024 by default; Polars is slow over so many
+                # chunks, so take each result in (nearly always) one.
+                cursor.adbc_statement.set_options(**{_SQLITE_BATCH_ROWS: str(1 << 20)})
             found = {}
             for table, sql in queries.items():
                 cursor.execute(sql)

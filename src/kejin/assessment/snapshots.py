@@ -235,25 +235,19 @@ def sources_of(
 
 
 def snapshots_of(sources: SnapshotSources, on: date) -> pl.DataFrame:
-    """One snapshot row per enterprise of `sources` as of `on`, in `SNAPSHOT_SCHEMA`."""
-    parts = (
-        _financial_inputs(sources, on),
-        _staff_inputs(sources, on),
-        _ip_inputs(sources, on),
-        _certification_inputs(sources, on),
-        _funding_inputs(sources, on),
-        _standard_inputs(sources, on),
-        _award_inputs(sources, on),
-        _institution_inputs(sources, on),
-        _compliance_inputs(sources, on),
+    """One snapshot row per enterprise of `sources` as of `on`, in `SNAPSHOT_SCHEMA`.
+
+    The parts are computed apart (in parallel) and joined eagerly by key: one lazy plan over
+    all of them ran about twice as slow.
+    """
+    enterprises, *parts = pl.collect_all(
+        [_enterprise_inputs(sources, on), *(derive(sources, on) for derive in _DERIVATIONS)]
     )
-    snapshots = _enterprise_inputs(sources, on)
+    snapshots = enterprises
     for part in parts:
         snapshots = snapshots.join(part, on=KEY, how="left", maintain_order="left")
-    return (
-        snapshots.with_columns(_known_none())
-        .select(pl.col(name).cast(dtype) for name, dtype in SNAPSHOT_SCHEMA.items())
-        .collect()
+    return snapshots.with_columns(_known_none()).select(
+        pl.col(name).cast(dtype) for name, dtype in SNAPSHOT_SCHEMA.items()
     )
 
 
@@ -546,3 +540,16 @@ def _known_none() -> list[pl.Expr]:
         *(pl.col(name).fill_null(value=False) for name in flags),
         *(pl.col(name).fill_null(pl.lit(Decimal(0), dtype=MONEY)) for name in equity),
     ]
+
+
+_DERIVATIONS = (
+    _financial_inputs,
+    _staff_inputs,
+    _ip_inputs,
+    _certification_inputs,
+    _funding_inputs,
+    _standard_inputs,
+    _award_inputs,
+    _institution_inputs,
+    _compliance_inputs,
+)
