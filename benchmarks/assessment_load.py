@@ -126,7 +126,7 @@ def _store(enterprises: int, url: str) -> dict[str, object]:
 
 def _load(url: str, partition: int, workers: int, repeat: int) -> dict[str, object]:
     from kejin.assessment.repository import iter_partitions, load_snapshots
-    from kejin.assessment.snapshots import SOURCE_COLUMNS
+    from kejin.assessment.snapshot_sources import SOURCE_COLUMNS
 
     platform = _platform(url)
     runs = []

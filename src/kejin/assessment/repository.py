@@ -31,15 +31,15 @@ import polars as pl
 from sqlalchemy import Connection, func, select
 from sqlalchemy.engine import URL
 
-from kejin.assessment.snapshots import (
+from kejin.assessment.snapshot_sources import (
     COUNTED_IP_STATUS,
     COUNTED_IP_TYPES,
     KEY,
     SOURCE_COLUMNS,
     SOURCE_SCHEMAS,
     SnapshotSources,
-    snapshots_of,
 )
+from kejin.assessment.snapshots import snapshots_of
 from kejin.registry.orm import EnterpriseRow
 
 DEFAULT_PARTITION = 250_000  # enterprises per partition: ~0.5 GB of sources at the peak

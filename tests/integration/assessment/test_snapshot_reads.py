@@ -17,13 +17,8 @@ from kejin.assessment.repository import (
     load_snapshots,
     read_enterprise,
 )
-from kejin.assessment.snapshots import (
-    COUNTED_IP_STATUS,
-    COUNTED_IP_TYPES,
-    SnapshotSources,
-    build_snapshots,
-    snapshots_of,
-)
+from kejin.assessment.snapshot_sources import COUNTED_IP_STATUS, COUNTED_IP_TYPES, SnapshotSources
+from kejin.assessment.snapshots import build_snapshots, snapshots_of
 from kejin.bootstrap import Platform
 from kejin.region.model import generate_region
 from kejin.registry.bulk import upsert_frames
