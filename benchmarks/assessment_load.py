@@ -81,7 +81,7 @@ def _child(args: argparse.Namespace, phase: str, url: str = "") -> dict[str, obj
     for option in ("enterprises", "partition", "workers", "repeat"):
         command += [f"--{option}", str(getattr(args, option))]
     print(f"running {phase} {url} …", file=sys.stderr, flush=True)
-    output = subprocess.run(command, check=True, capture_output=True, text=True).stdout
+    output = subprocess.run(command, check=True, stdout=subprocess.PIPE, text=True).stdout
     figures: dict[str, object] = json.loads(output.strip().splitlines()[-1])
     figures["label"] = f"{phase}: {url.split(':', 1)[0]}" if url else "build from frames"
     print(json.dumps(figures), file=sys.stderr, flush=True)
