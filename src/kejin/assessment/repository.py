@@ -11,6 +11,9 @@ drivers and Polars release the GIL). An in-memory SQLite database cannot be open
 time: it is read through the caller's connection, slowly but the same.
 
 One enterprise is read through the caller's connection (in its transaction), with the same SQL.
+The SQL names the registry's tables and columns as its published contract names them
+(`kejin.registry.frames.SCHEMAS`: the frames' columns are the stored columns); no registry ORM
+class is imported, as one domain reaches another only through its contracts.
 
 The ADBC SQLite driver types a column by its first rows, so a column whose first values are
 NULL and later ones text fails; nullable columns are therefore read as text there (NULL as
@@ -28,7 +31,7 @@ from typing import Any
 import adbc_driver_postgresql.dbapi as adbc_postgresql
 import adbc_driver_sqlite.dbapi as adbc_sqlite
 import polars as pl
-from sqlalchemy import Connection, func, select
+from sqlalchemy import Connection, text
 from sqlalchemy.engine import URL
 
 from kejin.assessment.snapshot_sources import (
@@ -40,7 +43,6 @@ from kejin.assessment.snapshot_sources import (
     SnapshotSources,
 )
 from kejin.assessment.snapshots import snapshots_of
-from kejin.registry.orm import EnterpriseRow
 
 DEFAULT_PARTITION = 250_000  # enterprises per partition: ~0.5 GB of sources at the peak
 READ_WORKERS = 2
@@ -73,7 +75,7 @@ def id_ranges(conn: Connection, size: int) -> list[IdRange]:
     have gaps); empty when the registry is."""
     if size < 1:
         raise ValueError("a partition holds at least one enterprise")
-    low, high = conn.execute(select(func.min(EnterpriseRow.id), func.max(EnterpriseRow.id))).one()
+    low, high = conn.execute(text("SELECT min(id), max(id) FROM enterprises")).one()
     if low is None:
         return []
     return [IdRange(first, min(first + size - 1, high)) for first in range(low, high + 1, size)]
