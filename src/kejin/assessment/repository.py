@@ -6,9 +6,15 @@ streams `COPY … TO STDOUT (FORMAT binary)` into Arrow and the SQLite driver st
 in C, so no Python object is made per value — the plain drivers spend seconds per million rows
 on exactly that. Each partition is read on a connection of its own inside one read transaction
 (REPEATABLE READ on PostgreSQL), so every enterprise is read whole and consistent; the rows a
-caller has not committed yet are not seen. Partitions are read in parallel worker threads (the
-drivers and Polars release the GIL). An in-memory SQLite database cannot be opened a second
-time: it is read through the caller's connection, slowly but the same.
+caller has not committed yet are not seen. Partitions are read and built by parallel workers:
+threads for PostgreSQL (the driver and Polars release the GIL), spawned processes for SQLite.
+The ADBC SQLite driver carries its own copy of the SQLite library, and two copies must never
+open one database file in one process: POSIX locks are per process, so when the driver's last
+connection closes it takes itself for the last user, checkpoints and deletes the write-ahead
+log under the application's open connections — the database is then corrupt (sqlite.org, "How
+To Corrupt An SQLite Database File", §2.2.1). In a process of its own it is one more ordinary
+reader. An in-memory SQLite database cannot be opened by another connection: it is read
+through the caller's connection, slowly but the same.
 
 One enterprise is read through the caller's connection (in its transaction), with the same SQL.
 The SQL names the registry's tables and columns as its published contract names them
@@ -22,17 +28,19 @@ NULL and later ones text fails; nullable columns are therefore read as text ther
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Iterator
+from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date
+from itertools import repeat
+from multiprocessing import get_context
 from typing import Any
 
 import adbc_driver_postgresql.dbapi as adbc_postgresql
 import adbc_driver_sqlite.dbapi as adbc_sqlite
 import polars as pl
 from sqlalchemy import Connection, text
-from sqlalchemy.engine import URL
+from sqlalchemy.engine import URL, make_url
 
 from kejin.assessment.snapshot_sources import (
     COUNTED_IP_STATUS,
@@ -82,10 +90,22 @@ def id_ranges(conn: Connection, size: int) -> list[IdRange]:
 
 
 def iter_partitions(conn: Connection, size: int = DEFAULT_PARTITION) -> Iterator[SnapshotSources]:
-    """The sources of every enterprise, one id range of `size` ids at a time."""
-    reader, _ = _bulk_reader(conn)
-    for ids in id_ranges(conn, size):
-        yield reader(ids)
+    """The sources of every enterprise, one id range of `size` ids at a time (the next one is
+    read while the caller works on the current one)."""
+    ranges = id_ranges(conn, size)
+    if _in_memory(conn):
+        yield from (_read_with(_ConnectionQueries(conn), ids) for ids in ranges)
+        return
+    if not ranges:
+        return
+    url = _plain_url(conn)
+    with _executor(conn, 1) as pool:
+        current = pool.submit(read_partition, url, ranges[0])
+        for following in ranges[1:]:
+            ahead = pool.submit(read_partition, url, following)
+            yield current.result()
+            current = ahead
+        yield current.result()
 
 
 def read_enterprise(conn: Connection, enterprise_id: int) -> SnapshotSources:
@@ -101,22 +121,30 @@ def load_snapshots(
 ) -> pl.DataFrame:
     """The snapshot frame of the whole registry as of `on`, ordered by enterprise id: each
     partition (of at most `size` ids; smaller when that gives fewer partitions than `workers`)
-    is read and built in a worker thread, so reading one overlaps building another."""
-    reader, parallel = _bulk_reader(conn)
-
-    def build(ids: IdRange) -> pl.DataFrame:
-        return snapshots_of(reader(ids), on)
-
+    is read and built by one of `workers` workers, so reading one overlaps building another."""
     ranges = id_ranges(conn, size)
     if not ranges:
         return snapshots_of(SnapshotSources.empty(), on)
-    if parallel and len(ranges) < workers:  # give every worker a part of a small registry
+    if _in_memory(conn):
+        return pl.concat(
+            [snapshots_of(_read_with(_ConnectionQueries(conn), ids), on) for ids in ranges]
+        )
+    if len(ranges) < workers:  # give every worker a part of a small registry
         span = ranges[-1].last - ranges[0].first + 1
         ranges = id_ranges(conn, -(-span // workers))
-    if not parallel or workers <= 1 or len(ranges) == 1:
-        return pl.concat([build(ids) for ids in ranges])
-    with ThreadPoolExecutor(max_workers=workers) as pool:
-        return pl.concat(list(pool.map(build, ranges)))
+    with _executor(conn, min(workers, len(ranges))) as pool:
+        built = pool.map(build_partition, repeat(_plain_url(conn)), ranges, repeat(on))
+        return pl.concat(list(built))
+
+
+def read_partition(url: str, ids: IdRange) -> SnapshotSources:
+    """The sources of the enterprises of `ids`, read through ADBC (in a worker)."""
+    return _read_with(_AdbcQueries(make_url(url)), ids)
+
+
+def build_partition(url: str, ids: IdRange, on: date) -> pl.DataFrame:
+    """The snapshots of the enterprises of `ids` as of `on` (in a worker)."""
+    return snapshots_of(read_partition(url, ids), on)
 
 
 def load_snapshot(conn: Connection, enterprise_id: int, on: date) -> pl.DataFrame:
@@ -230,14 +258,20 @@ def _read_with(queries: _Queries, ids: IdRange) -> SnapshotSources:
     return SnapshotSources(**{table: _typed(frame, table) for table, frame in raw.items()})
 
 
-def _bulk_reader(conn: Connection) -> tuple[Callable[[IdRange], SnapshotSources], bool]:
-    """A function reading one id range — ADBC where the database can be opened again — and
-    whether it may run in several threads at once."""
+def _in_memory(conn: Connection) -> bool:
     url = conn.engine.url
-    in_memory = url.get_backend_name() == "sqlite" and url.database in (None, "", ":memory:")
-    queries: _Queries = _ConnectionQueries(conn) if in_memory else _AdbcQueries(url)
+    return url.get_backend_name() == "sqlite" and url.database in (None, "", ":memory:")
 
-    def read(ids: IdRange) -> SnapshotSources:
-        return _read_with(queries, ids)
 
-    return read, not in_memory
+def _plain_url(conn: Connection) -> str:
+    return conn.engine.url.render_as_string(hide_password=False)
+
+
+def _executor(conn: Connection, workers: int) -> Executor:
+    """Threads for PostgreSQL; processes of their own for SQLite, whose ADBC driver brings a
+    second SQLite library: in the application's process, closing its last connection would
+    checkpoint and delete the write-ahead log under the application's open connections (see
+    the module docstring)."""
+    if conn.dialect.name == "sqlite":
+        return ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn"))
+    return ThreadPoolExecutor(max_workers=workers)

@@ -119,3 +119,25 @@ def test_an_unknown_enterprise_and_an_empty_registry_give_no_rows(platform: Plat
         assert load_snapshot(conn, 12_345, ON).is_empty()
         assert id_ranges(conn, 10) == []
         assert load_snapshots(conn, ON).is_empty()
+
+
+def test_bulk_reads_leave_the_database_whole_for_the_applications_connections(
+    platform: Platform, region: tuple[RegistryFrames, pl.DataFrame]
+) -> None:
+    """A second SQLite library in the process would delete the write-ahead log under the
+    application's open connections when its own connection closes (sqlite.org, "How To
+    Corrupt An SQLite Database File", 2.2.1); bulk reads must not do that."""
+    frames, _ = region
+    with platform.engine.connect() as conn:
+        for _ in range(3):
+            conn.execute(text("UPDATE enterprises SET version = version + 1"))
+            conn.commit()
+            load_snapshots(conn, ON, size=150, workers=2)
+            conn.execute(text("UPDATE enterprises SET version = version + 1"))
+            conn.commit()
+    with platform.engine.connect() as conn:
+        if conn.dialect.name == "sqlite":
+            assert conn.execute(text("PRAGMA integrity_check")).scalar_one() == "ok"
+        versions = conn.execute(text("SELECT min(version), max(version) FROM enterprises")).one()
+    assert tuple(versions) == (7, 7)
+    assert frames.enterprises.height == ENTERPRISES
