@@ -43,7 +43,9 @@ ON = date(2026, 6, 30)
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--enterprises", type=int, default=100_000)
-    parser.add_argument("--database", choices=["sqlite", "postgresql", "both"], default="both")
+    parser.add_argument(
+        "--database", choices=["sqlite", "postgresql", "both", "none"], default="both"
+    )
     parser.add_argument("--partition", type=int, default=250_000, help="enterprises per read")
     parser.add_argument("--workers", type=int, default=2, help="partitions read at once")
     parser.add_argument("--repeat", type=int, default=3)
