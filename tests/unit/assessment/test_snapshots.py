@@ -7,6 +7,8 @@ from decimal import Decimal
 
 import polars as pl
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from kejin.assessment.catalogue import load_rulesets, ruleset_in_force
 from kejin.assessment.engine import assess
@@ -500,3 +502,47 @@ def test_a_built_snapshot_meets_the_tech_sme_direct_route_through_its_hnte_certi
     assert direct is not None
     assert direct.status is Status.MET
     assert verdict.status is Status.MET
+
+
+# --- the financial history against a scalar reference ----------------------------------------
+
+
+def reference_history(
+    rows: dict[int, tuple[int, int, int]], on: date
+) -> tuple[tuple[Decimal, ...] | None, Decimal | None]:
+    """Sales history and domestic R&D share by hand: the last year before `on`'s year, then
+    the years before it while they follow without a gap, at most three."""
+    years = [year for year in rows if year < on.year]
+    if not years:
+        return None, None
+    history = [max(years)]
+    while len(history) < 3 and history[0] - 1 in rows:
+        history.insert(0, history[0] - 1)
+    sales = tuple(Decimal(rows[year][0]) / 100 for year in history)
+    rd = sum(rows[year][1] for year in history)
+    domestic = sum(rows[year][1] * rows[year][2] for year in history)
+    share = (Decimal(domestic) / rd / 10_000).quantize(Decimal("0.0001")) if rd else None
+    return sales, share
+
+
+@given(
+    rows=st.dictionaries(
+        st.integers(2015, 2026),
+        st.tuples(st.integers(-(10**12), 10**12), st.integers(0, 10**11), st.integers(0, 10_000)),
+        max_size=8,
+    ),
+    on=st.dates(date(2016, 1, 1), date(2027, 12, 31)),
+)
+@settings(max_examples=150, deadline=None)
+def test_the_financial_history_matches_a_scalar_reference(
+    rows: dict[int, tuple[int, int, int]], on: date
+) -> None:
+    financial_years = [
+        year(value, revenue=revenue, rd_expense=rd, rd_domestic_share=share)
+        for value, (revenue, rd, share) in rows.items()
+    ]
+    got = snapshot(on, financial_years=financial_years)
+    sales, share = reference_history(rows, on)
+    assert got.sales_history == sales
+    assert got.revenue_3y == (sum(sales, Decimal(0)) if sales is not None else None)
+    assert got.rd_domestic_share == share
