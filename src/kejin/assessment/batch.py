@@ -266,8 +266,8 @@ class _Compiler:
         return int(scaled)
 
     def refuse(self, reason: str) -> NoReturn:
-        raise InvalidRuleSet(
-            "Rule set {code} cannot be evaluated in batch: {reason}", code=self.code, reason=reason
+        raise InvalidRuleSet(  # the format's own message: the batch path reads the same format
+            "Rule set {code} is malformed: {reason}", code=self.code, reason=f"batch: {reason}"
         )
 
 

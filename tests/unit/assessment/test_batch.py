@@ -30,7 +30,7 @@ from kejin.assessment.model import (
     EnterpriseSnapshot,
     Points,
 )
-from kejin.assessment.rules import Criterion, Measure, RuleSet
+from kejin.assessment.rules import Band, Criterion, Measure, RuleSet
 
 RULESETS = load_rulesets()
 
@@ -204,6 +204,7 @@ def _differences(
                 yield f"{column}: batch {row[column]!r}, scalar {value!r} for {snapshot}"
 
 
+@pytest.mark.slow
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(snapshots(), min_size=1, max_size=25))
 def test_the_batch_path_equals_the_scalar_engine_on_every_criterion(
@@ -310,3 +311,39 @@ def test_a_reference_to_a_later_criterion_is_refused() -> None:
     )
     with pytest.raises(InvalidRuleSet, match="before it is evaluated"):
         assess_frame([_with_root(root)], snapshot_frame([EnterpriseSnapshot()]), ON)
+
+
+def test_fractional_points_keep_their_decimals() -> None:
+    expert = Criterion(
+        id="expert",
+        kind="manual",
+        label_zh="专家",
+        label_en="Expert",
+        points=Points(Decimal("0.5"), Decimal("1.5")),
+    )
+    staff = Criterion(
+        id="staff",
+        kind="bands",
+        label_zh="人员",
+        label_en="Staff",
+        measure=Measure("staff"),
+        bands=(Band(Decimal(10), Points.exact(Decimal("2.25"))),),
+    )
+    root = Criterion(
+        id="sum",
+        kind="total",
+        label_zh="合计",
+        label_en="Sum",
+        children=(expert, staff),
+        op=">=",
+        value=Decimal("3.25"),
+    )
+    snapshots = [EnterpriseSnapshot(staff=10), EnterpriseSnapshot(staff=9), EnterpriseSnapshot()]
+    answer = assess_frame([_with_root(root)], snapshot_frame(snapshots), ON, detail=True)
+    for snapshot, row in zip(snapshots, answer.iter_rows(named=True), strict=True):
+        verdict = engine.assess(_with_root(root), snapshot, ON).verdict
+        assert dict(_expected(root, verdict)) == {
+            key: row[key] for key, _ in _expected(root, verdict)
+        }
+    assert answer.get_column("tech_sme.high").to_list() == [Decimal("3.75"), Decimal("1.5"), None]
+    assert answer.get_column("tech_sme.status").to_list() == ["manual_review", "unmet", "unknown"]
