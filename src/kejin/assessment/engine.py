@@ -23,7 +23,7 @@ from kejin.assessment.model import (
 )
 from kejin.assessment.rules import Band, Criterion, Measure, RuleSet
 
-_COMPARE: dict[str, Callable[[Decimal, Decimal], bool]] = {
+_COMPARE: dict[str, Callable[[Decimal | Fraction, Decimal | Fraction], bool]] = {
     ">=": operator.ge,
     ">": operator.gt,
     "<=": operator.le,
@@ -54,7 +54,7 @@ class _ZeroDenominator:
 
 
 UNDEFINED = _ZeroDenominator()
-Reading = Decimal | None | _ZeroDenominator
+Reading = Fraction | None | _ZeroDenominator  # exact: ratios are never rounded
 
 
 @dataclasses.dataclass(slots=True)
@@ -65,13 +65,13 @@ class _Run:
     def read(self, measure: Measure) -> tuple[Reading, dict[str, InputValue]]:
         top = self.snapshot.value(measure.numerator)
         if measure.denominator is None:
-            return _number(top), {measure.numerator: top}
+            return _exact(_number(top)), {measure.numerator: top}
         bottom = self.snapshot.value(measure.denominator)
         inputs = {measure.numerator: top, measure.denominator: bottom}
         top_n, bottom_n = _number(top), _number(bottom)
         if top_n is None or bottom_n is None:
             return None, inputs
-        return (UNDEFINED if bottom_n == ZERO else top_n / bottom_n), inputs
+        return (UNDEFINED if bottom_n == ZERO else Fraction(top_n) / Fraction(bottom_n)), inputs
 
 
 def assess(ruleset: RuleSet, snapshot: EnterpriseSnapshot, on: dt.date) -> Assessment:
@@ -83,6 +83,10 @@ def _number(value: InputValue) -> Decimal | None:
     if value is None or isinstance(value, bool | str | tuple | frozenset):
         return None
     return Decimal(value)
+
+
+def _exact(number: Decimal | None) -> Fraction | None:
+    return None if number is None else Fraction(number)
 
 
 def _evaluate(criterion: Criterion, run: _Run) -> CriterionResult:
@@ -139,7 +143,7 @@ def _threshold(criterion: Criterion, run: _Run) -> CriterionResult:
     if reading is None:
         return _result(criterion, Status.UNKNOWN, inputs)
     assert criterion.value is not None
-    met = isinstance(reading, Decimal) and _COMPARE[criterion.op](reading, criterion.value)
+    met = isinstance(reading, Fraction) and _COMPARE[criterion.op](reading, criterion.value)
     return _result(criterion, Status.MET if met else Status.UNMET, inputs)
 
 
@@ -153,7 +157,7 @@ def _contains_any(criterion: Criterion, run: _Run) -> CriterionResult:
     return _result(criterion, Status.MET if met else Status.UNMET, inputs)
 
 
-def _band_points(bands: tuple[Band, ...], reading: Decimal) -> Points:
+def _band_points(bands: tuple[Band, ...], reading: Fraction) -> Points:
     for band in bands:
         if reading > band.lower or (reading == band.lower and not band.exclusive):
             return band.points
@@ -179,24 +183,26 @@ def _bands(criterion: Criterion, run: _Run) -> CriterionResult:
     reading, inputs = run.read(criterion.measure)
     if reading is None:
         return _result(criterion, Status.UNKNOWN, inputs)
-    if not isinstance(reading, Decimal):
+    if not isinstance(reading, Fraction):
         return _scored(criterion, Points.exact(0), inputs)
     return _scored(criterion, _band_points(criterion.bands, reading), inputs)
 
 
-def growth_rate(series: tuple[Decimal, ...]) -> Decimal | None:
+def growth_rate(series: tuple[Decimal, ...]) -> Fraction | None:
     """½·(v2/v1 + v3/v2) − 1 over three years, oldest first; None when it gives no points.
 
     With v1 = 0 the rate is v3/v2 − 1; with v2 = 0 (or one year only) there is no rate.
-    A two-year series uses its actual years: v2/v1 − 1.
+    A two-year series uses its actual years: v2/v1 − 1. Exact, so a rate on a band edge
+    stays on it.
     """
-    if len(series) == 3:
-        v1, v2, v3 = series
-        if v2 == ZERO:
+    years = tuple(Fraction(value) for value in series)
+    if len(years) == 3:
+        v1, v2, v3 = years
+        if v2 == 0:
             return None
-        return v3 / v2 - 1 if v1 == ZERO else (v2 / v1 + v3 / v2) / 2 - 1
-    if len(series) == 2 and series[0] != ZERO:
-        return series[1] / series[0] - 1
+        return v3 / v2 - 1 if v1 == 0 else (v2 / v1 + v3 / v2) / 2 - 1
+    if len(years) == 2 and years[0] != 0:
+        return years[1] / years[0] - 1
     return None
 
 
@@ -207,7 +213,7 @@ def _growth(criterion: Criterion, run: _Run) -> CriterionResult:
     if not isinstance(series, tuple) or not series:
         return _result(criterion, Status.UNKNOWN, inputs)
     rate = growth_rate(series[-3:])
-    inputs["growth_rate"] = None if rate is None else rate.quantize(Decimal("0.0001"))
+    inputs["growth_rate"] = None if rate is None else _four_places(rate)
     if criterion.op is not None:
         assert isinstance(criterion.value, Decimal)
         met = rate is not None and _COMPARE[criterion.op](rate, criterion.value)
@@ -340,11 +346,11 @@ def _tiered_threshold(criterion: Criterion, run: _Run) -> CriterionResult:
     selector, selector_inputs = run.read(criterion.selector)
     reading, inputs = run.read(criterion.measure)
     inputs = selector_inputs | inputs
-    if not isinstance(selector, Decimal) or reading is None:
+    if not isinstance(selector, Fraction) or reading is None:
         return _result(criterion, Status.UNKNOWN, inputs)
     tier = next(t for t in criterion.tiers if t.up_to is None or selector <= t.up_to)
     inputs["required_minimum"] = tier.minimum
-    met = isinstance(reading, Decimal) and reading >= tier.minimum
+    met = isinstance(reading, Fraction) and reading >= tier.minimum
     return _result(criterion, Status.MET if met else Status.UNMET, inputs)
 
 

@@ -1,0 +1,339 @@
+"""The batch path of the rules engine: rule trees compiled once into Polars expressions.
+
+`assess_frame` answers, for every row of a snapshot frame (`kejin.assessment.frames`), exactly
+what `engine.assess` answers for that row's snapshot: the same status, points and chosen option
+for every criterion. Each kind has one compile function (`batch_kinds.COMPILERS`, mirroring the
+engine's `_KINDS`) turning a criterion into an Int8 status code, scaled Int64 points and, for
+best-of, the option chosen. Criteria are materialised level by level, leaves first, so a parent
+reads its children's columns instead of repeating their expressions; the frame runs as one lazy
+plan.
+Numbers are compared exactly (`kejin.assessment.exact`); a row holding an input too large for
+that goes to the scalar engine, so the answer is the engine's for every row.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections.abc import Iterator, Sequence
+from decimal import Decimal
+from typing import NoReturn
+
+import polars as pl
+
+from kejin.assessment import exact
+from kejin.assessment.batch_kinds import CODES, COMPILERS, Compiled
+from kejin.assessment.engine import assess
+from kejin.assessment.errors import InvalidRuleSet, RuleSetNotInForce
+from kejin.assessment.frames import INPUT_SCHEMA, KEY_SCHEMA, MONEY, snapshot_from_row
+from kejin.assessment.model import CriterionResult, Points
+from kejin.assessment.rules import Criterion, Measure, RuleSet
+
+_KEYS = ("enterprise_id", "uscc")
+_OUT_OF_RANGE = "__out_of_range"
+_ROW = "__row"
+
+
+def assess_frame(
+    rulesets: Sequence[RuleSet], frame: pl.DataFrame, on: dt.date, *, detail: bool = False
+) -> pl.DataFrame:
+    """One row per frame row, in order: `enterprise_id`, `uscc`, then per rule set
+    `<code>.status`, `<code>.low`, `<code>.high`; with `detail` also `<id>.status/.low/.high`
+    per criterion and `<id>.chosen` per best-of. Every rule set must be in force on `on`."""
+    for ruleset in rulesets:
+        if not ruleset.version.in_force(on):
+            raise RuleSetNotInForce(
+                "No version of rule set {code} is in force on {date}",
+                code=ruleset.version.code,
+                date=on.isoformat(),
+            )
+    plan = _compile(rulesets, detail=detail)
+    _check_frame(frame, plan.inputs)
+    stages = frame.lazy()
+    for level in sorted(plan.levels):
+        stages = stages.with_columns(plan.levels[level])
+    beyond = pl.any_horizontal(pl.lit(False), *plan.guards.values()).fill_null(value=False)
+    answer = stages.select(*plan.outputs, beyond.alias(_OUT_OF_RANGE)).collect()
+    flagged = answer.get_column(_OUT_OF_RANGE)
+    answer = answer.drop(_OUT_OF_RANGE)
+    if flagged.any():
+        scalar = _scalar_answer(rulesets, frame.filter(flagged), on, detail, answer.schema)
+        answer = _splice(answer, flagged, scalar)
+    return answer
+
+
+def _check_frame(frame: pl.DataFrame, inputs: set[str]) -> None:
+    """The frame follows the snapshot-frame contract for the keys and every input read."""
+    expected = {name: KEY_SCHEMA[name] for name in _KEYS}
+    expected |= {name: INPUT_SCHEMA[name] for name in sorted(inputs)}
+    wrong = [
+        f"{name} is {frame.schema.get(name)}, not {dtype}"
+        for name, dtype in expected.items()
+        if frame.schema.get(name) != dtype
+    ]
+    if wrong:
+        raise ValueError("not a snapshot frame: " + "; ".join(wrong))
+
+
+# --- compiling -------------------------------------------------------------------------------
+
+
+@dataclasses.dataclass(slots=True)
+class _Plan:
+    """Expressions to run level by level, range guards on the inputs, and the outputs."""
+
+    points_scale: int
+    levels: dict[int, list[pl.Expr]] = dataclasses.field(default_factory=dict)
+    guards: dict[str, pl.Expr] = dataclasses.field(default_factory=dict)
+    inputs: set[str] = dataclasses.field(default_factory=set)
+    outputs: list[pl.Expr] = dataclasses.field(default_factory=list)
+    names: set[str] = dataclasses.field(default_factory=set)
+
+    def output(self, name: str, compiled: Compiled, parts: Sequence[str]) -> None:
+        points = pl.Decimal(38, self.points_scale)
+        exprs = {
+            "status": _status_text(compiled.status),
+            "low": _decimal_points(compiled.low, self.points_scale),
+            "high": _decimal_points(compiled.high, self.points_scale),
+            "chosen": pl.lit(None) if compiled.chosen is None else compiled.chosen,
+        }
+        types = {"status": pl.String(), "low": points, "high": points, "chosen": pl.String()}
+        for part in parts:
+            column = f"{name}.{part}"
+            if column in self.names:
+                raise ValueError(f"two outputs would be called {column!r}")
+            self.names.add(column)
+            self.outputs.append(exprs[part].cast(types[part]).alias(column))
+
+
+def _compile(rulesets: Sequence[RuleSet], *, detail: bool) -> _Plan:
+    """Every rule tree compiled once; the outputs in rule-set order, criteria depth first."""
+    points_scale = max((_places(value) for value in _point_constants(rulesets)), default=0)
+    plan = _Plan(points_scale, outputs=[pl.col(name) for name in _KEYS], names=set(_KEYS))
+    for ruleset in rulesets:
+        code = ruleset.version.code
+        compiler = _Compiler(plan, code)
+        plan.output(code, compiler.result(ruleset.root), ("status", "low", "high"))
+        if not detail:
+            continue
+        for criterion in _walk(ruleset.root):
+            parts = ["status", "low", "high"] if criterion.id != code else []
+            parts += ["chosen"] if criterion.kind == "best_of" else []
+            plan.output(criterion.id, compiler.done[criterion.id], parts)
+    return plan
+
+
+def _point_constants(rulesets: Sequence[RuleSet]) -> Iterator[Decimal]:
+    """Every number that becomes or meets points: together they fix the points scale."""
+    for ruleset in rulesets:
+        for criterion in _walk(ruleset.root):
+            ranges = [criterion.points, criterion.when_true, criterion.when_false]
+            for points in [*ranges, *(band.points for band in criterion.bands)]:
+                if points is not None:
+                    yield from (points.low, points.high)
+            if criterion.cap is not None:
+                yield criterion.cap
+            if criterion.kind == "total" and isinstance(criterion.value, Decimal):
+                yield criterion.value
+
+
+def _walk(criterion: Criterion) -> Iterator[Criterion]:
+    yield criterion
+    for child in criterion.children:
+        yield from _walk(child)
+
+
+def _places(value: Decimal) -> int:
+    exponent = value.normalize().as_tuple().exponent
+    assert isinstance(exponent, int)
+    return max(0, -exponent)
+
+
+class _Compiler:
+    """Compiles one rule set's tree depth first, in the order the engine evaluates it."""
+
+    def __init__(self, plan: _Plan, code: str) -> None:
+        self.plan = plan
+        self.code = code
+        self.done: dict[str, Compiled] = {}
+        self.level: dict[str, int] = {}
+        self.floor: dict[str, int] = {}  # levels of columns a criterion reads besides children
+
+    def result(self, criterion: Criterion) -> Compiled:
+        """The criterion's columns (or literals), compiled and scheduled once."""
+        compile_kind = COMPILERS.get(criterion.kind)
+        if compile_kind is None:
+            self.refuse(f"kind {criterion.kind!r} of {criterion.id!r} has no batch compiler")
+        if criterion.id in self.done:
+            self.refuse(f"criterion id {criterion.id!r} is used twice")
+        try:
+            compiled = compile_kind(criterion, self)
+        except OverflowError as error:
+            self.refuse(f"{criterion.id!r}: {error}")
+        if not compiled.constant and criterion.kind != "ref":
+            compiled = self._schedule(criterion, compiled)
+        self.done[criterion.id] = compiled
+        return compiled
+
+    def _schedule(self, criterion: Criterion, compiled: Compiled) -> Compiled:
+        """Materialise the criterion one level above its deepest child."""
+        below = [self.level.get(child.id, 0) for child in criterion.children]
+        level = 1 + max([*below, self.floor.get(criterion.id, 0)])
+        self.level[criterion.id] = level
+        prefix = f"__{self.code}:{criterion.id}"
+        parts = {
+            "status": compiled.status,
+            "low": compiled.low,
+            "high": compiled.high,
+            "chosen": compiled.chosen,
+        }
+        present = {part: expr for part, expr in parts.items() if expr is not None}
+        self.plan.levels.setdefault(level, []).extend(
+            expr.alias(f"{prefix}.{part}") for part, expr in present.items()
+        )
+        refs = {part: pl.col(f"{prefix}.{part}") for part in present}
+        return Compiled(refs["status"], refs.get("low"), refs.get("high"), refs.get("chosen"))
+
+    def earlier(self, criterion: Criterion) -> Compiled:
+        """What a `ref` names; as in the engine, it must have been evaluated before."""
+        assert criterion.ref is not None
+        if criterion.ref not in self.done:
+            self.refuse(f"{criterion.id!r} refers to {criterion.ref!r} before it is evaluated")
+        self.level[criterion.id] = self.level.get(criterion.ref, 0)
+        return dataclasses.replace(self.done[criterion.ref], chosen=None)
+
+    def shared(
+        self, criterion: Criterion, reading: exact.Quotient, role: str = "measure"
+    ) -> exact.Quotient:
+        """A reading compared more than once, computed once: a computed numerator and
+        denominator become columns one level below the criterion."""
+        if isinstance(reading.den, int):
+            return reading  # a plain column already
+        prefix = f"__{self.code}:{criterion.id}.{role}"
+        self.plan.levels.setdefault(1, []).extend(
+            [reading.num.alias(f"{prefix}.num"), reading.den.alias(f"{prefix}.den")]
+        )
+        self.floor[criterion.id] = 1
+        return dataclasses.replace(
+            reading, num=pl.col(f"{prefix}.num"), den=pl.col(f"{prefix}.den")
+        )
+
+    def reading(self, measure: Measure | None) -> exact.Quotient | None:
+        """An input or ratio as the engine's `_Run.read` reads it; None: never a number."""
+        assert measure is not None
+        top = self.number(measure.numerator)
+        if measure.denominator is None:
+            return None if top is None else exact.plain(*top)
+        bottom = self.number(measure.denominator)
+        return None if top is None or bottom is None else exact.ratio(top, bottom)
+
+    def number(self, name: str) -> tuple[pl.Expr, int] | None:
+        """A number input as (unscaled Int128, scale); None for inputs that are not numbers."""
+        dtype = self.dtype(name)
+        if isinstance(dtype, pl.Decimal):
+            value, scale = pl.col(name).to_physical(), dtype.scale
+        elif dtype == pl.Int64():
+            value, scale = pl.col(name).cast(pl.Int128()), 0
+        else:
+            return None
+        self.plan.guards[name] = value.abs() >= exact.INPUT_LIMIT
+        return value, scale
+
+    def history(self, name: str) -> tuple[pl.Expr, pl.Expr, pl.Expr] | None:
+        """A history's last three years as unscaled Int128, oldest first (null where the
+        series is shorter); None for inputs that are not histories."""
+        if self.dtype(name) != pl.List(MONEY):
+            return None
+        v1, v2, v3 = (
+            pl.col(name).list.get(i, null_on_oob=True).to_physical() for i in (-3, -2, -1)
+        )
+        for position, year in enumerate((v1, v2, v3)):
+            self.plan.guards[f"{name}[{position}]"] = year.abs() >= exact.INPUT_LIMIT
+        return v1, v2, v3
+
+    def dtype(self, name: str) -> pl.DataType:
+        self.plan.inputs.add(name)
+        return INPUT_SCHEMA[name]
+
+    def points(self, points: Points) -> tuple[int, int]:
+        return self.scaled(points.low), self.scaled(points.high)
+
+    def scaled(self, value: Decimal) -> int:
+        """A points number as an integer at the plan's points scale."""
+        scaled = value.scaleb(self.plan.points_scale)
+        if abs(scaled) >= exact.POINTS_LIMIT:
+            self.refuse(f"{value} points are beyond the batch limit")
+        return int(scaled)
+
+    def refuse(self, reason: str) -> NoReturn:
+        raise InvalidRuleSet(  # the format's own message: the batch path reads the same format
+            "Rule set {code} is malformed: {reason}", code=self.code, reason=f"batch: {reason}"
+        )
+
+
+def _status_text(code: pl.Expr) -> pl.Expr:
+    return code.replace_strict(
+        list(CODES.values()), [status.value for status in CODES], return_dtype=pl.String
+    )
+
+
+def _decimal_points(points: pl.Expr | None, scale: int) -> pl.Expr:
+    """Scaled integer points as exact decimals."""
+    if points is None:
+        return pl.lit(None)
+    whole = points.cast(pl.Decimal(38, 0))
+    return whole if scale == 0 else whole * pl.lit(Decimal(1).scaleb(-scale))
+
+
+# --- rows beyond the exact range: the scalar engine answers ------------------------------------
+
+
+def _scalar_answer(
+    rulesets: Sequence[RuleSet],
+    rows: pl.DataFrame,
+    on: dt.date,
+    detail: bool,
+    schema: pl.Schema,
+) -> pl.DataFrame:
+    """The same output columns, filled from `engine.assess` row by row."""
+    records = []
+    for row in rows.iter_rows(named=True):
+        snapshot = snapshot_from_row(row)
+        record = {name: row[name] for name in _KEYS}
+        for ruleset in rulesets:
+            verdict = assess(ruleset, snapshot, on).verdict
+            record |= _result_columns(ruleset.version.code, verdict, chosen=False)
+            if detail:
+                for criterion, result in _pairs(ruleset.root, verdict):
+                    chosen = criterion.kind == "best_of"
+                    record |= _result_columns(criterion.id, result, chosen=chosen)
+        records.append([record.get(name) for name in schema])
+    return pl.DataFrame(records, schema=schema, orient="row")
+
+
+def _pairs(
+    criterion: Criterion, result: CriterionResult
+) -> Iterator[tuple[Criterion, CriterionResult]]:
+    yield criterion, result
+    for child, child_result in zip(criterion.children, result.children, strict=True):
+        yield from _pairs(child, child_result)
+
+
+def _result_columns(name: str, result: CriterionResult, *, chosen: bool) -> dict[str, object]:
+    points = result.points
+    columns: dict[str, object] = {
+        f"{name}.status": result.status.value,
+        f"{name}.low": None if points is None else points.low,
+        f"{name}.high": None if points is None else points.high,
+    }
+    if chosen:
+        columns[f"{name}.chosen"] = result.chosen
+    return columns
+
+
+def _splice(answer: pl.DataFrame, flagged: pl.Series, scalar: pl.DataFrame) -> pl.DataFrame:
+    """The batch answer with the flagged rows replaced by the scalar ones, order kept."""
+    numbered = answer.with_row_index(_ROW)
+    positions = numbered.get_column(_ROW).filter(flagged)
+    replaced = scalar.insert_column(0, positions)
+    return pl.concat([numbered.filter(~flagged), replaced]).sort(_ROW).drop(_ROW)
