@@ -10,6 +10,7 @@ from rich.console import Console
 from rich.table import Table
 
 from kejin import __version__
+from kejin.assessment import cli as assessment_cli
 from kejin.audit import cli as audit_cli
 from kejin.bootstrap import bootstrap
 from kejin.config import InsecureSettings
@@ -96,6 +97,7 @@ for module in (
     audit_cli,
     identity_cli,
     feeds_cli,
+    assessment_cli,
 ):
     for command in module.commands:
         main.add_command(command)

@@ -3,6 +3,7 @@
 Used by migrations and by tests that create the schema; entrypoints go through `bootstrap`.
 """
 
+from kejin.assessment import orm as _assessment  # noqa: F401
 from kejin.audit import orm as _audit  # noqa: F401
 from kejin.consent import orm as _consent  # noqa: F401
 from kejin.core.db import Base

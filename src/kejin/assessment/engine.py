@@ -23,7 +23,7 @@ from kejin.assessment.model import (
 )
 from kejin.assessment.rules import Band, Criterion, Measure, RuleSet
 
-_COMPARE: dict[str, Callable[[Decimal | Fraction, Decimal | Fraction], bool]] = {
+COMPARE: dict[str, Callable[[Decimal | Fraction, Decimal | Fraction], bool]] = {
     ">=": operator.ge,
     ">": operator.gt,
     "<=": operator.le,
@@ -143,7 +143,7 @@ def _threshold(criterion: Criterion, run: _Run) -> CriterionResult:
     if reading is None:
         return _result(criterion, Status.UNKNOWN, inputs)
     assert criterion.value is not None
-    met = isinstance(reading, Fraction) and _COMPARE[criterion.op](reading, criterion.value)
+    met = isinstance(reading, Fraction) and COMPARE[criterion.op](reading, criterion.value)
     return _result(criterion, Status.MET if met else Status.UNMET, inputs)
 
 
@@ -216,7 +216,7 @@ def _growth(criterion: Criterion, run: _Run) -> CriterionResult:
     inputs["growth_rate"] = None if rate is None else _four_places(rate)
     if criterion.op is not None:
         assert isinstance(criterion.value, Decimal)
-        met = rate is not None and _COMPARE[criterion.op](rate, criterion.value)
+        met = rate is not None and COMPARE[criterion.op](rate, criterion.value)
         return _result(criterion, Status.MET if met else Status.UNMET, inputs)
     points = Points.exact(0) if rate is None else _band_points(criterion.bands, rate)
     return _scored(criterion, points, inputs)
@@ -225,7 +225,7 @@ def _growth(criterion: Criterion, run: _Run) -> CriterionResult:
 def _holds(op: str, left: Fraction, right: Fraction) -> bool:
     """`left op right`, exactly: the sign of the difference is compared with zero."""
     difference = left - right
-    return _COMPARE[op](Decimal((difference > 0) - (difference < 0)), ZERO)
+    return COMPARE[op](Decimal((difference > 0) - (difference < 0)), ZERO)
 
 
 def _four_places(value: Fraction) -> Decimal:
@@ -435,7 +435,7 @@ def _range_status(points: Points, criterion: Criterion) -> Status:
         return Status.MET if points.is_exact else Status.MANUAL_REVIEW
     assert criterion.op is not None
     assert isinstance(criterion.value, Decimal)
-    passes = _COMPARE[criterion.op]
+    passes = COMPARE[criterion.op]
     low, high = passes(points.low, criterion.value), passes(points.high, criterion.value)
     if low == high:
         return Status.MET if low else Status.UNMET

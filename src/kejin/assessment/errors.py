@@ -13,3 +13,9 @@ class InvalidRuleSet(InvalidInput):
     """A rule-set data file does not follow the rule-file format."""
 
     code = "invalid-ruleset"
+
+
+class NoAssessmentRun(NotFound):
+    """The registry has not been assessed yet, so there are no stored results to show."""
+
+    code = "no-assessment-run"

@@ -10,7 +10,6 @@ its denominator where the effort model lets that input move the helpful way.
 from __future__ import annotations
 
 import dataclasses
-import operator
 from collections.abc import Callable, Iterable
 from decimal import ROUND_CEILING, Decimal
 
@@ -25,17 +24,11 @@ from kejin.assessment.changes import (
     signature,
 )
 from kejin.assessment.effort import InputEffort, Text
+from kejin.assessment.engine import COMPARE
 from kejin.assessment.merging import merge
 from kejin.assessment.model import CriterionResult, Points, Status
 from kejin.assessment.rules import Criterion, Measure
 
-COMPARE: dict[str, Callable[[Decimal, Decimal], bool]] = {
-    ">=": operator.ge,
-    ">": operator.gt,
-    "<=": operator.le,
-    "<": operator.lt,
-    "==": operator.eq,
-}
 PASSING = frozenset({Status.MET, Status.MANUAL_REVIEW, Status.NOT_APPLICABLE})
 ROUNDING_TRIES = 5
 

@@ -26,9 +26,9 @@ from kejin.assessment.changes import (
     member_change,
 )
 from kejin.assessment.effort import Lever, Text
+from kejin.assessment.engine import COMPARE
 from kejin.assessment.levers import (
     CANNOT,
-    COMPARE,
     NOTHING,
     PASSING,
     Level,

@@ -14,8 +14,8 @@ from fractions import Fraction
 
 from kejin.assessment.changes import history_change
 from kejin.assessment.effort import InputEffort, Lever, Text
-from kejin.assessment.engine import growth_rate
-from kejin.assessment.levers import COMPARE, ROUNDING_TRIES, Level, Option, Scene, on_grid
+from kejin.assessment.engine import COMPARE, growth_rate
+from kejin.assessment.levers import ROUNDING_TRIES, Level, Option, Scene, on_grid
 from kejin.assessment.model import CriterionResult, Status
 from kejin.assessment.rules import Criterion
 

@@ -157,5 +157,12 @@ class RegistryFrames:
         return [(f.name, getattr(self, f.name)) for f in fields(self)]
 
     @classmethod
+    def concat(cls, parts: list[RegistryFrames]) -> RegistryFrames:
+        """One batch of several (an empty list gives empty frames)."""
+        if not parts:
+            return cls.empty()
+        return cls(**{name: pl.concat([getattr(part, name) for part in parts]) for name in SCHEMAS})
+
+    @classmethod
     def empty(cls) -> RegistryFrames:
         return cls(**{name: pl.DataFrame(schema=schema) for name, schema in SCHEMAS.items()})

@@ -25,6 +25,7 @@ from sqlalchemy import Connection
 from kejin.core.errors import FieldProblem
 from kejin.core.uow import UnitOfWork
 from kejin.registry.bulk import UpsertCounts, upsert_frames
+from kejin.registry.frames import RegistryFrames
 from kejin.registry.preparation import PreparedChunk, prepare_chunk, without_cycle_collection
 from kejin.registry.readers import RecordChunk, read_chunks
 
@@ -74,6 +75,30 @@ def import_enterprises(
                     progress(len(chunk.rows))
         uow.commit()
     return ImportReport(counts.inserted, counts.updated, counts.unchanged, rejected, problems)
+
+
+@dataclass(frozen=True)
+class FileRead:
+    """The valid enterprises of a file as frames, and the problems of the refused ones."""
+
+    frames: RegistryFrames
+    rejected: int
+    problems: list[FieldProblem] = field(default_factory=list)
+
+
+def read_enterprise_file(
+    path: Path, *, chunk_size: int = CHUNK_SIZE, workers: int = WORKERS
+) -> FileRead:
+    """Validate every enterprise of `path` exactly as an import would, without a database."""
+    parts: list[RegistryFrames] = []
+    problems: list[FieldProblem] = []
+    seen: dict[str, int | None] = {}
+    rejected = 0
+    for chunk in _prepared(read_chunks(path, chunk_size), workers):
+        kept, refused = _first_occurrences(chunk, seen, problems)
+        rejected += refused
+        parts.append(kept.frames)
+    return FileRead(RegistryFrames.concat(parts), rejected, problems)
 
 
 @contextmanager

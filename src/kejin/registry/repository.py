@@ -174,6 +174,18 @@ def certifications_of(session: Session, ids: list[int], valid_on: date) -> dict[
     return kinds
 
 
+def enterprise_identity(session: Session, uscc: str) -> EnterpriseRow | None:
+    """An enterprise's own row, without its child tables."""
+    return session.scalar(select(EnterpriseRow).where(EnterpriseRow.uscc == uscc))
+
+
+def enterprises_by_id(session: Session, ids: list[int]) -> list[EnterpriseRow]:
+    """The enterprises of `ids` (own rows only), in one query."""
+    if not ids:
+        return []
+    return list(session.scalars(select(EnterpriseRow).where(EnterpriseRow.id.in_(ids))))
+
+
 def enterprise_by_code(session: Session, uscc: str) -> EnterpriseRow | None:
     """An enterprise with all its child tables loaded (one query per child table)."""
     return session.scalar(

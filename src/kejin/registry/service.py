@@ -75,8 +75,33 @@ class EnterpriseExport(NamedTuple):
     rows: Iterator[tuple[object, ...]]
 
 
+class EnterpriseKey(NamedTuple):
+    """Who an enterprise is, for other domains' use cases (public registry columns)."""
+
+    id: int
+    uscc: str
+    name: str
+    region: str
+    cluster: IndustryCluster
+
+
 def today() -> date:
     return datetime.now(UTC).date()
+
+
+def enterprise_key(work: UnitOfWork, code: str) -> EnterpriseKey:
+    """The enterprise with credit code `code` (validated first), inside the caller's unit of
+    work; an unknown code is `EnterpriseNotFound` (404)."""
+    row = _enterprise(work, code, children=False)
+    return EnterpriseKey(row.id, row.uscc, row.name, row.region, row.cluster)
+
+
+def enterprise_keys(work: UnitOfWork, ids: list[int]) -> dict[int, EnterpriseKey]:
+    """Who the enterprises of `ids` are (unknown ids are left out), in one query."""
+    rows = repository.enterprises_by_id(work.session, ids)
+    return {
+        row.id: EnterpriseKey(row.id, row.uscc, row.name, row.region, row.cluster) for row in rows
+    }
 
 
 def _reference_day(work: UnitOfWork, valid_on: date | None) -> date:
@@ -191,9 +216,10 @@ def enterprise_detail(
     return _withhold(detail.model_copy(update={"stage": stage}), readable)
 
 
-def _enterprise(work: UnitOfWork, code: str) -> EnterpriseRow:
+def _enterprise(work: UnitOfWork, code: str, *, children: bool = True) -> EnterpriseRow:
     uscc = validate_credit_code(code)
-    row = repository.enterprise_by_code(work.session, uscc)
+    find = repository.enterprise_by_code if children else repository.enterprise_identity
+    row = find(work.session, uscc)
     if row is None:
         message = "no enterprise with credit code {code}"
         raise EnterpriseNotFound(message, field="uscc", code=uscc)

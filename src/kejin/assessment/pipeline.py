@@ -1,0 +1,127 @@
+"""The whole assessment of a snapshot frame: every public standard in force, the life-cycle stage
+and innovation points — one pure function over frames, shared by files, the registry and Dask.
+
+`Catalogue` is everything that decides an answer: the rule-set versions and the points/stage
+configuration. `versions(on)` names exactly what a run used, so storing it makes a run
+reproducible. The passes of innovation points need cohort statistics of the whole population;
+`assess_snapshots` takes them from the frame itself (in-process engine), and the partitioned
+engine passes merged statistics in instead (`assess_partition`).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from typing import Any
+
+import polars as pl
+
+from kejin.assessment.batch import assess_frame
+from kejin.assessment.catalogue import load_rulesets
+from kejin.assessment.points import cohort_table, innovation_points
+from kejin.assessment.points_config import PointsConfig, load_points_config
+from kejin.assessment.points_rank import rank_points, score_table
+from kejin.assessment.rules import RuleSet
+
+# Columns of the points passes kept in a stored result (the rest is recomputed on demand).
+SCORE_COLUMNS = (
+    "stage",
+    "innovation_points",
+    "points_rank",
+    "points_rank_pct",
+    "points_band",
+    "top_indicators",
+)
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Catalogue:
+    """Every version of every rule set, and one points configuration (with its stage rules)."""
+
+    rulesets: tuple[RuleSet, ...]
+    points: PointsConfig
+
+    def in_force(self, on: dt.date) -> tuple[RuleSet, ...]:
+        """The version of each standard in force on `on`; standards with none then are left out."""
+        chosen: dict[str, RuleSet] = {}
+        for ruleset in self.rulesets:
+            if ruleset.version.in_force(on):
+                chosen.setdefault(ruleset.version.code, ruleset)
+        return tuple(chosen.values())
+
+    def versions(self, on: dt.date) -> dict[str, Any]:
+        """What a run on `on` uses: per standard its version, document and start date."""
+        return {
+            ruleset.version.code: {
+                "version": ruleset.version.version,
+                "doc_no": ruleset.version.doc_no,
+                "effective_from": ruleset.version.effective_from.isoformat(),
+            }
+            for ruleset in self.in_force(on)
+        }
+
+    def config_versions(self) -> dict[str, str]:
+        return {"innovation_points": self.points.version, "stages": self.points.stages.version}
+
+
+def load_catalogue() -> Catalogue:
+    """The rule sets and configuration shipped with Kejin."""
+    return Catalogue(rulesets=load_rulesets(), points=load_points_config())
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Statistics:
+    """Population statistics the points passes read: cohort histograms and the score table."""
+
+    cohorts: pl.DataFrame
+    scores: pl.DataFrame
+
+
+def assess_snapshots(
+    frame: pl.DataFrame, on: dt.date, catalogue: Catalogue
+) -> tuple[pl.DataFrame, Statistics]:
+    """Verdicts, stage and points of every row of `frame`, with the frame as the population."""
+    cohorts = cohort_table(frame, catalogue.points)
+    points = innovation_points(frame, cohorts, catalogue.points)
+    scores = score_table(points, catalogue.points)
+    ranked = rank_points(points, scores, catalogue.points)
+    return _joined(frame, on, catalogue, ranked), Statistics(cohorts, scores)
+
+
+def assess_partition(
+    frame: pl.DataFrame, on: dt.date, catalogue: Catalogue, statistics: Statistics
+) -> pl.DataFrame:
+    """The same answers for one partition, given the whole population's merged statistics."""
+    points = innovation_points(frame, statistics.cohorts, catalogue.points)
+    ranked = rank_points(points, statistics.scores, catalogue.points)
+    return _joined(frame, on, catalogue, ranked)
+
+
+def _joined(
+    frame: pl.DataFrame, on: dt.date, catalogue: Catalogue, ranked: pl.DataFrame
+) -> pl.DataFrame:
+    verdicts = assess_frame(catalogue.in_force(on), frame, on)
+    scores = ranked.select(*SCORE_COLUMNS).with_columns(pl.col("stage").cast(pl.String))
+    parts = [verdicts, frame.select("cluster"), scores]
+    joined: pl.DataFrame = pl.concat(parts, how="horizontal")
+    return joined
+
+
+def summary_cells(results: pl.DataFrame, standards: tuple[str, ...]) -> list[dict[str, Any]]:
+    """Enterprises per standard × stage × cluster × status: the region view of a run."""
+    keyed = results.select("stage", "cluster", *(f"{code}.status" for code in standards))
+    parts = [
+        keyed.group_by("stage", "cluster", f"{code}.status")
+        .len()
+        .select(
+            pl.lit(code).alias("standard"),
+            "stage",
+            "cluster",
+            pl.col(f"{code}.status").alias("status"),
+            pl.col("len").alias("count"),
+        )
+        for code in standards
+    ]
+    if not parts:
+        return []
+    return pl.concat(parts).sort("standard", "stage", "cluster", "status").to_dicts()

@@ -1,0 +1,341 @@
+"""Use cases of the technology assessment: assess an import file, run the whole registry and store
+the results, and read one enterprise's assessment (consent applies).
+
+A registry run reads every snapshot, assesses it in one pass (`pipeline.assess_snapshots`) and
+stores the verdicts, stage, points and the cohort statistics with the versions used, in one
+transaction. Results of all but the newest `KEEP_RUNS` runs are pruned; run rows stay.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import polars as pl
+from sqlalchemy import Connection, delete, select
+from sqlalchemy.orm import Session
+
+from kejin.assessment import repository, views
+from kejin.assessment.errors import NoAssessmentRun
+from kejin.assessment.frames import snapshot_from_row
+from kejin.assessment.orm import (
+    AssessmentRunRow,
+    EnterpriseScoreRow,
+    PointsCohortRow,
+    PointsScoreRow,
+    StandardResultRow,
+)
+from kejin.assessment.pipeline import (
+    Catalogue,
+    Statistics,
+    assess_snapshots,
+    load_catalogue,
+    summary_cells,
+)
+from kejin.assessment.points_config import load_points_config
+from kejin.assessment.schemas import (
+    DrillDown,
+    DrillDownItem,
+    DrillDownPage,
+    EnterpriseAssessment,
+    RegionAssessment,
+    RunRead,
+    SummaryCell,
+)
+from kejin.assessment.snapshots import build_snapshots
+from kejin.assessment.stage import stage_of
+from kejin.consent import service as consent
+from kejin.consent.model import DataScope
+from kejin.core.bulk import insert_frame
+from kejin.core.errors import FieldProblem
+from kejin.core.pagination import PageRequest
+from kejin.core.progress import ProgressCallback, no_progress
+from kejin.core.uow import UnitOfWork
+from kejin.identity.model import Principal
+from kejin.registry import service as registry
+from kejin.registry.imports import read_enterprise_file
+
+UowFactory = Callable[[], UnitOfWork]
+KEEP_RUNS = 3
+# Steps a registry run reports to the progress callback, in order.
+RUN_STEPS = ("read", "assess", "store")
+
+
+@dataclasses.dataclass(frozen=True)
+class FileAssessment:
+    """The answers for the valid enterprises of a file, and the problems of the others."""
+
+    results: pl.DataFrame
+    problems: list[FieldProblem]
+    rejected: int
+    rule_versions: dict[str, object]
+    config_versions: dict[str, str]
+
+
+def assess_file(path: Path, on: date, catalogue: Catalogue | None = None) -> FileAssessment:
+    """Assess every enterprise of an import file as of `on`, touching no database; the file's
+    enterprises are their own population for innovation points."""
+    catalogue = catalogue or load_catalogue()
+    read = read_enterprise_file(path)
+    results, _ = assess_snapshots(build_snapshots(read.frames, on), on, catalogue)
+    return FileAssessment(
+        results=results,
+        problems=read.problems,
+        rejected=read.rejected,
+        rule_versions=catalogue.versions(on),
+        config_versions=catalogue.config_versions(),
+    )
+
+
+def run_registry(
+    uow: UowFactory,
+    on: date,
+    *,
+    started_by: str,
+    progress: ProgressCallback = no_progress,
+    catalogue: Catalogue | None = None,
+) -> RunRead:
+    """Assess every enterprise of the registry as of `on` and store the run."""
+    catalogue = catalogue or load_catalogue()
+    started = datetime.now(UTC)
+    with uow() as work:
+        conn = work.session.connection()
+        frame = repository.load_snapshots(conn, on)
+        progress("read", 1, len(RUN_STEPS))
+        results, statistics = assess_snapshots(frame, on, catalogue)
+        progress("assess", 2, len(RUN_STEPS))
+        run = AssessmentRunRow(
+            started_at=started,
+            evaluated_on=on,
+            engine="polars",
+            points_config=catalogue.points.version,
+            enterprises=frame.height,
+            rule_versions=catalogue.versions(on),
+            config_versions=catalogue.config_versions(),
+            started_by=started_by,
+        )
+        work.session.add(run)
+        work.session.flush()
+        standards = tuple(catalogue.versions(on))
+        store_results(conn, run.id, results, statistics, standards)
+        run.summary = summary_cells(results, standards)
+        run.finished_at = datetime.now(UTC)
+        _prune(work.session)
+        work.commit()
+        progress("store", 3, len(RUN_STEPS))
+        return RunRead.model_validate(run, from_attributes=True)
+
+
+def store_results(
+    conn: Connection,
+    run_id: int,
+    results: pl.DataFrame,
+    statistics: Statistics,
+    standards: tuple[str, ...],
+) -> None:
+    """Write a run's verdicts, scores and statistics in bulk (points and money as storage ints)."""
+    run = pl.lit(run_id, dtype=pl.Int64).alias("run_id")
+    stored = results.filter(pl.col("enterprise_id").is_not_null())
+    verdicts = pl.concat(
+        [
+            stored.select(
+                run,
+                "enterprise_id",
+                pl.lit(code).alias("standard"),
+                pl.col(f"{code}.status").alias("status"),
+                _hundredths(f"{code}.low").alias("points_low"),
+                _hundredths(f"{code}.high").alias("points_high"),
+            )
+            for code in standards
+        ]
+    )
+    insert_frame(conn, StandardResultRow.__table__, verdicts)  # type: ignore[arg-type]
+    scores = stored.select(
+        run,
+        "enterprise_id",
+        "cluster",
+        "stage",
+        "innovation_points",
+        "points_rank",
+        pl.col("points_band").alias("band"),
+        _json_list("top_indicators"),
+    )
+    insert_frame(conn, EnterpriseScoreRow.__table__, scores)  # type: ignore[arg-type]
+    cohorts = statistics.cohorts.select(
+        run, "region", "cluster", pl.col("stage").cast(pl.String), "indicator", "bucket", "count"
+    )
+    insert_frame(conn, PointsCohortRow.__table__, cohorts)  # type: ignore[arg-type]
+    ranking = statistics.scores.select(
+        run, "region", pl.col("stage").cast(pl.String), "innovation_points", "count"
+    )
+    insert_frame(conn, PointsScoreRow.__table__, ranking)  # type: ignore[arg-type]
+
+
+def _hundredths(column: str) -> pl.Expr:
+    return (pl.col(column) * 100).cast(pl.Int64)
+
+
+def _json_list(column: str) -> pl.Expr:
+    """A list of plain identifiers as JSON text, built column-wise (ids hold no quotes)."""
+    joined = pl.col(column).list.join('","')
+    return (
+        pl.when(pl.col(column).list.len() == 0)
+        .then(pl.lit("[]"))
+        .otherwise(pl.lit('["') + joined + pl.lit('"]'))
+        .alias(column)
+    )
+
+
+def _prune(session: Session) -> None:
+    """Drop the stored results of all but the newest `KEEP_RUNS` runs."""
+    kept = select(AssessmentRunRow.id).order_by(AssessmentRunRow.id.desc()).limit(KEEP_RUNS)
+    old = select(AssessmentRunRow.id).where(AssessmentRunRow.id.not_in(kept.scalar_subquery()))
+    for table in (StandardResultRow, EnterpriseScoreRow, PointsCohortRow, PointsScoreRow):
+        session.execute(delete(table).where(table.run_id.in_(old.scalar_subquery())))
+
+
+def latest_run(uow: UowFactory) -> RunRead:
+    """The newest finished run; none yet is an error the pages turn into an empty state."""
+    with uow() as work:
+        row = work.session.scalars(
+            select(AssessmentRunRow)
+            .where(AssessmentRunRow.finished_at.is_not(None))
+            .order_by(AssessmentRunRow.id.desc())
+            .limit(1)
+        ).first()
+        if row is None:
+            raise NoAssessmentRun("No assessment run has been stored yet")
+        return RunRead.model_validate(row, from_attributes=True)
+
+
+def enterprise_assessment(
+    uow: UowFactory,
+    principal: Principal,
+    code: str,
+    purpose: str,
+    *,
+    on: date | None = None,
+    catalogue: Catalogue | None = None,
+) -> EnterpriseAssessment:
+    """One enterprise's assessment as of `on` (default today): every standard in force with
+    its explanation and what would meet it, the stage, and innovation points against the
+    newest stored run's cohorts. Its own users read it; others need a live `assessment` grant
+    for `purpose` (the read, or the refusal, is recorded)."""
+    catalogue = catalogue or load_catalogue()
+    day = on or registry.today()
+    with uow() as work:
+        key = registry.enterprise_key(work, code)
+        consent.require_access(work.session, principal, key.id, DataScope.ASSESSMENT, purpose)
+        frame = repository.load_snapshot(work.session.connection(), key.id, day)
+        snapshot = snapshot_from_row(frame.row(0, named=True))
+        run = _latest_run_row(work.session)
+        statistics = _statistics(work.session, run) if run is not None else None
+        work.commit()
+    standards = views.standards(catalogue, snapshot, day)
+    points = (
+        views.points(
+            snapshot,
+            key.region,
+            key.cluster.value,
+            statistics,
+            load_points_config(run.points_config),
+        )
+        if run is not None and statistics is not None
+        else None
+    )
+    return EnterpriseAssessment(
+        enterprise_id=key.id,
+        uscc=key.uscc,
+        name=key.name,
+        cluster=key.cluster,
+        evaluated_on=day,
+        stage=stage_of(snapshot, catalogue.points.stages).stage,
+        points=points,
+        run_id=None if run is None else run.id,
+        standards=standards,
+    )
+
+
+def _latest_run_row(session: Session) -> AssessmentRunRow | None:
+    return session.scalars(
+        select(AssessmentRunRow)
+        .where(AssessmentRunRow.finished_at.is_not(None))
+        .order_by(AssessmentRunRow.id.desc())
+        .limit(1)
+    ).first()
+
+
+_STATISTICS_CACHE: dict[tuple[str, int], Statistics] = {}
+
+
+def _statistics(session: Session, run: AssessmentRunRow) -> Statistics | None:
+    """A run's cohort and score tables; runs never change once finished, so they are cached
+    per database and run (the newest few)."""
+    key = (session.get_bind().engine.url.render_as_string(), run.id)
+    if key not in _STATISTICS_CACHE:
+        found = repository.read_statistics(session.connection(), run.id, run.points_config)
+        if found is None:
+            return None
+        while len(_STATISTICS_CACHE) >= KEEP_RUNS:
+            _STATISTICS_CACHE.pop(next(iter(_STATISTICS_CACHE)))
+        _STATISTICS_CACHE[key] = found
+    return _STATISTICS_CACHE[key]
+
+
+def region_assessment(uow: UowFactory) -> RegionAssessment:
+    """The newest run's counts by standard × stage × cluster × status (empty before any run)."""
+    with uow() as work:
+        run = _latest_run_row(work.session)
+        if run is None:
+            return RegionAssessment(run=None, cells=[])
+        return RegionAssessment(
+            run=RunRead.model_validate(run, from_attributes=True),
+            cells=[SummaryCell.model_validate(cell) for cell in run.summary],
+        )
+
+
+def drill_down(
+    uow: UowFactory, principal: Principal, query: DrillDown, request: PageRequest
+) -> DrillDownPage:
+    """The enterprises of one cell of the region view in the newest run, best points first.
+
+    Counts cover every enterprise; rows are listed only where the reader may see the
+    assessment (their own enterprise, or a live `assessment` grant to their institution).
+    """
+    with uow() as work:
+        run = _latest_run_row(work.session)
+        if run is None:
+            raise NoAssessmentRun("No assessment run has been stored yet")
+        readable = consent.readable_enterprise_ids(work.session, principal, DataScope.ASSESSMENT)
+        cell = repository.cell_query(run.id, query)
+        total = work.session.scalar(repository.count_of(cell)) or 0
+        shared = repository.shared_part(cell, readable)
+        listed = work.session.scalar(repository.count_of(shared)) or 0
+        rows = work.session.execute(repository.page_of(shared, request.offset, request.size))
+        found = list(rows)
+        keys = registry.enterprise_keys(work, [row.enterprise_id for row in found])
+        items = [
+            DrillDownItem(
+                uscc=keys[row.enterprise_id].uscc,
+                name=keys[row.enterprise_id].name,
+                cluster=row.cluster,
+                stage=row.stage,
+                status=row.status,
+                points_low=row.points_low,
+                points_high=row.points_high,
+                innovation_points=row.innovation_points,
+                band=row.band,
+            )
+            for row in found
+        ]
+        work.commit()
+    return DrillDownPage(
+        items=items,
+        total=total,
+        shared=listed,
+        page=request.page,
+        size=request.size,
+        pages=max(1, -(-listed // request.size)),
+    )

@@ -1,0 +1,185 @@
+"""Read models of one enterprise's assessment, built from the pure results (no database).
+
+`standards` explains every standard in force (criteria tree, inputs, sentences) with the advice
+for the ones not met; `points` places the enterprise's innovation points in its cohort of a
+stored run, exactly as that run would have scored it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from fractions import Fraction
+from typing import Any
+
+import polars as pl
+
+from kejin.assessment.advice import Advice, advise_all
+from kejin.assessment.effort import load_effort_model
+from kejin.assessment.engine import assess
+from kejin.assessment.enterprise_points import points_for
+from kejin.assessment.model import CriterionResult, EnterpriseSnapshot, InputValue, Status
+from kejin.assessment.pipeline import Catalogue, Statistics
+from kejin.assessment.points_config import PointsConfig
+from kejin.assessment.points_rank import rank_for
+from kejin.assessment.rules import Criterion, RuleSet
+from kejin.assessment.schemas import (
+    AdviceView,
+    CriterionView,
+    IndicatorView,
+    PointsView,
+    StandardView,
+)
+
+ADVISED = frozenset({Status.UNMET, Status.UNKNOWN})
+PERCENT = Decimal("0.1")
+
+
+def standards(
+    catalogue: Catalogue, snapshot: EnterpriseSnapshot, on: dt.date, *, advice: bool = True
+) -> list[StandardView]:
+    """Every standard in force on `on`, explained, with advice where it is not met."""
+    in_force = catalogue.in_force(on)
+    verdicts = [assess(ruleset, snapshot, on) for ruleset in in_force]
+    needs_advice = advice and any(v.verdict.status in ADVISED for v in verdicts)
+    advised: dict[str, Advice] = (
+        {item.ruleset: item for item in advise_all(in_force, snapshot, on, load_effort_model())}
+        if needs_advice
+        else {}
+    )
+    views = []
+    for ruleset, assessment in zip(in_force, verdicts, strict=True):
+        version = ruleset.version
+        found = advised.get(version.code)
+        views.append(
+            StandardView(
+                code=version.code,
+                name_zh=version.name_zh,
+                name_en=version.name_en,
+                issuer=version.issuer,
+                doc_no=version.doc_no,
+                version=version.version,
+                source_url=version.source_url,
+                status=assessment.verdict.status,
+                points_low=_low(assessment.verdict),
+                points_high=_high(assessment.verdict),
+                verdict=_criterion(assessment.verdict, _labels(ruleset)),
+                advice=_advice(found) if found and assessment.verdict.status in ADVISED else None,
+            )
+        )
+    return views
+
+
+def _labels(ruleset: RuleSet) -> dict[str, tuple[str, str]]:
+    labels: dict[str, tuple[str, str]] = {}
+
+    def visit(criterion: Criterion) -> None:
+        labels[criterion.id] = (criterion.label_zh, criterion.label_en)
+        for child in criterion.children:
+            visit(child)
+
+    visit(ruleset.root)
+    return labels
+
+
+def _low(result: CriterionResult) -> Decimal | None:
+    return None if result.points is None else result.points.low
+
+
+def _high(result: CriterionResult) -> Decimal | None:
+    return None if result.points is None else result.points.high
+
+
+def _criterion(result: CriterionResult, labels: dict[str, tuple[str, str]]) -> CriterionView:
+    label_zh, label_en = labels.get(result.id, (result.id, result.id))
+    return CriterionView(
+        id=result.id,
+        label_zh=label_zh,
+        label_en=label_en,
+        status=result.status,
+        points_low=_low(result),
+        points_high=_high(result),
+        sentence_zh=result.sentence_zh,
+        sentence_en=result.sentence_en,
+        inputs={name: _plain(value) for name, value in result.inputs.items()},
+        chosen=result.chosen,
+        children=[_criterion(child, labels) for child in result.children],
+    )
+
+
+def _plain(value: InputValue | Fraction) -> Any:
+    if isinstance(value, frozenset):
+        return sorted(value)
+    if isinstance(value, tuple):
+        return [str(item) for item in value]
+    if isinstance(value, Decimal | Fraction):
+        return str(value)
+    return value
+
+
+def _advice(advice: Advice) -> AdviceView:
+    return AdviceView.model_validate(
+        {
+            **advice.to_dict(),
+            "missing": [item.to_dict() for item in advice.missing],
+            "excluded": [item.to_dict() for item in advice.excluded],
+        }
+    )
+
+
+def points(
+    snapshot: EnterpriseSnapshot,
+    region: str,
+    cluster: str,
+    statistics: Statistics,
+    config: PointsConfig,
+) -> PointsView | None:
+    """Innovation points of the snapshot against a stored run's statistics; None without a
+    stage or a cohort."""
+    found = points_for(snapshot, statistics.cohorts, config, region=region, cluster=cluster)
+    if found.innovation_points is None or found.points_stage is None:
+        return None
+    stage = found.stage.stage
+    assert stage is not None
+    rank = rank_for(found.innovation_points, region, stage, statistics.scores, config)
+    contributions = dict(found.top)
+    indicators = [
+        IndicatorView(
+            name=indicator.id,
+            label_zh=indicator.label_zh,
+            label_en=indicator.label_en,
+            value=_value(indicator.measure.of(snapshot)),
+            percentile=_percent(found.percentiles.get(indicator.id)),
+            weight=Decimal(indicator.weights[found.points_stage]),
+            contribution=_percent(contributions.get(indicator.id, 0.0)) or Decimal(0),
+        )
+        for indicator in config.indicators
+    ]
+    return PointsView(
+        score=found.innovation_points,
+        points_stage=found.points_stage,
+        rank=None if rank is None else rank.rank,
+        rank_pct=None if rank is None else _percent(rank.rank_pct),
+        band=None if rank is None else rank.band,
+        indicators=indicators,
+        top_indicators=[name for name, _ in found.top],
+        cohort_scores=_cohort_scores(statistics.scores, region, stage),
+    )
+
+
+def _value(value: object) -> Decimal | None:
+    if value is None:
+        return None
+    if isinstance(value, Fraction):
+        return Decimal(value.numerator) / Decimal(value.denominator)
+    return Decimal(str(value))
+
+
+def _percent(value: float | None) -> Decimal | None:
+    return None if value is None else Decimal(str(value)).quantize(PERCENT)
+
+
+def _cohort_scores(scores: pl.DataFrame, region: str, stage: str) -> list[list[int]]:
+    """(points, firms) pairs of the enterprise's ranking group, for the distribution chart."""
+    group = scores.filter(pl.col("region") == region, pl.col("stage") == stage)
+    return [[row[0], row[1]] for row in group.select("innovation_points", "count").rows()]
