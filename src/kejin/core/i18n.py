@@ -53,6 +53,8 @@ MESSAGE_KEYWORDS: dict[str, tuple[int, ...] | None] = {
     "InvalidFeedFile": None,
     "RuleSetNotInForce": None,
     "InvalidRuleSet": None,
+    "InvalidEffortModel": None,
+    "NoAssessmentRun": None,
 }
 DEFAULT_LOCALE = "zh_CN"
 
