@@ -51,7 +51,7 @@ from kejin.assessment.orm import (
 from kejin.assessment.pipeline import Statistics
 from kejin.assessment.points import merge_cohorts
 from kejin.assessment.points_rank import merge_scores
-from kejin.assessment.schemas import DrillDown
+from kejin.assessment.schemas import NO_STAGE, DrillDown
 from kejin.assessment.snapshot_sources import (
     COUNTED_IP_STATUS,
     COUNTED_IP_TYPES,
@@ -345,7 +345,9 @@ def cell_query(run_id: int, query: DrillDown) -> AnySelect:
     )
     if query.status is not None:
         stmt = stmt.where(result.status == query.status)
-    if query.stage is not None:
+    if query.stage == NO_STAGE:
+        stmt = stmt.where(score.stage.is_(None))
+    elif query.stage is not None:
         stmt = stmt.where(score.stage == query.stage)
     if query.cluster is not None:
         stmt = stmt.where(score.cluster == query.cluster)

@@ -7,9 +7,10 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from enum import StrEnum
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from kejin.assessment.model import Status
 from kejin.registry.model import IndustryCluster, Stage
@@ -97,12 +98,24 @@ class StandardView(BaseModel):
     advice: AdviceView | None = Field(None, description="for a standard not met (or unknown)")
 
 
+class IndicatorUnit(StrEnum):
+    """How an indicator's value reads: CNY, a ratio (0.05 = 5 %), or a count."""
+
+    MONEY = "money"
+    RATIO = "ratio"
+    COUNT = "count"
+
+
 class IndicatorView(BaseModel):
-    """One innovation-points indicator: the firm's value, its cohort percentile and weight."""
+    """One innovation-points indicator: the firm's value, its cohort percentile, its weight and
+    the points it gives (weight · percentile / 100)."""
 
     name: str
     label_zh: str
     label_en: str
+    group_zh: str
+    group_en: str
+    unit: IndicatorUnit
     value: Decimal | None
     percentile: Decimal | None
     weight: Decimal
@@ -114,9 +127,18 @@ class PointsView(BaseModel):
 
     score: int
     points_stage: str
+    points_stage_zh: str
+    points_stage_en: str
+    cohort_size: int = Field(description="firms of the cohort the percentiles are taken in")
+    cohort_pooled: bool = Field(
+        description="the cluster's cohort was too small: the region × stage pool was used"
+    )
     rank: int | None = Field(None, description="1 + firms of the stage with more points")
+    ranked: int | None = Field(None, description="firms of the ranking group (region × stage)")
     rank_pct: Decimal | None = Field(None, description="100 · rank / firms of the stage")
-    band: str | None = Field(None, description="the ranking band, e.g. top5, top10, top20")
+    band: str | None = Field(None, description="the ranking band, e.g. top_5, top_10, top_20")
+    band_zh: str | None = None
+    band_en: str | None = None
     indicators: list[IndicatorView]
     top_indicators: list[str]
     cohort_scores: list[list[int]] = Field(
@@ -137,6 +159,7 @@ class EnterpriseAssessment(BaseModel):
         None, description="absent until a region run has stored the cohort statistics"
     )
     run_id: int | None = None
+    run_evaluated_on: date | None = Field(None, description="the date of the run scored against")
     standards: list[StandardView]
 
 
@@ -162,20 +185,43 @@ class SummaryCell(BaseModel):
     total: int
 
 
+class StandardRef(BaseModel):
+    """A standard as a run used it: its names and the rule-set version."""
+
+    code: str
+    name_zh: str
+    name_en: str
+    version: str
+    doc_no: str
+    source_url: str
+
+
 class RegionAssessment(BaseModel):
     run: RunRead | None
+    standards: list[StandardRef] = Field(default_factory=list, description="the run's standards")
     cells: list[SummaryCell]
 
 
+# The drill-down's stage filter for enterprises without a stage (no revenue, no rule).
+NO_STAGE = "none"
+
+
 class DrillDown(BaseModel):
-    """One cell of the region view: a standard, and optionally a status, stage and cluster."""
+    """One cell of the region view: a standard, and optionally a status, stage (or `none`:
+    enterprises without one) and cluster."""
 
     model_config = ConfigDict(extra="ignore", frozen=True)
 
-    standard: str = Field(..., max_length=32, pattern=r"^[a-z_]+$")
+    standard: str = Field(..., max_length=32, pattern=r"^[a-z_0-9]+$")
     status: Status | None = None
-    stage: Stage | None = None
+    stage: Stage | Literal["none"] | None = None
     cluster: IndustryCluster | None = None
+
+    @field_validator("status", "stage", "cluster", mode="before")
+    @classmethod
+    def _blank_is_absent(cls, value: Any) -> Any:
+        """An empty filter field (a form's "all") means no filter."""
+        return None if isinstance(value, str) and not value.strip() else value
 
 
 class DrillDownItem(BaseModel):
@@ -188,9 +234,14 @@ class DrillDownItem(BaseModel):
     points_high: Decimal | None
     innovation_points: int | None
     band: str | None
+    band_zh: str | None = None
+    band_en: str | None = None
 
 
 class DrillDownPage(BaseModel):
+    run_id: int
+    evaluated_on: date
+    standards: list[StandardRef] = Field(description="the run's standards (filter options)")
     items: list[DrillDownItem]
     total: int = Field(description="enterprises in the cell")
     shared: int = Field(description="of which share their assessment with the reader (listed)")

@@ -18,14 +18,16 @@ from kejin.assessment.advice import Advice, advise_all
 from kejin.assessment.effort import load_effort_model
 from kejin.assessment.engine import assess
 from kejin.assessment.enterprise_points import points_for
+from kejin.assessment.indicators import Indicator
 from kejin.assessment.model import CriterionResult, EnterpriseSnapshot, InputValue, Status
 from kejin.assessment.pipeline import Catalogue, Statistics
-from kejin.assessment.points_config import PointsConfig
+from kejin.assessment.points_config import Label, PointsConfig
 from kejin.assessment.points_rank import rank_for
 from kejin.assessment.rules import Criterion, RuleSet
 from kejin.assessment.schemas import (
     AdviceView,
     CriterionView,
+    IndicatorUnit,
     IndicatorView,
     PointsView,
     StandardView,
@@ -33,6 +35,7 @@ from kejin.assessment.schemas import (
 
 ADVISED = frozenset({Status.UNMET, Status.UNKNOWN})
 PERCENT = Decimal("0.1")
+VALUE_PLACES = Decimal("0.0001")
 
 
 def standards(
@@ -142,37 +145,85 @@ def points(
     stage = found.stage.stage
     assert stage is not None
     rank = rank_for(found.innovation_points, region, stage, statistics.scores, config)
-    contributions = dict(found.top)
+    groups = {group.id: group for group in config.groups}
     indicators = [
-        IndicatorView(
-            name=indicator.id,
-            label_zh=indicator.label_zh,
-            label_en=indicator.label_en,
-            value=_value(indicator.measure.of(snapshot)),
-            percentile=_percent(found.percentiles.get(indicator.id)),
-            weight=Decimal(indicator.weights[found.points_stage]),
-            contribution=_percent(contributions.get(indicator.id, 0.0)) or Decimal(0),
+        _indicator(
+            indicator,
+            groups[indicator.group],
+            snapshot,
+            found.percentiles.get(indicator.id),
+            found.points_stage,
         )
         for indicator in config.indicators
     ]
+    scores = _cohort_scores(statistics.scores, region, stage)
+    points_stage = next(item for item in config.points_stages if item.id == found.points_stage)
+    band = next((item for item in config.bands if rank and item.id == rank.band), None)
+    assert found.cohort_size is not None
+    assert found.cohort_pooled is not None
     return PointsView(
         score=found.innovation_points,
         points_stage=found.points_stage,
+        points_stage_zh=points_stage.zh,
+        points_stage_en=points_stage.en,
+        cohort_size=found.cohort_size,
+        cohort_pooled=found.cohort_pooled,
         rank=None if rank is None else rank.rank,
+        # a firm missing from the stored table is ranked among max(N, rank) firms
+        ranked=None if rank is None else max(rank.rank, sum(count for _, count in scores)),
         rank_pct=None if rank is None else _percent(rank.rank_pct),
         band=None if rank is None else rank.band,
+        band_zh=None if band is None else band.zh,
+        band_en=None if band is None else band.en,
         indicators=indicators,
         top_indicators=[name for name, _ in found.top],
-        cohort_scores=_cohort_scores(statistics.scores, region, stage),
+        cohort_scores=scores,
     )
 
 
-def _value(value: object) -> Decimal | None:
-    if value is None:
+def _indicator(
+    indicator: Indicator,
+    group: Label,
+    snapshot: EnterpriseSnapshot,
+    percentile: float | None,
+    stage: str,
+) -> IndicatorView:
+    """One indicator's row: the points it gives are weight · percentile / 100 (the points are
+    their sum, rounded), so every indicator shows its part, not only the top ones."""
+    weight = Decimal(indicator.weights[stage])
+    exact = None if percentile is None else Decimal(str(percentile))
+    return IndicatorView(
+        name=indicator.id,
+        label_zh=indicator.label_zh,
+        label_en=indicator.label_en,
+        group_zh=group.zh,
+        group_en=group.en,
+        unit=_unit(indicator),
+        value=_value(indicator.measure.of(snapshot)),
+        percentile=_percent(percentile),
+        weight=weight,
+        contribution=Decimal(0) if exact is None else (weight * exact / 100).quantize(PERCENT),
+    )
+
+
+def _unit(indicator: Indicator) -> IndicatorUnit:
+    """How a page shows the measure: an amount of money, a ratio (growth is one), a count."""
+    if indicator.measure.kind in ("ratio", "growth"):
+        return IndicatorUnit.RATIO
+    if indicator.grid.kind == "log":
+        return IndicatorUnit.MONEY
+    return IndicatorUnit.COUNT
+
+
+def _value(measure: tuple[int, int] | None) -> Decimal | None:
+    """A measure `(num, den)` as a decimal: exact to four places (money in fen is), else
+    rounded to 0.0001 (a ratio such as 1/3)."""
+    if measure is None:
         return None
-    if isinstance(value, Fraction):
-        return Decimal(value.numerator) / Decimal(value.denominator)
-    return Decimal(str(value))
+    num, den = measure
+    value = Decimal(num) / Decimal(den)
+    exponent = value.as_tuple().exponent
+    return value if isinstance(exponent, int) and exponent >= -4 else value.quantize(VALUE_PLACES)
 
 
 def _percent(value: float | None) -> Decimal | None:

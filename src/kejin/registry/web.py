@@ -13,6 +13,7 @@ from fastapi import APIRouter, Depends, Query
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, StreamingResponse
 
+from kejin.assessment.web import assessment_url
 from kejin.core.i18n import N_, translate
 from kejin.core.money import WAN
 from kejin.feeds.web import reported_card
@@ -171,6 +172,7 @@ def enterprise_page(
         "e": detail,
         "yearly_chart": _yearly_chart(locale_of(request), detail),
         "reported": reported_card(request, platform, detail.uscc),
+        "assessment_url": assessment_url(principal, detail.uscc),
     }
     return render(request, "registry/detail.html", context)
 

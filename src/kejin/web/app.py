@@ -17,6 +17,8 @@ from fastapi.staticfiles import StaticFiles
 from starlette.responses import FileResponse, HTMLResponse, JSONResponse
 
 from kejin import __version__
+from kejin.assessment import api as assessment_api
+from kejin.assessment import web as assessment_web
 from kejin.audit import api as audit_api
 from kejin.audit import web as audit_web
 from kejin.bootstrap import Platform
@@ -100,4 +102,6 @@ def create_app(platform: Platform) -> FastAPI:
     app.include_router(consent_api.router)
     app.include_router(consent_web.router)
     app.include_router(feeds_api.router)
+    app.include_router(assessment_api.router)
+    app.include_router(assessment_web.router)
     return app

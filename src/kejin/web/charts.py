@@ -87,3 +87,90 @@ def yearly(
     layout = _layout(showlegend=True, barmode="group", height=260, legend={"orientation": "h"})
     layout["yaxis"] = {"automargin": True, "gridcolor": "#e5e7eb", "title": {"text": unit}}
     return {"data": data, "layout": layout}
+
+
+def stacked(
+    labels: Sequence[str],
+    series: Sequence[tuple[str, Sequence[Number], str]],
+    *,
+    totals: Sequence[Number] | None = None,
+) -> dict[str, Any]:
+    """Stacked bars: one bar per label, one coloured segment per `(name, values, colour)`;
+    with `totals`, hovering shows each segment's share of its bar."""
+    data = []
+    for name, values, color in series:
+        trace: dict[str, Any] = {
+            "type": "bar",
+            "name": name,
+            "x": list(labels),
+            "y": [float(value) for value in values],
+            "marker": {"color": color},
+            "hovertemplate": "%{x}: %{y:,}<extra>" + name + "</extra>",
+        }
+        if totals is not None:
+            trace["customdata"] = [
+                float(value) / float(total) if total else 0.0
+                for value, total in zip(values, totals, strict=True)
+            ]
+            trace["hovertemplate"] = "%{x}: %{y:,} (%{customdata:.1%})<extra>" + name + "</extra>"
+        data.append(trace)
+    legend = {"orientation": "h", "y": -0.15, "traceorder": "normal"}
+    layout = _layout(showlegend=True, barmode="stack", legend=legend)
+    return {"data": data, "layout": layout}
+
+
+def distribution(
+    values: Sequence[Number],
+    counts: Sequence[int],
+    marker: Number,
+    *,
+    marker_label: str,
+    bin_width: int,
+    x_title: str,
+    y_title: str,
+) -> dict[str, Any]:
+    """Counts binned by value (bins of `bin_width` from 0), with the bin holding `marker`
+    highlighted and a labelled line at `marker`: one firm among its peers."""
+    bins: dict[int, int] = {}
+    for value, count in zip(values, counts, strict=True):
+        start = int(value) // bin_width * bin_width
+        bins[start] = bins.get(start, 0) + count
+    own = int(marker) // bin_width * bin_width
+    starts = sorted(bins)
+    trace = {
+        "type": "bar",
+        "x": [start + bin_width / 2 for start in starts],
+        "y": [bins[start] for start in starts],
+        "width": [bin_width * 0.92] * len(starts),
+        "marker": {"color": [PALETTE[4] if start == own else "#93c5fd" for start in starts]},
+        "customdata": [f"{start}–{start + bin_width - 1}" for start in starts],
+        "hovertemplate": "%{customdata}: %{y:,}<extra></extra>",
+    }
+    layout = _layout(height=260)
+    layout["xaxis"] = {"automargin": True, "title": {"text": x_title}, "gridcolor": "#e5e7eb"}
+    layout["yaxis"] = {"automargin": True, "title": {"text": y_title}, "gridcolor": "#e5e7eb"}
+    layout["shapes"] = [
+        {
+            "type": "line",
+            "x0": float(marker),
+            "x1": float(marker),
+            "yref": "paper",
+            "y0": 0,
+            "y1": 1,
+            "line": {"color": PALETTE[4], "width": 2, "dash": "dot"},
+        }
+    ]
+    layout["annotations"] = [
+        {
+            "x": float(marker),
+            "yref": "paper",
+            "y": 1,
+            "text": marker_label,
+            "showarrow": False,
+            "xanchor": "left",
+            "yanchor": "top",
+            "font": {"color": PALETTE[4]},
+            "bgcolor": "rgba(255,255,255,0.85)",
+        }
+    ]
+    return {"data": [trace], "layout": layout}

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from kejin.assessment.model import Status
 from kejin.consent.model import DataScope, GrantPurpose, GrantStatus
 from kejin.core.i18n import N_, translate
 from kejin.registry.model import (
@@ -133,6 +134,13 @@ LABELS: dict[type[StrEnum], dict[str, str]] = {
         GrantPurpose.INSURANCE_UNDERWRITING: N_("Insurance underwriting"),
         GrantPurpose.INVESTMENT_DUE_DILIGENCE: N_("Investment due diligence"),
         GrantPurpose.POLICY_SUPPORT: N_("Policy support"),
+    },
+    Status: {
+        Status.MET: N_("Met"),
+        Status.MANUAL_REVIEW: N_("Expert review"),
+        Status.UNKNOWN: N_("Data missing"),
+        Status.UNMET: N_("Not met"),
+        Status.NOT_APPLICABLE: N_("Not applicable"),
     },
     GrantStatus: {
         GrantStatus.ACTIVE: N_("Active"),

@@ -26,6 +26,7 @@ TEMPLATE_PACKAGES = (
     "kejin.identity",
     "kejin.audit",
     "kejin.consent",
+    "kejin.assessment",
 )
 
 
