@@ -75,6 +75,10 @@ def _print_demo_report(console: Console, report: DemoReport) -> None:
         f"enterprises: {counts.inserted:,} new, {counts.updated:,} updated, "
         f"{counts.unchanged:,} unchanged; loans: {report.region.loans:,}"
     )
+    run = report.assessment
+    console.print(
+        f"assessment: run {run.id} of {run.evaluated_on}, {run.enterprises:,} enterprises"
+    )
     for name, loaded in report.documents.items():
         outcome = loaded.outcome
         console.print(

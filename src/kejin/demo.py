@@ -1,18 +1,22 @@
 """The main job behind `kejin demo`: a migrated database holding the demo region, its loan
-history, the document library (the team's guides, plus the real corpus when `../shared` is
-present), one demo account per role and a few consent grants. Every step is idempotent, so
-running it again is safe."""
+history, a technology-assessment run over it, the document library (the team's guides, plus the
+real corpus when `../shared` is present), one demo account per role and consent grants. Every
+step is idempotent, so running it again is safe."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
 
+from kejin.assessment import service as assessment
+from kejin.assessment.errors import NoAssessmentRun
+from kejin.assessment.schemas import RunRead
 from kejin.bootstrap import Platform
 from kejin.consent import service as consent
 from kejin.core.progress import ProgressCallback, no_progress, scoped
 from kejin.documents import service as documents
 from kejin.identity import demo as accounts
+from kejin.identity.model import Role
 from kejin.region import calibration as region_defaults
 from kejin.region import service as region
 from kejin.registry import service as registry
@@ -22,10 +26,16 @@ from kejin.registry.model import IndustryCluster
 # first four enterprises of that cluster get accounts and grant the demo bank differently.
 DEMO_CLUSTER = IndustryCluster.BRAIN_SCIENCE
 DEMO_ENTERPRISES = 4
+# Every firm of these clusters shares its assessment with the demo's government office (policy
+# support), so the region view's drill-down lists some firms and withholds the others.
+POLICY_CLUSTERS = (IndustryCluster.BRAIN_SCIENCE, IndustryCluster.AI)
 
 STEP_LABELS = {
     "region/generate": "Generating the demo region",
     "region/store": "Storing enterprises and loans",
+    "assessment/read": "Reading the assessment inputs",
+    "assessment/assess": "Assessing the region",
+    "assessment/store": "Storing the assessment",
     "guides/read": "Reading the guides",
     "guides/prepare": "Preparing the guides",
     "guides/store": "Storing the guides",
@@ -41,6 +51,7 @@ STEP_LABELS = {
 @dataclass(frozen=True)
 class DemoReport:
     region: region.DemoBuild
+    assessment: RunRead
     documents: dict[str, documents.LoadReport]
     accounts: accounts.DemoAccounts
 
@@ -56,6 +67,7 @@ def prepare_demo(
     built = region.build_demo_region(
         platform, enterprises, seed, progress=scoped(progress, "region")
     )
+    assessed = assess_region(platform, built, scoped(progress, "assessment"))
     loaded = {"guides": documents.load_guides(platform, scoped(progress, "guides"))}
     shared = platform.settings.shared_dir
     if shared is not None:
@@ -66,14 +78,55 @@ def prepare_demo(
         loaded["news"] = documents.load_search_pages(
             platform, data / "seed", scoped(progress, "news")
         )
-    return DemoReport(region=built, documents=loaded, accounts=seed_people(platform))
+    return DemoReport(
+        region=built,
+        assessment=assessed,
+        documents=loaded,
+        accounts=seed_people(platform, enterprises),
+    )
 
 
-def seed_people(platform: Platform) -> accounts.DemoAccounts:
-    """Demo accounts, and on their first creation the demo consent grants."""
+def assess_region(
+    platform: Platform, built: region.DemoBuild, progress: ProgressCallback = no_progress
+) -> RunRead:
+    """Assess the region as of today and store the run, unless the newest run already holds
+    exactly that: same day, same rule and configuration versions, and a region the build did
+    not change (so a re-run of the demo leaves the same state)."""
+    on = registry.today()
+    try:
+        latest = assessment.latest_run(platform.uow)
+    except NoAssessmentRun:
+        latest = None
+    catalogue = assessment.shipped_catalogue()
+    unchanged = built.enterprises.inserted == built.enterprises.updated == 0
+    if (
+        latest is not None
+        and unchanged
+        and latest.evaluated_on == on
+        and latest.rule_versions == catalogue.versions(on)
+        and latest.config_versions == catalogue.config_versions()
+    ):
+        return latest
+    return assessment.run_registry(
+        platform.uow, on, started_by=consent.DEMO_ACTOR, progress=progress, catalogue=catalogue
+    )
+
+
+def seed_people(platform: Platform, enterprises: int) -> accounts.DemoAccounts:
+    """Demo accounts, and on their first creation the demo consent grants: the bank's and the
+    fund's, and the government office's on every firm of `POLICY_CLUSTERS` (of at most
+    `enterprises` firms each)."""
     enterprise_ids = registry.first_enterprise_ids(platform.uow, DEMO_CLUSTER, DEMO_ENTERPRISES)
     seeded = accounts.seed_demo_accounts(platform.uow, enterprise_ids)
     if seeded.created:
         grantees = [seeded.institution_ids[accounts.BANK], seeded.institution_ids[accounts.FUND]]
         consent.seed_demo_grants(platform.uow, seeded.grantors(), grantees)
+        policy_firms = [
+            enterprise_id
+            for cluster in POLICY_CLUSTERS
+            for enterprise_id in registry.first_enterprise_ids(platform.uow, cluster, enterprises)
+        ]
+        admin = next(a.user_id for a in seeded.accounts if a.role is Role.PLATFORM_ADMIN)
+        office = seeded.institution_ids[accounts.OFFICE]
+        consent.seed_demo_policy_grants(platform.uow, policy_firms, office, admin)
     return seeded

@@ -6,6 +6,7 @@ so a grant reads as "who granted whom" without a second round trip.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime
 from typing import NamedTuple
 
@@ -64,6 +65,35 @@ def add_grant(
     session.add(row)
     session.flush()
     return row
+
+
+def add_grants(
+    session: Session,
+    *,
+    enterprise_ids: Sequence[int],
+    institution_id: int,
+    scopes: list[DataScope],
+    purpose: str,
+    granted_by: int,
+    granted_at: datetime,
+    expires_on: date,
+) -> list[ConsentGrantRow]:
+    """The same grant from many enterprises to one institution, in one flush."""
+    rows = [
+        ConsentGrantRow(
+            enterprise_id=enterprise_id,
+            institution_id=institution_id,
+            scopes=[scope.value for scope in scopes],
+            purpose=purpose,
+            granted_by=granted_by,
+            granted_at=granted_at,
+            expires_on=expires_on,
+        )
+        for enterprise_id in enterprise_ids
+    ]
+    session.add_all(rows)
+    session.flush()
+    return rows
 
 
 def grant_row(session: Session, grant_id: int) -> ConsentGrantRow | None:

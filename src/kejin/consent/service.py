@@ -425,19 +425,38 @@ class DemoGrant:
     revoked: bool = False
 
 
-# The demo bank's grants, by position in the enterprise list.
+# The demo bank's grants, by position in the enterprise list; each opens the assessment too.
 DEMO_GRANTS = (
     DemoGrant(
         frozenset(
-            {DataScope.FINANCIALS, DataScope.IP, DataScope.SOCIAL_SECURITY, DataScope.PROFILE}
+            {
+                DataScope.FINANCIALS,
+                DataScope.IP,
+                DataScope.SOCIAL_SECURITY,
+                DataScope.PROFILE,
+                DataScope.ASSESSMENT,
+            }
         ),
         GrantPurpose.CREDIT_ASSESSMENT,
         180,
     ),
-    DemoGrant(frozenset({DataScope.FINANCIALS, DataScope.IP}), GrantPurpose.CREDIT_ASSESSMENT, 90),
-    DemoGrant(frozenset({DataScope.FINANCIALS}), GrantPurpose.CREDIT_ASSESSMENT, 90, revoked=True),
-    DemoGrant(frozenset({DataScope.FINANCIALS}), GrantPurpose.CREDIT_ASSESSMENT, -1),
+    DemoGrant(
+        frozenset({DataScope.FINANCIALS, DataScope.IP, DataScope.ASSESSMENT}),
+        GrantPurpose.CREDIT_ASSESSMENT,
+        90,
+    ),
+    DemoGrant(
+        frozenset({DataScope.FINANCIALS, DataScope.ASSESSMENT}),
+        GrantPurpose.CREDIT_ASSESSMENT,
+        90,
+        revoked=True,
+    ),
+    DemoGrant(
+        frozenset({DataScope.FINANCIALS, DataScope.ASSESSMENT}), GrantPurpose.CREDIT_ASSESSMENT, -1
+    ),
 )
+# What the demo's firms of the policy clusters open to the government office.
+DEMO_POLICY_GRANT = DemoGrant(frozenset({DataScope.ASSESSMENT}), GrantPurpose.POLICY_SUPPORT, 365)
 DEMO_FUND_GRANT = DemoGrant(
     frozenset({DataScope.FINANCIALS, DataScope.IP}), GrantPurpose.INVESTMENT_DUE_DILIGENCE, 90
 )
@@ -469,6 +488,51 @@ def seed_demo_grants(
         ]
         work.commit()
     return ids
+
+
+def seed_demo_policy_grants(
+    uow: UowFactory, enterprise_ids: Sequence[int], institution_id: int, seeded_by: int
+) -> int:
+    """Grants of `DEMO_POLICY_GRANT` from every enterprise of `enterprise_ids` to the demo's
+    government office, so its analysts see the assessments of part of the region (a firm
+    applying for policy support shares its assessment). The demo has no account for most of
+    these firms, so `seeded_by` (a demo user) stands in as the one who granted; the audit log
+    names the demo as the actor. Written in bulk, one audit entry per grant; returns the count."""
+    demo = DEMO_POLICY_GRANT
+    with uow() as work:
+        rows = repository.add_grants(
+            work.session,
+            enterprise_ids=enterprise_ids,
+            institution_id=institution_id,
+            scopes=sorted(demo.scopes),
+            purpose=demo.purpose.value,
+            granted_by=seeded_by,
+            granted_at=now() - timedelta(days=30),
+            expires_on=today() + timedelta(days=demo.days),
+        )
+        institution = repository.institution_name(work.session, institution_id)
+        audit.record_each(
+            work.session,
+            actor=DEMO_ACTOR,
+            action=GRANTED,
+            subject_type=SUBJECT,
+            subjects=[
+                (
+                    str(row.enterprise_id),
+                    row.purpose,
+                    {
+                        "grant_id": row.id,
+                        "scopes": row.scopes,
+                        "institution_id": institution_id,
+                        "institution": institution,
+                        "expires_on": row.expires_on.isoformat(),
+                    },
+                )
+                for row in rows
+            ],
+        )
+        work.commit()
+    return len(rows)
 
 
 def _demo_grant(
