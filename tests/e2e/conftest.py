@@ -7,13 +7,14 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 import uvicorn
 
-from kejin.bootstrap import bootstrap
+from kejin.bootstrap import Platform, bootstrap
 from kejin.config import Settings
 from kejin.web.app import create_app
 from tests.factories import seed_enterprises
@@ -43,14 +44,9 @@ def _free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-@pytest.fixture(scope="session")
-def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    data_dir = tmp_path_factory.mktemp("browser-data")
-    platform = bootstrap(
-        Settings(data_dir=data_dir, database_url=f"sqlite:///{data_dir / 'kejin.db'}", env="test")
-    )
-    platform.migrate()
-    codes = seed_enterprises(platform, BROWSER_ENTERPRISES)
+@contextmanager
+def serving(platform: Platform) -> Iterator[str]:
+    """The application for `platform` served by uvicorn on a free local port; yields its URL."""
     port = _free_port()
     config = uvicorn.Config(create_app(platform), host="127.0.0.1", port=port, log_level="warning")
     server = uvicorn.Server(config)
@@ -61,9 +57,26 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
         if time.monotonic() > deadline or not thread.is_alive():
             pytest.fail("the web server did not start")
         time.sleep(0.05)
-    yield LiveServer(url=f"http://127.0.0.1:{port}", codes=codes)
+    yield f"http://127.0.0.1:{port}"
     server.should_exit = True
     thread.join(timeout=10)
+
+
+def sqlite_platform(data_dir: Path) -> Platform:
+    """A migrated platform over a new SQLite file in `data_dir`."""
+    platform = bootstrap(
+        Settings(data_dir=data_dir, database_url=f"sqlite:///{data_dir / 'kejin.db'}", env="test")
+    )
+    platform.migrate()
+    return platform
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    platform = sqlite_platform(tmp_path_factory.mktemp("browser-data"))
+    codes = seed_enterprises(platform, BROWSER_ENTERPRISES)
+    with serving(platform) as url:
+        yield LiveServer(url=url, codes=codes)
     platform.dispose()
 
 

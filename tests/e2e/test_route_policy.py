@@ -26,6 +26,7 @@ PLATFORM = frozenset({Role.PLATFORM_ADMIN})
 ADMINS = frozenset({Role.PLATFORM_ADMIN, Role.ENTERPRISE_ADMIN})
 ENTERPRISE_ADMIN = frozenset({Role.ENTERPRISE_ADMIN})
 ENTERPRISE_USERS = frozenset({Role.ENTERPRISE_ADMIN, Role.ENTERPRISE_MEMBER})
+REGION_STAFF = frozenset({Role.GOVERNMENT_ANALYST, Role.PLATFORM_ADMIN})
 ASSET_MOUNTS = {"/static", "/static/vendor/swagger-ui"}
 
 # (method, path) → who may use it: PUBLIC, or the roles allowed (and the token scope, if any).
@@ -78,6 +79,14 @@ TABLE: dict[tuple[str, str], tuple[str | frozenset[Role], TokenScope | None]] = 
         frozenset({Role.GOVERNMENT_ANALYST, Role.PLATFORM_ADMIN}),
         TokenScope.CONSENT_READ,
     ),
+    ("GET", "/api/v1/enterprises/{uscc}/assessment"): (ANY, TokenScope.CONSENT_READ),
+    ("GET", "/api/v1/assessment/region"): (REGION_STAFF, TokenScope.REGISTRY_READ),
+    ("GET", "/api/v1/assessment/region/enterprises"): (REGION_STAFF, TokenScope.CONSENT_READ),
+    ("GET", "/api/v1/assessment/runs/latest"): (ANY, TokenScope.REGISTRY_READ),
+    ("GET", "/enterprises/{uscc}/assessment"): (ANY, None),
+    ("GET", "/assessment"): (REGION_STAFF, None),
+    ("GET", "/assessment/enterprises"): (REGION_STAFF, None),
+    ("GET", "/assessment/enterprises/export.csv"): (REGION_STAFF, None),
     ("POST", "/consent/grants"): (ENTERPRISE_ADMIN, None),
     ("POST", "/consent/grants/{grant_id}/revoke"): (ENTERPRISE_ADMIN, None),
     ("POST", "/logout"): (ANY, None),  # last: it ends the session

@@ -51,7 +51,7 @@ from kejin.assessment.schemas import (
 from kejin.assessment.snapshots import build_snapshots
 from kejin.assessment.stage import stage_of
 from kejin.consent import service as consent
-from kejin.consent.model import DataScope, GrantPurpose, is_own_enterprise
+from kejin.consent.model import DataScope, GrantPurpose
 from kejin.core.bulk import insert_frame
 from kejin.core.errors import FieldProblem, InvalidInput
 from kejin.core.pagination import PageRequest
@@ -275,12 +275,13 @@ def enterprise_assessment(
     """One enterprise's assessment as of `on` (default today): every standard in force with
     its explanation and (with `advice`, the slow part) what would meet it, the stage, and
     innovation points against the newest stored run's cohorts. Its own users read it; others
-    need a live `assessment` grant for `purpose` (the read, or the refusal, is recorded)."""
+    need a live `assessment` grant for `purpose` (the read, or the refusal, is recorded), which
+    institution staff must name."""
     catalogue = catalogue or shipped_catalogue()
     day = on or registry.today()
     with uow() as work:
         key = registry.enterprise_key(work, code)
-        if purpose is None and not is_own_enterprise(principal, key.id):
+        if purpose is None and not principal.is_enterprise_user:
             raise InvalidInput(
                 "Name the purpose of your read; it must match the enterprise's grant",
                 field="purpose",
