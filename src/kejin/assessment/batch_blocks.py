@@ -115,7 +115,7 @@ def constant(status: Status, points: tuple[int, int] | None = None) -> Compiled:
 
 
 def scored_status(points: tuple[int, int]) -> Status:
-    """The engine's `scored_status`: a range waits for an expert, else met above zero."""
+    """The engine's `_scored`: a range waits for an expert, else met above zero."""
     low, high = points
     if low != high:
         return Status.MANUAL_REVIEW
@@ -139,7 +139,7 @@ def first_points(
     unknown: pl.Expr, choices: Sequence[tuple[pl.Expr, tuple[int, int]]], otherwise: tuple[int, int]
 ) -> Compiled:
     """Unknown (no points) where `unknown`, else the points of the first choice that holds,
-    else `otherwise`, each with the engine's `scored_status` status."""
+    else `otherwise`, each with the status the engine's `_scored` gives it."""
 
     def pick(value: Callable[[tuple[int, int]], pl.Expr], missing: pl.Expr) -> pl.Expr:
         pairs = [(unknown, missing), *((holds, value(points)) for holds, points in choices)]
