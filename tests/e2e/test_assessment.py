@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+from markupsafe import escape
 from sqlalchemy import select
 
 from kejin.assessment.model import Status
@@ -208,13 +209,13 @@ def test_the_assessment_page_shows_verdicts_criteria_and_the_languages(
     body = client.get(_assessment(world.own_code)).json()
     for standard in body["standards"]:
         assert f'data-standard="{standard["code"]}"' in own.text
-        assert standard["name_zh"] in own.text  # Chinese by default
+        assert escape(standard["name_zh"]) in own.text  # Chinese by default
         assert f'data-criterion="{standard["verdict"]["id"]}"' in own.text
     assert "data-print" in own.text
     assert 'src="/static/print.js"' in own.text
     english = client.get(f"/enterprises/{world.own_code}/assessment?lang=en", headers=HTML)
-    assert all(s["name_en"] in english.text for s in body["standards"])
-    assert body["standards"][0]["verdict"]["sentence_en"] in english.text
+    assert all(escape(s["name_en"]) in english.text for s in body["standards"])
+    assert escape(body["standards"][0]["verdict"]["sentence_en"]) in english.text
 
 
 def test_the_assessment_page_shows_what_would_meet_an_unmet_standard(
@@ -233,7 +234,7 @@ def test_the_assessment_page_shows_what_would_meet_an_unmet_standard(
         section = page.text.split(f'data-advice="{standard["code"]}"')[1].split("</section>")[0]
         assert section.count("data-plan=") == len(standard["advice"]["plans"])
         for change in standard["advice"]["plans"][0]["changes"]:
-            assert change["sentence_zh"] in section
+            assert escape(change["sentence_zh"]) in section
 
 
 def test_institution_staff_choose_a_purpose_and_a_refusal_says_a_grant_is_needed(

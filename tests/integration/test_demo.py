@@ -1,21 +1,25 @@
 """`kejin demo` end to end on a small region: accounts per role, grants that open some
-enterprises' financials to the demo bank and not others', and a safe second run."""
+enterprises' financials to the demo bank and not others', an assessment run whose results the
+government office sees for the policy clusters only, and a safe second run."""
 
 from dataclasses import replace
 
 import pytest
 from sqlalchemy import func, select
 
+from kejin.assessment.orm import AssessmentRunRow
+from kejin.assessment.service import enterprise_assessment
 from kejin.bootstrap import Platform
 from kejin.consent.errors import AccessRefused
 from kejin.consent.model import DataScope, GrantPurpose
 from kejin.consent.orm import ConsentGrantRow
 from kejin.consent.service import require_access
-from kejin.demo import DEMO_ENTERPRISES, prepare_demo
+from kejin.demo import DEMO_ENTERPRISES, POLICY_CLUSTERS, prepare_demo
 from kejin.identity.model import Role
 from kejin.identity.orm import UserRow
 from kejin.identity.repository import user_by_login
 from kejin.identity.service import principal_of
+from kejin.registry.orm import EnterpriseRow
 
 
 @pytest.fixture
@@ -37,7 +41,18 @@ def test_the_demo_seeds_one_account_per_role_and_a_second_run_adds_nothing(
         assert uow.session.scalar(select(func.count()).select_from(UserRow)) == len(
             first.accounts.accounts
         )
-        assert uow.session.scalar(select(func.count()).select_from(ConsentGrantRow)) == 5
+        policy_firms = uow.session.scalar(
+            select(func.count())
+            .select_from(EnterpriseRow)
+            .where(EnterpriseRow.cluster.in_(POLICY_CLUSTERS))
+        )
+        assert policy_firms
+        grants = uow.session.scalar(select(func.count()).select_from(ConsentGrantRow))
+        assert grants == 5 + policy_firms
+        assert uow.session.scalar(select(func.count()).select_from(AssessmentRunRow)) == 1
+    assert second.assessment == first.assessment
+    assert first.assessment.enterprises == 400
+    assert first.assessment.started_by == "system:demo"
 
 
 def test_the_demo_bank_officer_reads_some_enterprises_financials_and_not_others(
@@ -60,3 +75,35 @@ def test_the_demo_bank_officer_reads_some_enterprises_financials_and_not_others(
             except AccessRefused:
                 outcomes.append("refused")
     assert outcomes == ["allowed", "allowed", "refused", "refused"]
+
+
+def test_the_demo_office_sees_the_assessments_of_the_policy_clusters_only(
+    without_corpus: Platform,
+) -> None:
+    report = prepare_demo(without_corpus, enterprises=400, seed=7)
+    with without_corpus.uow() as uow:
+        firms = uow.session.execute(
+            select(EnterpriseRow.uscc, EnterpriseRow.cluster).order_by(EnterpriseRow.id)
+        ).all()
+        analyst = user_by_login(uow.session, "chen")
+        officer = user_by_login(uow.session, "wang")
+        assert analyst is not None
+        assert officer is not None
+        chen, wang = principal_of(analyst), principal_of(officer)
+    policy = GrantPurpose.POLICY_SUPPORT.value
+    outcomes = set()
+    for code, cluster in firms[:40]:
+        try:
+            enterprise_assessment(without_corpus.uow, chen, code, policy, advice=False)
+            outcomes.add((cluster in POLICY_CLUSTERS, "allowed"))
+        except AccessRefused:
+            outcomes.add((cluster in POLICY_CLUSTERS, "refused"))
+    assert outcomes == {(True, "allowed"), (False, "refused")}
+    first = next(iter(report.accounts.grantors()))
+    with without_corpus.uow() as uow:
+        bank_first = uow.session.scalar(select(EnterpriseRow.uscc).where(EnterpriseRow.id == first))
+    assert bank_first is not None
+    read = enterprise_assessment(
+        without_corpus.uow, wang, bank_first, GrantPurpose.CREDIT_ASSESSMENT.value, advice=False
+    )
+    assert read.run_id == report.assessment.id

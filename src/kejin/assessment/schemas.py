@@ -5,7 +5,7 @@ Points are `Decimal` (strings in JSON). Sentences come in both languages; pages 
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from enum import StrEnum
 from typing import Any, Literal
@@ -173,6 +173,14 @@ class RunRead(BaseModel):
     rule_versions: dict[str, Any]
     config_versions: dict[str, Any]
     started_by: str
+
+    @field_validator("started_at", "finished_at")
+    @classmethod
+    def _in_utc(cls, moment: datetime | None) -> datetime | None:
+        """Times in UTC whichever way they were read (SQLite hands back naive values)."""
+        if moment is None or moment.tzinfo is not None:
+            return moment
+        return moment.replace(tzinfo=UTC)
 
 
 class SummaryCell(BaseModel):
