@@ -156,7 +156,7 @@ def _points_chart(locale: str, points: PointsView | None) -> dict[str, Any] | No
         marker_label=translate(locale, "This enterprise: {points}", points=points.score),
         bin_width=POINTS_BIN,
         x_title=translate(locale, "Innovation points"),
-        y_title=translate(locale, "Enterprises"),
+        y_title=translate(locale, "Number of enterprises"),
     )
 
 
