@@ -23,7 +23,6 @@ import datetime as dt
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from typing import Any
 
 import polars as pl
 from distributed import Client, Future, LocalCluster
@@ -33,6 +32,7 @@ from kejin.assessment import repository
 from kejin.assessment.partitioned import (
     PartitionedRun,
     PartitionSource,
+    Ranking,
     Scratch,
     assess_one,
     count_cohorts,
@@ -116,59 +116,54 @@ def assess_on_dask(
     the result partitions under way at once (default: two per worker thread)."""
     kept = scratch or Scratch()
     parts = list(with_one_partition(sources))
-    shared = client.scatter(catalogue, broadcast=True)
-    counted = client.map(count_cohorts, parts, on=on, catalogue=shared, scratch=kept, pure=False)
-    cohorts = _merged(client, counted, merge_cohorts)
-    index = client.submit(cohort_index, cohorts, catalogue.points, pure=False)
-    scored = client.map(
-        count_scores, parts, on=on, catalogue=shared, cohorts=index, scratch=kept, pure=False
+    shared = client.scatter(catalogue, broadcast=True, hash=False)
+    # Each level of partition tables is handed to `_merged` alone, so it is let go level by level.
+    cohorts = _merged(
+        client,
+        client.map(count_cohorts, parts, on=on, catalogue=shared, scratch=kept, pure=False),
+        merge_cohorts,
     )
-    scores = _merged(client, scored, merge_scores)
+    index = client.submit(cohort_index, cohorts, catalogue.points, pure=False)
+    scores = _merged(
+        client,
+        client.map(
+            count_scores, parts, on=on, catalogue=shared, cohorts=index, scratch=kept, pure=False
+        ),
+        merge_scores,
+    )
     statistics = Statistics(*client.gather([cohorts, scores]))
     cohorts.release()
+    ranking = client.submit(Ranking, index, scores, pure=False)
+    index.release()
+    scores.release()
     ahead = window or 2 * max(sum(client.nthreads().values()), 1)
-    step = _Pass3(shared, on, index, scores, kept)
-    return PartitionedRun(statistics, _results(client, parts, step, ahead))
+
+    def assess(part: PartitionSource) -> Future:
+        return client.submit(
+            assess_one, part, on=on, catalogue=shared, ranking=ranking, scratch=kept, pure=False
+        )
+
+    return PartitionedRun(statistics, _in_order(parts, assess, ahead))
 
 
-@dataclasses.dataclass(frozen=True)
-class _Pass3:
-    """What every pass-3 task shares (futures resolve to their values in the workers)."""
-
-    catalogue: Future[Catalogue]
-    on: dt.date
-    index: Future[Any]
-    scores: Future[pl.DataFrame]
-    scratch: Scratch
-
-
-def _results(
-    client: Client, parts: Sequence[PartitionSource], step: _Pass3, window: int
+def _in_order(
+    parts: Sequence[PartitionSource],
+    submit: Callable[[PartitionSource], Future],
+    window: int,
 ) -> Iterator[pl.DataFrame]:
     """Pass 3, in source order, with at most `window` partitions submitted and not yet taken."""
-    pending: deque[Future[pl.DataFrame]] = deque()
+    pending: deque[Future] = deque()
     for part in parts:
-        pending.append(
-            client.submit(
-                assess_one,
-                part,
-                step.on,
-                step.catalogue,
-                step.index,
-                step.scores,
-                step.scratch,
-                pure=False,
-            )
-        )
+        pending.append(submit(part))
         if len(pending) >= window:
             yield _taken(pending.popleft())
     while pending:
         yield _taken(pending.popleft())
 
 
-def _taken(future: Future[pl.DataFrame]) -> pl.DataFrame:
+def _taken(future: Future) -> pl.DataFrame:
     """The result, and the worker's copy released at once."""
-    result = future.result()
+    result: pl.DataFrame = future.result()
     future.release()
     return result
 

@@ -142,16 +142,24 @@ def count_scores(
     return score_table(points, catalogue.points)
 
 
+@dataclasses.dataclass(frozen=True, slots=True)
+class Ranking:
+    """What pass 3 reads of the merged statistics: the prepared cohort index and the scores."""
+
+    cohorts: CohortIndex
+    scores: pl.DataFrame
+
+
 def assess_one(
     source: PartitionSource,
     on: dt.date,
     catalogue: Catalogue,
-    cohorts: CohortIndex,
-    scores: pl.DataFrame,
+    ranking: Ranking,
     scratch: Scratch,
 ) -> pl.DataFrame:
     """Pass 3: the partition's results; its kept frame is no longer needed afterwards."""
-    results = assess_against(scratch.again(source, on), on, catalogue, cohorts, scores)
+    frame = scratch.again(source, on)
+    results = assess_against(frame, on, catalogue, ranking.cohorts, ranking.scores)
     scratch.drop(source)
     return results
 
@@ -188,7 +196,8 @@ def assess_partitions(
     cohorts = merge_cohorts(count_cohorts(part, on, catalogue, kept) for part in parts)
     index = cohort_index(cohorts, catalogue.points)
     scores = merge_scores(count_scores(part, on, catalogue, index, kept) for part in parts)
-    results = (assess_one(part, on, catalogue, index, scores, kept) for part in parts)
+    ranking = Ranking(index, scores)
+    results = (assess_one(part, on, catalogue, ranking, kept) for part in parts)
     return PartitionedRun(Statistics(cohorts, scores), results)
 
 
