@@ -27,7 +27,7 @@ from kejin.assessment.batch import assess_frame
 from kejin.assessment.catalogue import load_rulesets
 from kejin.assessment.engine import assess
 from kejin.assessment.frames import INPUT_SCHEMA, MONEY, SNAPSHOT_SCHEMA, snapshot_from_row
-from kejin.assessment.rules import Criterion, RuleSet
+from kejin.assessment.rules import Criterion, RuleSet, Rung
 
 SEED = 2024
 ON = dt.date(2025, 6, 1)
@@ -113,6 +113,7 @@ def _renamed(ruleset: RuleSet, number: int) -> RuleSet:
             id=f"{criterion.id}~{number}",
             ref=None if criterion.ref is None else f"{criterion.ref}~{number}",
             children=tuple(rename(child) for child in criterion.children),
+            rungs=tuple(Rung(rung.points, rename(rung.when)) for rung in criterion.rungs),
         )
 
     version = dataclasses.replace(ruleset.version, code=f"{ruleset.version.code}~{number}")
@@ -121,7 +122,7 @@ def _renamed(ruleset: RuleSet, number: int) -> RuleSet:
 
 def _criteria(criterion: Criterion) -> Iterator[Criterion]:
     yield criterion
-    for child in criterion.children:
+    for child in (*criterion.children, *(rung.when for rung in criterion.rungs)):
         yield from _criteria(child)
 
 

@@ -2,35 +2,49 @@
 
 `assess_frame` answers, for every row of a snapshot frame (`kejin.assessment.frames`), exactly
 what `engine.assess` answers for that row's snapshot: the same status, points and chosen option
-for every criterion. Each kind has one compile function (`batch_kinds.COMPILERS`, mirroring the
-engine's `_KINDS`) turning a criterion into an Int8 status code, scaled Int64 points and, for
-best-of, the option chosen. Criteria are materialised level by level, leaves first, so a parent
-reads its children's columns instead of repeating their expressions; the frame runs as one lazy
-plan.
-Numbers are compared exactly (`kejin.assessment.exact`); a row holding an input too large for
-that goes to the scalar engine, so the answer is the engine's for every row.
+for every criterion. Each kind has one compile function (`COMPILERS`, mirroring the engine's
+`_KINDS`; see `batch_blocks`) turning a criterion into an Int8 status code, scaled Int64 points
+and, for best-of and ladder, the option chosen. Criteria are materialised level by level,
+leaves first, so a parent reads its children's columns instead of repeating their expressions;
+the frame runs as one lazy plan. Numbers are compared exactly (`kejin.assessment.exact`); a row
+holding an input too large for that goes to the scalar engine, so the answer is the engine's
+for every row.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from decimal import Decimal
 from typing import NoReturn
 
 import polars as pl
 
 from kejin.assessment import exact
-from kejin.assessment.batch_kinds import CODES, COMPILERS, Compiled
+from kejin.assessment.batch_blocks import (
+    CHOOSING,
+    CODES,
+    Compiled,
+    Compiler,
+    History,
+    subcriteria,
+)
+from kejin.assessment.batch_composites import COMPOSITE_KINDS
+from kejin.assessment.batch_inputs import INPUT_KINDS
 from kejin.assessment.engine import assess
 from kejin.assessment.errors import InvalidRuleSet, RuleSetNotInForce
 from kejin.assessment.frames import INPUT_SCHEMA, KEY_SCHEMA, MONEY, snapshot_from_row
 from kejin.assessment.model import CriterionResult, Points
 from kejin.assessment.rules import Criterion, Measure, RuleSet
 
+# One compile function per kind, mirroring the engine's `_KINDS`.
+COMPILERS: dict[str, Callable[[Criterion, Compiler], Compiled]] = INPUT_KINDS | COMPOSITE_KINDS
 _KEYS = ("enterprise_id", "uscc")
 _OUT_OF_RANGE = "__out_of_range"
+# The streaming engine pays a fixed cost per wide plan (about half a second with detail) and
+# gains on large frames only; measured on the shipped rule sets (benchmarks/assess_batch.py).
+_STREAMING_FROM = 500_000
 _ROW = "__row"
 
 
@@ -53,7 +67,9 @@ def assess_frame(
     for level in sorted(plan.levels):
         stages = stages.with_columns(plan.levels[level])
     beyond = pl.any_horizontal(pl.lit(False), *plan.guards.values()).fill_null(value=False)
-    answer = stages.select(*plan.outputs, beyond.alias(_OUT_OF_RANGE)).collect()
+    answer = stages.select(*plan.outputs, beyond.alias(_OUT_OF_RANGE)).collect(
+        engine="streaming" if frame.height >= _STREAMING_FROM else "in-memory"
+    )
     flagged = answer.get_column(_OUT_OF_RANGE)
     answer = answer.drop(_OUT_OF_RANGE)
     if flagged.any():
@@ -118,7 +134,7 @@ def _compile(rulesets: Sequence[RuleSet], *, detail: bool) -> _Plan:
             continue
         for criterion in _walk(ruleset.root):
             parts = ["status", "low", "high"] if criterion.id != code else []
-            parts += ["chosen"] if criterion.kind == "best_of" else []
+            parts += ["chosen"] if criterion.kind in CHOOSING else []
             plan.output(criterion.id, compiler.done[criterion.id], parts)
     return plan
 
@@ -128,6 +144,7 @@ def _point_constants(rulesets: Sequence[RuleSet]) -> Iterator[Decimal]:
     for ruleset in rulesets:
         for criterion in _walk(ruleset.root):
             ranges = [criterion.points, criterion.when_true, criterion.when_false]
+            ranges += [criterion.otherwise, *(rung.points for rung in criterion.rungs)]
             for points in [*ranges, *(band.points for band in criterion.bands)]:
                 if points is not None:
                     yield from (points.low, points.high)
@@ -139,7 +156,7 @@ def _point_constants(rulesets: Sequence[RuleSet]) -> Iterator[Decimal]:
 
 def _walk(criterion: Criterion) -> Iterator[Criterion]:
     yield criterion
-    for child in criterion.children:
+    for child in subcriteria(criterion):
         yield from _walk(child)
 
 
@@ -177,7 +194,7 @@ class _Compiler:
 
     def _schedule(self, criterion: Criterion, compiled: Compiled) -> Compiled:
         """Materialise the criterion one level above its deepest child."""
-        below = [self.level.get(child.id, 0) for child in criterion.children]
+        below = [self.level.get(child.id, 0) for child in subcriteria(criterion)]
         level = 1 + max([*below, self.floor.get(criterion.id, 0)])
         self.level[criterion.id] = level
         prefix = f"__{self.code}:{criterion.id}"
@@ -239,17 +256,18 @@ class _Compiler:
         self.plan.guards[name] = value.abs() >= exact.INPUT_LIMIT
         return value, scale
 
-    def history(self, name: str) -> tuple[pl.Expr, pl.Expr, pl.Expr] | None:
-        """A history's last three years as unscaled Int128, oldest first (null where the
+    def history(self, name: str, years: int) -> History | None:
+        """A history's last `years` values as unscaled Int128, oldest first (null where the
         series is shorter); None for inputs that are not histories."""
         if self.dtype(name) != pl.List(MONEY):
             return None
-        v1, v2, v3 = (
-            pl.col(name).list.get(i, null_on_oob=True).to_physical() for i in (-3, -2, -1)
+        column = pl.col(name)
+        values = tuple(
+            column.list.get(-back, null_on_oob=True).to_physical() for back in range(years, 0, -1)
         )
-        for position, year in enumerate((v1, v2, v3)):
-            self.plan.guards[f"{name}[{position}]"] = year.abs() >= exact.INPUT_LIMIT
-        return v1, v2, v3
+        for back, value in zip(range(years, 0, -1), values, strict=True):
+            self.plan.guards[f"{name}[-{back}]"] = value.abs() >= exact.INPUT_LIMIT
+        return History(column, values, column.list.len(), MONEY.scale)
 
     def dtype(self, name: str) -> pl.DataType:
         self.plan.inputs.add(name)
@@ -305,7 +323,7 @@ def _scalar_answer(
             record |= _result_columns(ruleset.version.code, verdict, chosen=False)
             if detail:
                 for criterion, result in _pairs(ruleset.root, verdict):
-                    chosen = criterion.kind == "best_of"
+                    chosen = criterion.kind in CHOOSING
                     record |= _result_columns(criterion.id, result, chosen=chosen)
         records.append([record.get(name) for name in schema])
     return pl.DataFrame(records, schema=schema, orient="row")
@@ -315,7 +333,7 @@ def _pairs(
     criterion: Criterion, result: CriterionResult
 ) -> Iterator[tuple[Criterion, CriterionResult]]:
     yield criterion, result
-    for child, child_result in zip(criterion.children, result.children, strict=True):
+    for child, child_result in zip(subcriteria(criterion), result.children, strict=True):
         yield from _pairs(child, child_result)
 
 

@@ -12,9 +12,11 @@ Rows holding an input at or beyond the limit are left to the scalar engine (`bat
 from __future__ import annotations
 
 import dataclasses
+import functools
 import operator
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from decimal import Decimal
+from fractions import Fraction
 
 import polars as pl
 
@@ -90,7 +92,34 @@ def growth(v1: pl.Expr, v2: pl.Expr, v3: pl.Expr, years: pl.Expr) -> Quotient:
     )
 
 
-def compare(reading: Quotient, op: str, constant: Decimal) -> pl.Expr:
+def total(readings: Sequence[Quotient]) -> Quotient:
+    """Σ num_i/den_i: over the shared denominator when every den is the same number, else
+    over the product of the denominators (each positive where defined)."""
+    first, *rest = readings
+    known = pl.all_horizontal([r.known for r in readings])
+    defined = pl.all_horizontal([r.defined for r in readings])
+    if all(isinstance(r.den, int) and r.den == first.den for r in readings):
+        num = functools.reduce(operator.add, (r.num for r in rest), first.num)
+        return Quotient(num, first.den, known, defined, len(readings) * first.bound)
+    num, den, bound = first.num, first.den, first.bound
+    for reading in rest:
+        num = num * _expr(reading.den) + reading.num * _expr(den)
+        den = _expr(den) * _expr(reading.den)
+        bound = 2 * bound * reading.bound
+    return Quotient(num, den, known, defined, bound)
+
+
+def divided(reading: Quotient, count: int) -> Quotient:
+    """reading / count, for a mean."""
+    den = reading.den * count if isinstance(reading.den, int) else reading.den * integer(count)
+    return dataclasses.replace(reading, den=den, bound=reading.bound * count)
+
+
+def _expr(value: pl.Expr | int) -> pl.Expr:
+    return integer(value) if isinstance(value, int) else value
+
+
+def compare(reading: Quotient, op: str, constant: Decimal | Fraction) -> pl.Expr:
     """reading `op` constant, exactly; null where the reading is missing. Only meaningful where
     the reading is defined (den > 0)."""
     p, q = constant.as_integer_ratio()

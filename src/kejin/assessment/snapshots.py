@@ -31,7 +31,7 @@ from kejin.assessment.snapshot_sources import (
     SnapshotSources,
     sources_of,
 )
-from kejin.registry.frames import RegistryFrames
+from kejin.registry.frames import MONEY_COLUMNS, RegistryFrames
 from kejin.registry.model import (
     CLASS_I_IP,
     CLASS_II_IP,
@@ -87,17 +87,8 @@ KEY_SUPPORTED_FIELDS: Final = {
     IndustryCluster.SOFTWARE: "electronic_information",  # 电子信息 (软件)
     IndustryCluster.HIGH_END_EQUIPMENT: "advanced_manufacturing",  # 先进制造与自动化
 }
-# Last fiscal year's figures, taken as they are from its financial-year row.
-LAST_YEAR: Final = (
-    "revenue",
-    "main_business_revenue",
-    "high_tech_revenue",
-    "total_costs",
-    "rd_expense",
-    "total_assets",
-    "total_liabilities",
-    "net_profit",
-)
+# Last fiscal year's figures, taken as they are from its financial-year row: every amount.
+LAST_YEAR: Final = MONEY_COLUMNS["financial_years"]
 # Inputs no registry table holds: always null, so the criteria reading them answer unknown.
 NOT_IN_REGISTRY: Final = (
     "conversions_per_year",
