@@ -95,7 +95,7 @@ def dask_client(
             threads_per_worker=1,
             processes=True,
             memory_limit=memory_limit,
-            dashboard_address=None,
+            dashboard_address=":0",  # any free port: two clusters never clash over 8787
         ) as cluster,
         Client(cluster) as client,
     ):
