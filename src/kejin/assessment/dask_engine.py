@@ -49,6 +49,9 @@ SCHEDULER_ENV = "KEJIN_DASK_SCHEDULER"
 LOCAL_WORKERS = 2
 WORKER_MEMORY = "3GiB"  # per worker process: a partition of 250,000 firms peaks near 1.5 GB
 MERGE_FAN_IN = 8
+# Merges run as soon as their tables are there, before further partitions are built: otherwise
+# every partition's table waits in the workers until the last partition is done.
+MERGE_PRIORITY = 1
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -174,10 +177,16 @@ def _merged(
     merge: Callable[[Iterable[pl.DataFrame]], pl.DataFrame],
 ) -> Future[pl.DataFrame]:
     """The tables merged on the workers, `MERGE_FAN_IN` at a time, level by level, so no task
-    and not this process receives all partitions' tables."""
+    and not this process receives all partitions' tables, and few wait at any time."""
     while True:
         tables = [
-            client.submit(_merge_some, merge, *tables[start : start + MERGE_FAN_IN], pure=False)
+            client.submit(
+                _merge_some,
+                merge,
+                *tables[start : start + MERGE_FAN_IN],
+                pure=False,
+                priority=MERGE_PRIORITY,
+            )
             for start in range(0, len(tables), MERGE_FAN_IN)
         ]
         if len(tables) == 1:

@@ -92,9 +92,12 @@ class Scratch:
     directory: Path | None = None
 
     def built(self, source: PartitionSource, on: dt.date) -> pl.DataFrame:
-        """Pass 1: build the partition, and keep it for the later passes."""
-        frame = source.snapshots(on)
+        """Pass 1: build the partition and keep it for the later passes (a pass 1 run again,
+        e.g. after a worker was lost, takes the kept one)."""
         path = self._path(source)
+        if path is not None and path.exists():
+            return pl.read_ipc(path)
+        frame = source.snapshots(on)
         if path is not None:
             path.parent.mkdir(parents=True, exist_ok=True)
             partial = path.with_name(f"{path.name}.{uuid.uuid4().hex}.part")
