@@ -54,17 +54,17 @@ def main() -> None:
     parser.add_argument("--phase", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.phase:
-        print(json.dumps(_run_phase(args) | _resources()))
+        print(json.dumps(_run_phase(args) | resources()))
         return
     if args.url:
-        _print_table([_child(args, "load", args.url)])
+        _print_table([child_phase(args, "load", args.url)])
         return
     with tempfile.TemporaryDirectory(dir=args.workdir) as scratch:
         _benchmark(args, Path(scratch))
 
 
 def _benchmark(args: argparse.Namespace, scratch: Path) -> None:
-    figures = [_child(args, "frames")]
+    figures = [child_phase(args, "frames")]
     targets = {
         "sqlite": f"sqlite:///{scratch / 'bench.db'}",
         "postgresql": f"{POSTGRES_SERVER}/{BENCH_DATABASE}",
@@ -73,13 +73,13 @@ def _benchmark(args: argparse.Namespace, scratch: Path) -> None:
         if args.database not in (name, "both"):
             continue
         if name == "postgresql":
-            _recreate_postgres_database()
-        _child(args, "store", url)
-        figures.append(_child(args, "load", url))
+            recreate_postgres_database()
+        child_phase(args, "store", url)
+        figures.append(child_phase(args, "load", url))
     _print_table(figures)
 
 
-def _child(args: argparse.Namespace, phase: str, url: str = "") -> dict[str, object]:
+def child_phase(args: argparse.Namespace, phase: str, url: str = "") -> dict[str, object]:
     command = [sys.executable, __file__, "--phase", phase, "--url", url]
     for option in ("enterprises", "partition", "workers", "repeat"):
         command += [f"--{option}", str(getattr(args, option))]
@@ -91,12 +91,12 @@ def _child(args: argparse.Namespace, phase: str, url: str = "") -> dict[str, obj
     return figures
 
 
-def _recreate_postgres_database() -> None:
+def recreate_postgres_database(name: str = BENCH_DATABASE) -> None:
     import psycopg  # only needed when PostgreSQL is benchmarked
 
     with psycopg.connect(f"{POSTGRES_SERVER}/postgres", autocommit=True) as conn:
-        conn.execute(f"DROP DATABASE IF EXISTS {BENCH_DATABASE}")
-        conn.execute(f"CREATE DATABASE {BENCH_DATABASE}")
+        conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        conn.execute(f"CREATE DATABASE {name}")
 
 
 def _run_phase(args: argparse.Namespace) -> dict[str, object]:
@@ -116,38 +116,38 @@ def _build_from_frames(enterprises: int, repeat: int) -> dict[str, object]:
     for _ in range(repeat):
         started = time.perf_counter()
         snapshots = build_snapshots(frames, ON)
-        runs.append(_since(started))
+        runs.append(since(started))
     return {"seconds": min(runs), "runs": runs, "enterprises": snapshots.height}
 
 
 def _store(enterprises: int, url: str) -> dict[str, object]:
     from kejin.region.service import build_demo_region
 
-    platform = _platform(url)
+    platform = platform_for(url)
     started = time.perf_counter()
     build_demo_region(platform, enterprises, SEED, AS_OF)
     platform.dispose()
-    return {"seconds": _since(started)}
+    return {"seconds": since(started)}
 
 
 def _load(url: str, partition: int, workers: int, repeat: int) -> dict[str, object]:
     from kejin.assessment.repository import iter_partitions, load_snapshots
     from kejin.assessment.snapshot_sources import SOURCE_COLUMNS
 
-    platform = _platform(url)
+    platform = platform_for(url)
     runs = []
     with platform.engine.connect() as conn:
         for _ in range(repeat):
             started = time.perf_counter()
             snapshots = load_snapshots(conn, ON, partition, workers)
-            runs.append(_since(started))
+            runs.append(since(started))
         started = time.perf_counter()
         rows = sum(
             getattr(part, table).height
             for part in iter_partitions(conn, partition)
             for table in SOURCE_COLUMNS
         )
-        read = _since(started)
+        read = since(started)
     platform.dispose()
     return {
         "seconds": min(runs),
@@ -158,7 +158,7 @@ def _load(url: str, partition: int, workers: int, repeat: int) -> dict[str, obje
     }
 
 
-def _platform(url: str) -> Platform:
+def platform_for(url: str) -> Platform:
     from kejin.bootstrap import bootstrap
     from kejin.config import load_settings
 
@@ -167,11 +167,11 @@ def _platform(url: str) -> Platform:
     return platform
 
 
-def _since(started: float) -> float:
+def since(started: float) -> float:
     return round(time.perf_counter() - started, 2)
 
 
-def _resources() -> dict[str, object]:
+def resources() -> dict[str, object]:
     """Peak memory of this process and of its largest worker process (SQLite reads), in MB
     (Linux reports KiB), and how busy the shared machine was."""
     return {

@@ -2,7 +2,9 @@
 
 `kejin assess FILE` reads a file in the import format (docs/import-format.md) and writes one
 result per valid enterprise as JSON (default) or CSV; refused records are listed on stderr and
-make the exit status 1. `kejin assess --all` assesses the registry and stores the run.
+make the exit status 1. `kejin assess --all` assesses the registry and stores the run, in this
+process or (`--engine dask`) on a Dask cluster: the scheduler at `--scheduler` or
+`$KEJIN_DASK_SCHEDULER`, else a local cluster started for the run.
 """
 
 from __future__ import annotations
@@ -21,7 +23,9 @@ import polars as pl
 from rich.console import Console
 
 from kejin.assessment import service
+from kejin.assessment.dask_engine import SCHEDULER_ENV
 from kejin.bootstrap import bootstrap
+from kejin.core.errors import KejinError
 from kejin.core.i18n import negotiate, translate
 from kejin.core.progress import progress_bars
 
@@ -54,30 +58,56 @@ def _today() -> dt.date:
     type=click.Path(dir_okay=False, path_type=Path),
     help="Write the results here instead of standard output.",
 )
+@click.option(
+    "--engine",
+    type=click.Choice([engine.value for engine in service.Engine]),
+    default=service.Engine.POLARS.value,
+    show_default=True,
+    help="With --all: polars assesses in this process; dask in partitions on a Dask cluster.",
+)
+@click.option(
+    "--scheduler",
+    envvar=SCHEDULER_ENV,
+    help=f"With --engine dask: the scheduler's address (or ${SCHEDULER_ENV}); "
+    "default: a local cluster of two worker processes.",
+)
 def assess_command(
+    *,
     path: Path | None,
     whole: bool,
     on: dt.datetime | None,
     output_format: str,
     out: Path | None,
+    engine: str,
+    scheduler: str | None,
 ) -> None:
     """Assess the enterprises of PATH (import format), or the registry with --all."""
     if (path is None) == (not whole):
         raise click.UsageError("give either a file PATH or --all, not both")
     day = on.date() if on else _today()
     if whole:
-        _assess_registry(day)
+        _assess_registry(day, service.Engine(engine), scheduler)
     else:
         assert path is not None
         _assess_file(path, day, output_format, out)
 
 
-def _assess_registry(day: dt.date) -> None:
+def _assess_registry(day: dt.date, engine: service.Engine, scheduler: str | None) -> None:
     platform = bootstrap()
     platform.migrate()
     console = Console(stderr=True)
-    with progress_bars(console, RUN_LABELS) as progress:
-        run = service.run_registry(platform.uow, day, started_by="cli", progress=progress)
+    try:
+        with progress_bars(console, RUN_LABELS) as progress:
+            run = service.run_registry(
+                platform.uow,
+                day,
+                started_by="cli",
+                progress=progress,
+                engine=engine,
+                scheduler=scheduler,
+            )
+    except KejinError as error:
+        raise click.ClickException(translate(_locale(), error.message, **error.params)) from error
     used = ", ".join(f"{code} {found['version']}" for code, found in run.rule_versions.items())
     console.print(
         f"run {run.id}: {run.enterprises:,} enterprises assessed as of {run.evaluated_on};"
@@ -93,12 +123,16 @@ def _assess_file(path: Path, day: dt.date, output_format: str, out: Path | None)
         sys.stdout.write(text)
     else:
         out.write_text(text, encoding="utf-8")
-    locale = negotiate(os.environ.get("LANG", "").split(".")[0])
+    locale = _locale()
     for problem in found.problems[:PROBLEMS_SHOWN]:
         reason = translate(locale, problem.reason, **problem.params)
         click.echo(f"{problem.row}: {problem.field}: {reason}", err=True)
     if found.rejected:
         raise SystemExit(1)
+
+
+def _locale() -> str:
+    return negotiate(os.environ.get("LANG", "").split(".")[0])
 
 
 def _as_csv(results: pl.DataFrame) -> str:

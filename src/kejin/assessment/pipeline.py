@@ -18,7 +18,7 @@ import polars as pl
 
 from kejin.assessment.batch import assess_frame
 from kejin.assessment.catalogue import load_rulesets
-from kejin.assessment.points import cohort_table, innovation_points
+from kejin.assessment.points import CohortIndex, cohort_table, innovation_points
 from kejin.assessment.points_config import PointsConfig, load_points_config
 from kejin.assessment.points_rank import rank_points, score_table
 from kejin.assessment.rules import RuleSet
@@ -92,8 +92,20 @@ def assess_partition(
     frame: pl.DataFrame, on: dt.date, catalogue: Catalogue, statistics: Statistics
 ) -> pl.DataFrame:
     """The same answers for one partition, given the whole population's merged statistics."""
-    points = innovation_points(frame, statistics.cohorts, catalogue.points)
-    ranked = rank_points(points, statistics.scores, catalogue.points)
+    return assess_against(frame, on, catalogue, statistics.cohorts, statistics.scores)
+
+
+def assess_against(
+    frame: pl.DataFrame,
+    on: dt.date,
+    catalogue: Catalogue,
+    cohorts: pl.DataFrame | CohortIndex,
+    scores: pl.DataFrame,
+) -> pl.DataFrame:
+    """`assess_partition` with the merged cohort table already prepared (`cohort_index`), so
+    partitions share one index instead of each rebuilding it from the table."""
+    points = innovation_points(frame, cohorts, catalogue.points)
+    ranked = rank_points(points, scores, catalogue.points)
     return _joined(frame, on, catalogue, ranked)
 
 

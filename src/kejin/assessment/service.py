@@ -1,16 +1,20 @@
 """Use cases of the technology assessment: assess an import file, run the whole registry and store
 the results, and read one enterprise's assessment (consent applies).
 
-A registry run reads every snapshot, assesses it in one pass (`pipeline.assess_snapshots`) and
-stores the verdicts, stage, points and the cohort statistics with the versions used, in one
-transaction. Results of all but the newest `KEEP_RUNS` runs are pruned; run rows stay.
+A registry run reads every snapshot, assesses it in one pass (`pipeline.assess_snapshots`), or
+partition by partition on Dask (`dask_engine`), and stores the verdicts, stage, points and the
+cohort statistics with the versions used, in one transaction. Results of all but the newest
+`KEEP_RUNS` runs are pruned; run rows stay.
 """
 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable
+import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, date, datetime
+from enum import StrEnum
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -20,6 +24,7 @@ from sqlalchemy import Connection, Row, delete, select
 from sqlalchemy.orm import Session
 
 from kejin.assessment import repository, views
+from kejin.assessment.dask_engine import assess_on_dask, dask_client, registry_partitions
 from kejin.assessment.errors import NoAssessmentRun
 from kejin.assessment.frames import snapshot_from_row
 from kejin.assessment.model import Status
@@ -30,12 +35,12 @@ from kejin.assessment.orm import (
     PointsScoreRow,
     StandardResultRow,
 )
+from kejin.assessment.partitioned import PartitionedRun, Scratch, SummaryCounter
 from kejin.assessment.pipeline import (
     Catalogue,
     Statistics,
     assess_snapshots,
     load_catalogue,
-    summary_cells,
 )
 from kejin.assessment.points_config import PointsConfig, load_points_config
 from kejin.assessment.schemas import (
@@ -143,6 +148,13 @@ def assess_file(path: Path, on: date, catalogue: Catalogue | None = None) -> Fil
     )
 
 
+class Engine(StrEnum):
+    """How a registry run assesses: in this process over one frame, or in partitions on Dask."""
+
+    POLARS = "polars"
+    DASK = "dask"
+
+
 def run_registry(
     uow: UowFactory,
     on: date,
@@ -150,46 +162,87 @@ def run_registry(
     started_by: str,
     progress: ProgressCallback = no_progress,
     catalogue: Catalogue | None = None,
+    engine: Engine = Engine.POLARS,
+    scheduler: str | None = None,
+    partition_size: int = repository.DEFAULT_PARTITION,
 ) -> RunRead:
-    """Assess every enterprise of the registry as of `on` and store the run."""
+    """Assess every enterprise of the registry as of `on` and store the run.
+
+    `Engine.DASK` runs the partitioned passes on the Dask cluster at `scheduler` (default: a
+    local one) in partitions of `partition_size` ids and stores each result partition as it
+    comes, in the same transaction; the rows stored are those of the in-process engine."""
     catalogue = catalogue or shipped_catalogue()
-    started = datetime.now(UTC)
+    run = _new_run(on, catalogue, engine, started_by)
+    standards = tuple(catalogue.versions(on))
     with uow() as work:
         conn = work.session.connection()
-        frame = repository.load_snapshots(conn, on)
-        progress("read", 1, len(RUN_STEPS))
-        results, statistics = assess_snapshots(frame, on, catalogue)
-        progress("assess", 2, len(RUN_STEPS))
-        run = AssessmentRunRow(
-            started_at=started,
-            evaluated_on=on,
-            engine="polars",
-            points_config=catalogue.points.version,
-            enterprises=frame.height,
-            rule_versions=catalogue.versions(on),
-            config_versions=catalogue.config_versions(),
-            started_by=started_by,
-        )
-        work.session.add(run)
-        work.session.flush()
-        standards = tuple(catalogue.versions(on))
-        store_results(conn, run.id, results, statistics, standards)
-        run.summary = summary_cells(results, standards)
-        run.finished_at = datetime.now(UTC)
+        if engine is Engine.DASK:
+            with dask_client(scheduler) as client, _scratch(scheduler) as scratch:
+                sources = registry_partitions(conn, partition_size)
+                assessed = assess_on_dask(client, sources, on, catalogue, scratch=scratch)
+                progress("read", 1, len(RUN_STEPS))
+                progress("assess", 2, len(RUN_STEPS))
+                _store_run(work, run, assessed, standards)
+        else:
+            frame = repository.load_snapshots(conn, on)
+            progress("read", 1, len(RUN_STEPS))
+            results, statistics = assess_snapshots(frame, on, catalogue)
+            progress("assess", 2, len(RUN_STEPS))
+            whole = PartitionedRun(statistics, iter([results]))
+            _store_run(work, run, whole, standards)
         _prune(work.session)
         work.commit()
         progress("store", 3, len(RUN_STEPS))
         return RunRead.model_validate(run, from_attributes=True)
 
 
-def store_results(
-    conn: Connection,
-    run_id: int,
-    results: pl.DataFrame,
-    statistics: Statistics,
-    standards: tuple[str, ...],
+@contextmanager
+def _scratch(scheduler: str | None) -> Iterator[Scratch]:
+    """A temporary directory where a local cluster keeps built partitions between passes;
+    none for a remote cluster, whose workers may not share this machine's disk."""
+    if scheduler:
+        yield Scratch()
+        return
+    with tempfile.TemporaryDirectory(prefix="kejin-assess-") as directory:
+        yield Scratch(Path(directory))
+
+
+def _new_run(on: date, catalogue: Catalogue, engine: Engine, started_by: str) -> AssessmentRunRow:
+    return AssessmentRunRow(
+        started_at=datetime.now(UTC),
+        evaluated_on=on,
+        engine=engine.value,
+        points_config=catalogue.points.version,
+        enterprises=0,
+        rule_versions=catalogue.versions(on),
+        config_versions=catalogue.config_versions(),
+        started_by=started_by,
+    )
+
+
+def _store_run(
+    work: UnitOfWork, run: AssessmentRunRow, assessed: PartitionedRun, standards: tuple[str, ...]
 ) -> None:
-    """Write a run's verdicts, scores and statistics in bulk (points and money as storage ints)."""
+    """The run row, its statistics and its results, stored partition by partition (each
+    dropped once written), with the region view added up as they pass."""
+    work.session.add(run)
+    work.session.flush()
+    conn = work.session.connection()
+    store_statistics(conn, run.id, assessed.statistics)
+    summary = SummaryCounter(standards)
+    for results in assessed.results:
+        store_results(conn, run.id, results, standards)
+        summary.add(results)
+    run.enterprises = summary.enterprises
+    run.summary = summary.cells()
+    run.finished_at = datetime.now(UTC)
+
+
+def store_results(
+    conn: Connection, run_id: int, results: pl.DataFrame, standards: tuple[str, ...]
+) -> None:
+    """Write verdicts, stage and points of a run's results (or one partition of them) in bulk
+    (points and money as storage ints)."""
     run = pl.lit(run_id, dtype=pl.Int64).alias("run_id")
     stored = results.filter(pl.col("enterprise_id").is_not_null())
     verdicts = pl.concat(
@@ -217,6 +270,11 @@ def store_results(
         _json_list("top_indicators"),
     )
     insert_frame(conn, EnterpriseScoreRow.__table__, scores)  # type: ignore[arg-type]
+
+
+def store_statistics(conn: Connection, run_id: int, statistics: Statistics) -> None:
+    """Write a run's merged cohort and score tables."""
+    run = pl.lit(run_id, dtype=pl.Int64).alias("run_id")
     cohorts = statistics.cohorts.select(
         run, "region", "cluster", pl.col("stage").cast(pl.String), "indicator", "bucket", "count"
     )
