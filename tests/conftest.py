@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
@@ -17,6 +18,11 @@ from kejin.core.db import make_engine
 from kejin.tables import metadata
 
 SHARED_DIR = Path(__file__).resolve().parents[2] / "shared"
+
+# Speed belongs in benchmarks, not tests: no per-example deadline, so a busy machine cannot turn
+# a property test red.
+hypothesis_settings.register_profile("kejin", deadline=None)
+hypothesis_settings.load_profile("kejin")
 
 
 def _postgres_url(worker: str) -> str | None:
