@@ -116,12 +116,16 @@ def _csv_rows(path: Path) -> Table:
 
 
 def _xlsx_tables(path: Path) -> dict[str, Table]:
+    """The workbook's sheets read in full, so the file is closed before the rows are used."""
     book = load_workbook(path, read_only=True, data_only=True)
-    return {
-        name: _sheet_rows(book[name].iter_rows(values_only=True))
-        for name in [MAIN_TABLE, *CHILD_TABLES]
-        if name in book.sheetnames
-    }
+    try:
+        return {
+            name: iter(list(_sheet_rows(book[name].iter_rows(values_only=True))))
+            for name in [MAIN_TABLE, *CHILD_TABLES]
+            if name in book.sheetnames
+        }
+    finally:
+        book.close()
 
 
 def _sheet_rows(rows: Iterable[tuple[Any, ...]]) -> Table:
