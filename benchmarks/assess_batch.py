@@ -23,11 +23,11 @@ from decimal import Decimal
 import numpy as np
 import polars as pl
 
-from kejin.assessment.batch import assess_frame
-from kejin.assessment.catalogue import load_rulesets
-from kejin.assessment.engine import assess
-from kejin.assessment.frames import INPUT_SCHEMA, MONEY, SNAPSHOT_SCHEMA, snapshot_from_row
-from kejin.assessment.rules import Criterion, RuleSet, Rung
+from kejin.assessment.batch.verdicts import assess_frame
+from kejin.assessment.inputs.frames import INPUT_SCHEMA, MONEY, SNAPSHOT_SCHEMA, snapshot_from_row
+from kejin.assessment.standards.catalogue import load_rulesets
+from kejin.assessment.standards.engine import assess
+from kejin.assessment.standards.rules import Criterion, RuleSet, Rung
 
 SEED = 2024
 ON = dt.date(2025, 6, 1)

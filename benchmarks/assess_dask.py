@@ -32,9 +32,9 @@ import polars as pl
 
 from benchmarks.process_memory import TreePeak
 from kejin.assessment.dask_engine import assess_on_dask, dask_client
-from kejin.assessment.partitioned import Scratch, SummaryCounter
-from kejin.assessment.pipeline import load_catalogue
-from kejin.assessment.snapshots import build_snapshots
+from kejin.assessment.inputs.snapshots import build_snapshots
+from kejin.assessment.runs.partitioned import Scratch, SummaryCounter
+from kejin.assessment.runs.pipeline import load_catalogue
 from kejin.region.model import generate_region
 
 AS_OF = date(2025, 12, 31)

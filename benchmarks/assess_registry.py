@@ -133,10 +133,10 @@ def _run(url: str, engine: str, partition: int) -> dict[str, object]:
 def _scalar(url: str, sample: int) -> dict[str, object]:
     from sqlalchemy import text
 
-    from kejin.assessment.engine import assess
-    from kejin.assessment.frames import snapshot_from_row
-    from kejin.assessment.pipeline import load_catalogue
+    from kejin.assessment.inputs.frames import snapshot_from_row
     from kejin.assessment.repository import IdRange, build_partition
+    from kejin.assessment.runs.pipeline import load_catalogue
+    from kejin.assessment.standards.engine import assess
 
     platform = platform_for(url)
     with platform.engine.connect() as conn:

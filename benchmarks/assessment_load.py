@@ -108,7 +108,7 @@ def _run_phase(args: argparse.Namespace) -> dict[str, object]:
 
 
 def _build_from_frames(enterprises: int, repeat: int) -> dict[str, object]:
-    from kejin.assessment.snapshots import build_snapshots
+    from kejin.assessment.inputs.snapshots import build_snapshots
     from kejin.region.model import generate_region
 
     frames = generate_region(enterprises, SEED, AS_OF).frames
@@ -131,8 +131,8 @@ def _store(enterprises: int, url: str) -> dict[str, object]:
 
 
 def _load(url: str, partition: int, workers: int, repeat: int) -> dict[str, object]:
+    from kejin.assessment.inputs.sources import SOURCE_COLUMNS
     from kejin.assessment.repository import iter_partitions, load_snapshots
-    from kejin.assessment.snapshot_sources import SOURCE_COLUMNS
 
     platform = platform_for(url)
     runs = []

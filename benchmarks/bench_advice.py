@@ -17,10 +17,10 @@ import time
 from collections import Counter, defaultdict
 from decimal import Decimal
 
-from kejin.assessment.advice import advise
-from kejin.assessment.catalogue import load_rulesets, ruleset_in_force
-from kejin.assessment.effort import load_effort_model
+from kejin.assessment.advice.effort import load_effort_model
+from kejin.assessment.advice.plans import advise
 from kejin.assessment.model import EnterpriseSnapshot
+from kejin.assessment.standards.catalogue import load_rulesets, ruleset_in_force
 
 ON = dt.date(2026, 6, 1)
 

@@ -21,12 +21,17 @@ from typing import TypeVar
 import numpy as np
 import polars as pl
 
-from kejin.assessment.frames import SNAPSHOT_SCHEMA
+from kejin.assessment.inputs.frames import SNAPSHOT_SCHEMA
 from kejin.assessment.model import CERTIFICATIONS
-from kejin.assessment.points import cohort_index, cohort_table, innovation_points, merge_cohorts
-from kejin.assessment.points_config import PointsConfig, load_points_config
-from kejin.assessment.points_rank import merge_scores, rank_points, score_table
-from kejin.assessment.stage import with_stage
+from kejin.assessment.points.cohorts import (
+    cohort_index,
+    cohort_table,
+    innovation_points,
+    merge_cohorts,
+)
+from kejin.assessment.points.config import PointsConfig, load_points_config
+from kejin.assessment.points.rank import merge_scores, rank_points, score_table
+from kejin.assessment.points.stage import with_stage
 from kejin.registry.model import FundingStage, IndustryCluster
 
 SEED = 2024

@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from kejin.assessment import reads
 from kejin.assessment import service as assessment
 from kejin.assessment.errors import NoAssessmentRun
 from kejin.assessment.schemas import RunRead
@@ -94,7 +95,7 @@ def assess_region(
     not change (so a re-run of the demo leaves the same state)."""
     on = registry.today()
     try:
-        latest = assessment.latest_run(platform.uow)
+        latest = reads.latest_run(platform.uow)
     except NoAssessmentRun:
         latest = None
     catalogue = assessment.shipped_catalogue()

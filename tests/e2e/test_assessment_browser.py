@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from kejin.assessment import service
+from kejin.assessment import reads
 from kejin.assessment.schemas import StandardRef
 from tests.e2e.assessment_world import SHARED_CLUSTER, AssessedWorld, build_world
 from tests.e2e.conftest import serving, sqlite_platform
@@ -45,7 +45,7 @@ def page(chromium: Any, assessed: tuple[str, AssessedWorld]) -> Iterator[Page]:
 
 
 def _standards(world: AssessedWorld) -> list[StandardRef]:
-    return service.standard_refs(world.run.rule_versions)
+    return reads.standard_refs(world.run.rule_versions)
 
 
 def _drawn(page: Page, chart: str) -> None:

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 from kejin.assessment.orm import AssessmentRunRow
-from kejin.assessment.service import enterprise_assessment
+from kejin.assessment.reads import enterprise_assessment
 from kejin.bootstrap import Platform
 from kejin.consent.errors import AccessRefused
 from kejin.consent.model import DataScope, GrantPurpose

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Query
 
-from kejin.assessment import service
+from kejin.assessment import reads
 from kejin.assessment.schemas import (
     DrillDown,
     DrillDownPage,
@@ -61,7 +61,7 @@ def get_enterprise_assessment(
     """Every standard in force with its criteria, inputs and sentences, the life-cycle stage and
     innovation points against the newest run's cohort. Its own users read it; others need a live
     grant of `assessment` for `purpose` (every read and refusal is logged)."""
-    return service.enterprise_assessment(
+    return reads.enterprise_assessment(
         platform.uow,
         principal,
         uscc,
@@ -75,7 +75,7 @@ def get_enterprise_assessment(
 def get_region_assessment(platform: PlatformDep, principal: RegionReader) -> RegionAssessment:
     """The newest run's enterprises per standard × stage × cluster × status (`run` is null and
     `cells` empty before the first run)."""
-    return service.region_assessment(platform.uow)
+    return reads.region_assessment(platform.uow)
 
 
 @router.get("/assessment/region/enterprises")
@@ -88,11 +88,11 @@ def get_region_enterprises(
     """The enterprises of one cell (a standard, and optionally a status, a stage — `none` for
     those without — and a cluster), best points first. `total` counts the whole cell; rows are
     listed only where the enterprise shares its assessment with you (`shared` of them)."""
-    return service.drill_down(platform.uow, principal, query, page)
+    return reads.drill_down(platform.uow, principal, query, page)
 
 
 @router.get("/assessment/runs/latest")
 def get_latest_run(platform: PlatformDep, principal: RunReader) -> RunRead:
     """The newest finished run: its date, engine, size and the rule and configuration versions
     it used (404 before the first run)."""
-    return service.latest_run(platform.uow)
+    return reads.latest_run(platform.uow)

@@ -1,6 +1,6 @@
 """The partitioned assessment on Dask (`kejin assess --all --engine dask`).
 
-The steps of `kejin.assessment.partitioned` run as Dask tasks, one per partition and pass.
+The steps of `kejin.assessment.runs.partitioned` run as Dask tasks, one per partition and pass.
 Each task receives a small recipe (`RegistryPartition`: a database URL and an id range, or any
 other `PartitionSource`) and builds its snapshots in the worker, so no snapshot frame crosses
 the network: what travels is the catalogue (sent once to every worker), the partitions' cohort
@@ -29,7 +29,9 @@ from distributed import Client, Future, LocalCluster
 from sqlalchemy import Connection
 
 from kejin.assessment import repository
-from kejin.assessment.partitioned import (
+from kejin.assessment.points.cohorts import cohort_index, merge_cohorts
+from kejin.assessment.points.rank import merge_scores
+from kejin.assessment.runs.partitioned import (
     PartitionedRun,
     PartitionSource,
     Ranking,
@@ -39,9 +41,7 @@ from kejin.assessment.partitioned import (
     count_scores,
     with_one_partition,
 )
-from kejin.assessment.pipeline import Catalogue, Statistics
-from kejin.assessment.points import cohort_index, merge_cohorts
-from kejin.assessment.points_rank import merge_scores
+from kejin.assessment.runs.pipeline import Catalogue, Statistics
 from kejin.core.errors import InvalidInput
 from kejin.core.i18n import N_
 

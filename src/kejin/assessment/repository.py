@@ -39,20 +39,11 @@ from typing import Any
 import adbc_driver_postgresql.dbapi as adbc_postgresql
 import adbc_driver_sqlite.dbapi as adbc_sqlite
 import polars as pl
-from sqlalchemy import Connection, Select, func, select, text
+from sqlalchemy import Connection, Select, text
 from sqlalchemy.engine import URL, make_url
 
-from kejin.assessment.orm import (
-    EnterpriseScoreRow,
-    PointsCohortRow,
-    PointsScoreRow,
-    StandardResultRow,
-)
-from kejin.assessment.pipeline import Statistics
-from kejin.assessment.points import merge_cohorts
-from kejin.assessment.points_rank import merge_scores
-from kejin.assessment.schemas import NO_STAGE, DrillDown
-from kejin.assessment.snapshot_sources import (
+from kejin.assessment.inputs.snapshots import snapshots_of
+from kejin.assessment.inputs.sources import (
     COUNTED_IP_STATUS,
     COUNTED_IP_TYPES,
     KEY,
@@ -60,7 +51,6 @@ from kejin.assessment.snapshot_sources import (
     SOURCE_SCHEMAS,
     SnapshotSources,
 )
-from kejin.assessment.snapshots import snapshots_of
 
 DEFAULT_PARTITION = 250_000  # enterprises per partition: ~0.5 GB of sources at the peak
 READ_WORKERS = 2
@@ -286,83 +276,3 @@ def _executor(conn: Connection, workers: int) -> Executor:
     if conn.dialect.name == "sqlite":
         return ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn"))
     return ThreadPoolExecutor(max_workers=workers)
-
-
-# --- stored results ---------------------------------------------------------------------------
-
-
-def read_statistics(conn: Connection, run_id: int, config_version: str) -> Statistics | None:
-    """A stored run's cohort and score tables, as the points passes read them."""
-    cohorts = pl.read_database(
-        select(
-            PointsCohortRow.region,
-            PointsCohortRow.cluster,
-            PointsCohortRow.stage,
-            PointsCohortRow.indicator,
-            PointsCohortRow.bucket,
-            PointsCohortRow.count,
-        ).where(PointsCohortRow.run_id == run_id),
-        conn,
-    )
-    scores = pl.read_database(
-        select(
-            PointsScoreRow.region,
-            PointsScoreRow.stage,
-            PointsScoreRow.innovation_points,
-            PointsScoreRow.count,
-        ).where(PointsScoreRow.run_id == run_id),
-        conn,
-    )
-    if cohorts.is_empty():
-        return None
-    version = pl.lit(config_version).alias("config_version")
-    return Statistics(
-        cohorts=merge_cohorts([cohorts.with_columns(version)]),
-        scores=merge_scores([scores.with_columns(version)]),
-    )
-
-
-def cell_query(run_id: int, query: DrillDown) -> AnySelect:
-    """The stored verdicts of one region-view cell, with the enterprise's stage and points."""
-    score = EnterpriseScoreRow
-    result = StandardResultRow
-    stmt: AnySelect = (
-        select(
-            result.enterprise_id,
-            score.cluster,
-            score.stage,
-            result.status,
-            result.points_low,
-            result.points_high,
-            score.innovation_points,
-            score.band,
-        )
-        .join(
-            score,
-            (score.run_id == result.run_id) & (score.enterprise_id == result.enterprise_id),
-        )
-        .where(result.run_id == run_id, result.standard == query.standard)
-    )
-    if query.status is not None:
-        stmt = stmt.where(result.status == query.status)
-    if query.stage == NO_STAGE:
-        stmt = stmt.where(score.stage.is_(None))
-    elif query.stage is not None:
-        stmt = stmt.where(score.stage == query.stage)
-    if query.cluster is not None:
-        stmt = stmt.where(score.cluster == query.cluster)
-    return stmt
-
-
-def shared_part(cell: AnySelect, readable: frozenset[int]) -> AnySelect:
-    return cell.where(StandardResultRow.enterprise_id.in_(sorted(readable)))
-
-
-def count_of(stmt: AnySelect) -> AnySelect:
-    return select(func.count()).select_from(stmt.subquery())
-
-
-def page_of(stmt: AnySelect, offset: int, size: int) -> AnySelect:
-    score = EnterpriseScoreRow
-    order = (score.innovation_points.is_(None), score.innovation_points.desc(), score.enterprise_id)
-    return stmt.order_by(*order).offset(offset).limit(size)

@@ -14,16 +14,14 @@ from typing import Any
 
 import polars as pl
 
-from kejin.assessment.advice import Advice, advise_all
-from kejin.assessment.effort import load_effort_model
-from kejin.assessment.engine import assess
-from kejin.assessment.enterprise_points import points_for
-from kejin.assessment.indicators import Indicator
+from kejin.assessment.advice.effort import load_effort_model
+from kejin.assessment.advice.plans import Advice, advise_all
 from kejin.assessment.model import CriterionResult, EnterpriseSnapshot, InputValue, Status
-from kejin.assessment.pipeline import Catalogue, Statistics
-from kejin.assessment.points_config import Label, PointsConfig
-from kejin.assessment.points_rank import rank_for
-from kejin.assessment.rules import Criterion, RuleSet
+from kejin.assessment.points.config import Label, PointsConfig
+from kejin.assessment.points.enterprise import points_for
+from kejin.assessment.points.indicators import Indicator
+from kejin.assessment.points.rank import rank_for
+from kejin.assessment.runs.pipeline import Catalogue, Statistics
 from kejin.assessment.schemas import (
     AdviceView,
     CriterionView,
@@ -32,6 +30,8 @@ from kejin.assessment.schemas import (
     PointsView,
     StandardView,
 )
+from kejin.assessment.standards.engine import assess
+from kejin.assessment.standards.rules import Criterion, RuleSet
 
 ADVISED = frozenset({Status.UNMET, Status.UNKNOWN})
 PERCENT = Decimal("0.1")

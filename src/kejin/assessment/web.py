@@ -17,7 +17,7 @@ from fastapi import APIRouter, Depends, Path, Query
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, StreamingResponse
 
-from kejin.assessment import service
+from kejin.assessment import reads
 from kejin.assessment.errors import NoAssessmentRun
 from kejin.assessment.model import Status
 from kejin.assessment.schemas import (
@@ -93,7 +93,7 @@ def _local(locale: str, item: Any, name: str) -> Any:
 def assessment_url(principal: Principal | None, uscc: str) -> str:
     """The link to an enterprise's assessment page; institution staff's links carry their
     role's usual purpose (they may change it on the page)."""
-    purpose = None if principal is None else service.default_purpose(principal.role)
+    purpose = None if principal is None else reads.default_purpose(principal.role)
     url = f"/enterprises/{uscc}/assessment"
     return url if purpose is None else f"{url}?purpose={purpose.value}"
 
@@ -111,7 +111,7 @@ def assessment_page(
     if purpose is None and not principal.is_enterprise_user:
         return _access_page(request, principal, uscc, None)
     try:
-        found = service.enterprise_assessment(
+        found = reads.enterprise_assessment(
             platform.uow, principal, uscc, None if purpose is None else purpose.value
         )
     except AccessRefused:
@@ -140,7 +140,7 @@ def _access_page(
         "uscc": uscc,
         "refused": status_code == 403,
         "enterprise_user": principal.is_enterprise_user,
-        "purpose": purpose or service.default_purpose(principal.role),
+        "purpose": purpose or reads.default_purpose(principal.role),
         "purposes": list(GrantPurpose),
     }
     return render(request, "assessment/access.html", context, status_code=status_code)
@@ -202,7 +202,7 @@ def region_page(
     standard: Annotated[str | None, Query(max_length=32)] = None,
 ) -> HTMLResponse:
     """The newest run by standard: counts and shares by stage × cluster, totals per standard."""
-    region = service.region_assessment(platform.uow)
+    region = reads.region_assessment(platform.uow)
     if region.run is None:
         return render(request, "assessment/region.html", {"run": None})
     locale = locale_of(request)
@@ -284,7 +284,7 @@ def drill_down_page(
 ) -> HTMLResponse:
     """The enterprises of one count of the region view that share their assessment."""
     try:
-        result = service.drill_down(platform.uow, principal, query, page)
+        result = reads.drill_down(platform.uow, principal, query, page)
     except NoAssessmentRun:
         return render(request, "assessment/region.html", {"run": None})
     locale = locale_of(request)
@@ -299,7 +299,7 @@ def drill_down_page(
         "no_stage_label": NO_STAGE_LABEL,
         "local": partial(_local, locale),
         "icons": STATUS_ICONS,
-        "purpose": service.default_purpose(principal.role),
+        "purpose": reads.default_purpose(principal.role),
         "export_query": request.url.query,
     }
     return render(request, "assessment/drill_down.html", context)
@@ -310,13 +310,13 @@ def drill_down_export(
     platform: PlatformDep, principal: RegionStaff, query: Annotated[DrillDown, Query()]
 ) -> StreamingResponse:
     """The listed rows of a drill-down (every page) as CSV."""
-    export = service.drill_down_export(platform.uow, principal, query)
+    export = reads.drill_down_export(platform.uow, principal, query)
     name = f"assessment-{query.standard}-{export.run.evaluated_on.isoformat()}.csv"
     headers = {"Content-Disposition": f'attachment; filename="{name}"'}
     return StreamingResponse(_csv_lines(export), media_type="text/csv", headers=headers)
 
 
-def _csv_lines(export: service.DrillDownExport) -> Iterator[str]:
+def _csv_lines(export: reads.DrillDownExport) -> Iterator[str]:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     buffer.write("\ufeff")  # so spreadsheet programs read the Chinese names as UTF-8

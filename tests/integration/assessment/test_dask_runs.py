@@ -19,9 +19,9 @@ from sqlalchemy import create_engine, text
 
 from kejin.assessment import service
 from kejin.assessment.dask_engine import assess_on_dask, dask_client, registry_partitions
-from kejin.assessment.partitioned import frame_partitions
-from kejin.assessment.pipeline import assess_snapshots, load_catalogue
 from kejin.assessment.repository import load_snapshots
+from kejin.assessment.runs.partitioned import frame_partitions
+from kejin.assessment.runs.pipeline import assess_snapshots, load_catalogue
 from kejin.bootstrap import Platform
 from kejin.core.errors import InvalidInput
 from kejin.region.model import generate_region

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
-from kejin.assessment import service
+from kejin.assessment import reads, service
 from kejin.assessment.orm import (
     AssessmentRunRow,
     EnterpriseScoreRow,
@@ -89,7 +89,7 @@ def test_a_run_stores_verdicts_scores_and_statistics_with_the_versions_used(
     assert scored == ranked
     assert scored is not None
     assert scored > ENTERPRISES // 2
-    view = service.region_assessment(built.uow)
+    view = reads.region_assessment(built.uow)
     assert view.run is not None
     assert view.run.id == run.id
     assert {ref.code for ref in view.standards} == set(standards)
@@ -132,7 +132,7 @@ def test_one_enterprise_read_alone_equals_its_row_of_the_run(built: Platform) ->
     compared = 0
     for enterprise_id, code in enterprises[::9]:
         own = Principal(0, "own", Role.ENTERPRISE_ADMIN, enterprise_id=enterprise_id)
-        read = service.enterprise_assessment(built.uow, own, code, None, on=ON, advice=False)
+        read = reads.enterprise_assessment(built.uow, own, code, None, on=ON, advice=False)
         assert read.run_id == run.id
         assert {s.code for s in read.standards} == set(run.rule_versions)
         for standard in read.standards:
@@ -166,7 +166,7 @@ def test_only_the_newest_three_runs_keep_their_results(built: Platform) -> None:
         assert _count(built, table, runs[0].id) == 0, table.__tablename__
         for kept in runs[1:]:
             assert _count(built, table, kept.id) > 0, table.__tablename__
-    assert service.latest_run(built.uow).id == runs[-1].id
+    assert reads.latest_run(built.uow).id == runs[-1].id
 
 
 def test_a_refused_read_is_recorded_and_a_granted_one_too(built: Platform) -> None:
@@ -178,7 +178,7 @@ def test_a_refused_read_is_recorded_and_a_granted_one_too(built: Platform) -> No
         first = conn.execute(select(EnterpriseRow.id, EnterpriseRow.uscc).limit(1)).one()
     purpose = GrantPurpose.CREDIT_ASSESSMENT.value
     with pytest.raises(AccessRefused):
-        service.enterprise_assessment(built.uow, wang, first.uscc, purpose, on=ON, advice=False)
+        reads.enterprise_assessment(built.uow, wang, first.uscc, purpose, on=ON, advice=False)
     create_grant(
         built,
         enterprise_id=first.id,
@@ -186,11 +186,11 @@ def test_a_refused_read_is_recorded_and_a_granted_one_too(built: Platform) -> No
         granted_by=grantor,
         scopes=(DataScope.ASSESSMENT,),
     )
-    read = service.enterprise_assessment(built.uow, wang, first.uscc, purpose, on=ON, advice=False)
+    read = reads.enterprise_assessment(built.uow, wang, first.uscc, purpose, on=ON, advice=False)
     assert read.enterprise_id == first.id
     log = audit.entries_about(built.uow, SUBJECT, str(first.id), PageRequest(size=10)).items
-    reads = [(entry.action, entry.purpose, entry.detail["scopes"]) for entry in log]
-    assert reads == [(READ, purpose, ["assessment"]), (READ_REFUSED, purpose, ["assessment"])]
+    entries = [(entry.action, entry.purpose, entry.detail["scopes"]) for entry in log]
+    assert entries == [(READ, purpose, ["assessment"]), (READ_REFUSED, purpose, ["assessment"])]
 
 
 def test_a_drill_down_counts_every_enterprise_and_lists_the_shared_ones(built: Platform) -> None:
@@ -216,14 +216,14 @@ def test_a_drill_down_counts_every_enterprise_and_lists_the_shared_ones(built: P
             purpose=GrantPurpose.POLICY_SUPPORT,
         )
     query = DrillDown(standard=code, stage="seed")
-    page = service.drill_down(built.uow, principal(built, analyst), query, PageRequest(size=5))
+    page = reads.drill_down(built.uow, principal(built, analyst), query, PageRequest(size=5))
     assert page.total == len(seed_firms)
     assert page.shared == len(shared)
     assert page.pages == 2
     assert len(page.items) == 5
     points = [item.innovation_points or -1 for item in page.items]
     assert points == sorted(points, reverse=True)
-    export = service.drill_down_export(built.uow, principal(built, analyst), query)
+    export = reads.drill_down_export(built.uow, principal(built, analyst), query)
     with built.engine.connect() as conn:
         codes = set(
             conn.scalars(select(EnterpriseRow.uscc).where(EnterpriseRow.id.in_(shared))).all()

@@ -10,6 +10,8 @@ import pytest
 from polars.testing import assert_frame_equal
 from sqlalchemy import text
 
+from kejin.assessment.inputs.snapshots import build_snapshots, snapshots_of
+from kejin.assessment.inputs.sources import COUNTED_IP_STATUS, COUNTED_IP_TYPES, SnapshotSources
 from kejin.assessment.repository import (
     id_ranges,
     iter_partitions,
@@ -17,8 +19,6 @@ from kejin.assessment.repository import (
     load_snapshots,
     read_enterprise,
 )
-from kejin.assessment.snapshot_sources import COUNTED_IP_STATUS, COUNTED_IP_TYPES, SnapshotSources
-from kejin.assessment.snapshots import build_snapshots, snapshots_of
 from kejin.bootstrap import Platform
 from kejin.region.model import generate_region
 from kejin.registry.bulk import upsert_frames

@@ -20,10 +20,10 @@ from typing import Any
 import polars as pl
 from hypothesis import strategies as st
 
-from kejin.assessment.catalogue import load_rulesets
-from kejin.assessment.frames import INPUT_SCHEMA, MONEY
+from kejin.assessment.inputs.frames import INPUT_SCHEMA, MONEY
 from kejin.assessment.model import AWARDS, CERTIFICATIONS, RD_INSTITUTION_LEVELS, EnterpriseSnapshot
-from kejin.assessment.rules import Criterion, Measure
+from kejin.assessment.standards.catalogue import load_rulesets
+from kejin.assessment.standards.rules import Criterion, Measure
 
 RULESETS = load_rulesets()
 HUGE = 10**16  # above the batch path's exact range: such rows go to the scalar engine

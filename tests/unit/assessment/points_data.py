@@ -13,7 +13,7 @@ from typing import Any
 import polars as pl
 from hypothesis import strategies as st
 
-from kejin.assessment.frames import snapshot_frame
+from kejin.assessment.inputs.frames import snapshot_frame
 from kejin.assessment.model import AWARDS, CERTIFICATIONS, RD_INSTITUTION_LEVELS, EnterpriseSnapshot
 from kejin.registry.model import FundingStage
 

@@ -7,9 +7,9 @@ from typing import Any
 
 import polars as pl
 
-from kejin.assessment.frames import snapshot_from_row
+from kejin.assessment.inputs.frames import snapshot_from_row
+from kejin.assessment.inputs.snapshots import build_snapshots
 from kejin.assessment.model import EnterpriseSnapshot
-from kejin.assessment.snapshots import build_snapshots
 from kejin.registry.frames import SCHEMAS, RegistryFrames
 
 FIRM = "91440300MA5TEST01X"

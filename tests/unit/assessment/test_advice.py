@@ -16,10 +16,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kejin.assessment import engine
-from kejin.assessment.advice import Advice, Plan, advise, advise_all, apply
-from kejin.assessment.catalogue import load_rulesets, ruleset_in_force
-from kejin.assessment.effort import load_effort_model
+from kejin.assessment.advice.effort import load_effort_model
+from kejin.assessment.advice.plans import Advice, Plan, advise, advise_all, apply
 from kejin.assessment.model import (
     CriterionResult,
     EnterpriseSnapshot,
@@ -27,7 +25,9 @@ from kejin.assessment.model import (
     RuleSetVersion,
     Status,
 )
-from kejin.assessment.rules import Criterion, Measure, RuleSet
+from kejin.assessment.standards import engine
+from kejin.assessment.standards.catalogue import load_rulesets, ruleset_in_force
+from kejin.assessment.standards.rules import Criterion, Measure, RuleSet
 
 ON = dt.date(2025, 6, 1)
 RULESETS = load_rulesets()

@@ -11,11 +11,11 @@ import dataclasses
 import datetime as dt
 from decimal import Decimal
 
-from kejin.assessment.advice import Plan, advise
-from kejin.assessment.catalogue import load_rulesets, ruleset_in_force
-from kejin.assessment.effort import load_effort_model
-from kejin.assessment.engine import assess
+from kejin.assessment.advice.effort import load_effort_model
+from kejin.assessment.advice.plans import Plan, advise
 from kejin.assessment.model import CriterionResult, EnterpriseSnapshot, Status
+from kejin.assessment.standards.catalogue import load_rulesets, ruleset_in_force
+from kejin.assessment.standards.engine import assess
 
 ON = dt.date(2026, 6, 1)
 RULESETS = load_rulesets()

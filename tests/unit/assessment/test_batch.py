@@ -15,17 +15,17 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kejin.assessment import engine
-from kejin.assessment.batch import COMPILERS, assess_frame
-from kejin.assessment.catalogue import load_rulesets
+from kejin.assessment.batch.verdicts import COMPILERS, assess_frame
 from kejin.assessment.errors import InvalidRuleSet, RuleSetNotInForce
-from kejin.assessment.frames import snapshot_frame, snapshot_from_row
+from kejin.assessment.inputs.frames import snapshot_frame, snapshot_from_row
 from kejin.assessment.model import (
     CriterionResult,
     EnterpriseSnapshot,
     Points,
 )
-from kejin.assessment.rules import Band, Criterion, Measure, RuleSet
+from kejin.assessment.standards import engine
+from kejin.assessment.standards.catalogue import load_rulesets
+from kejin.assessment.standards.rules import Band, Criterion, Measure, RuleSet
 from tests.unit.assessment.edge_snapshots import EDGES, RULESETS, decimal, snapshots
 
 ON = dt.date(2025, 6, 1)

@@ -9,8 +9,7 @@ from typing import Any
 
 import pytest
 
-from kejin.assessment.catalogue import load_rulesets
-from kejin.assessment.effort import (
+from kejin.assessment.advice.effort import (
     InvalidEffortModel,
     Lever,
     load_effort_model,
@@ -19,7 +18,8 @@ from kejin.assessment.effort import (
     parse_effort_model,
     percent,
 )
-from kejin.assessment.rules import Criterion
+from kejin.assessment.standards.catalogue import load_rulesets
+from kejin.assessment.standards.rules import Criterion
 
 SHIPPED = Path(__file__).resolve().parents[3] / "src/kejin/assessment/config/effort-2025.json"
 

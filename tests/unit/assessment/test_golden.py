@@ -12,9 +12,9 @@ from typing import Any
 
 import pytest
 
-from kejin.assessment.catalogue import load_rulesets, ruleset_in_force
-from kejin.assessment.engine import assess
 from kejin.assessment.model import CriterionResult, EnterpriseSnapshot, Points
+from kejin.assessment.standards.catalogue import load_rulesets, ruleset_in_force
+from kejin.assessment.standards.engine import assess
 
 GOLDEN = Path(__file__).parent / "golden"
 RULESETS = load_rulesets()

@@ -12,10 +12,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kejin.assessment.frames import snapshot_frame, snapshot_from_row
-from kejin.assessment.indicators import Grid, Measure, log_edges
+from kejin.assessment.inputs.frames import snapshot_frame, snapshot_from_row
 from kejin.assessment.model import EnterpriseSnapshot
-from kejin.assessment.points_config import load_points_config
+from kejin.assessment.points.config import load_points_config
+from kejin.assessment.points.indicators import Grid, Measure, log_edges
 
 from .points_data import frames
 

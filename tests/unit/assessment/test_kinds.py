@@ -8,10 +8,10 @@ from typing import Any
 
 import pytest
 
-from kejin.assessment.engine import assess
 from kejin.assessment.errors import InvalidRuleSet
 from kejin.assessment.model import CriterionResult, EnterpriseSnapshot, Points, Status
-from kejin.assessment.rules import parse_ruleset
+from kejin.assessment.standards.engine import assess
+from kejin.assessment.standards.rules import parse_ruleset
 
 ON = dt.date(2025, 1, 1)
 LABEL = {"zh": "标签", "en": "Label"}

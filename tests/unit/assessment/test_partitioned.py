@@ -17,22 +17,22 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from polars.testing import assert_frame_equal
 
-from kejin.assessment.frames import SNAPSHOT_SCHEMA
-from kejin.assessment.partitioned import (
+from kejin.assessment.inputs.frames import SNAPSHOT_SCHEMA
+from kejin.assessment.inputs.snapshots import build_snapshots
+from kejin.assessment.runs.partitioned import (
     FramePartition,
     Scratch,
     SummaryCounter,
     assess_partitions,
     frame_partitions,
 )
-from kejin.assessment.pipeline import (
+from kejin.assessment.runs.pipeline import (
     Catalogue,
     Statistics,
     assess_snapshots,
     load_catalogue,
     summary_cells,
 )
-from kejin.assessment.snapshots import build_snapshots
 from kejin.region.model import generate_region
 
 ON = dt.date(2026, 6, 30)

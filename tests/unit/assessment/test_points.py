@@ -16,13 +16,17 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kejin.assessment.enterprise_points import EnterprisePoints, points_for
 from kejin.assessment.errors import InvalidRuleSet
-from kejin.assessment.frames import snapshot_frame, snapshot_from_row
+from kejin.assessment.inputs.frames import snapshot_frame, snapshot_from_row
 from kejin.assessment.model import EnterpriseSnapshot
-from kejin.assessment.points import cohort_table, innovation_points, pct_column
-from kejin.assessment.points_config import PointsConfig, load_points_config, parse_points_config
-from kejin.assessment.stage import load_stage_rules
+from kejin.assessment.points.cohorts import cohort_table, innovation_points, pct_column
+from kejin.assessment.points.config import (
+    PointsConfig,
+    load_points_config,
+    parse_points_config,
+)
+from kejin.assessment.points.enterprise import EnterprisePoints, points_for
+from kejin.assessment.points.stage import load_stage_rules
 
 from .points_data import frames
 

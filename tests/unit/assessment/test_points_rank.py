@@ -10,9 +10,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kejin.assessment.points import cohort_index, cohort_table, innovation_points, merge_cohorts
-from kejin.assessment.points_config import PointsConfig, load_points_config
-from kejin.assessment.points_rank import (
+from kejin.assessment.points.cohorts import (
+    cohort_index,
+    cohort_table,
+    innovation_points,
+    merge_cohorts,
+)
+from kejin.assessment.points.config import PointsConfig, load_points_config
+from kejin.assessment.points.rank import (
     Rank,
     merge_scores,
     rank_for,
@@ -20,7 +25,7 @@ from kejin.assessment.points_rank import (
     score_enterprises,
     score_table,
 )
-from kejin.assessment.stage import STAGE_ENUM
+from kejin.assessment.points.stage import STAGE_ENUM
 
 from .points_data import frames, seeded_frame
 

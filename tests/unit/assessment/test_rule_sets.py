@@ -10,11 +10,11 @@ from collections.abc import Iterator
 
 import pytest
 
-from kejin.assessment.catalogue import load_rulesets, ruleset_in_force
-from kejin.assessment.engine import assess
 from kejin.assessment.errors import RuleSetNotInForce
 from kejin.assessment.model import EnterpriseSnapshot, Status
-from kejin.assessment.rules import Criterion, RuleSet
+from kejin.assessment.standards.catalogue import load_rulesets, ruleset_in_force
+from kejin.assessment.standards.engine import assess
+from kejin.assessment.standards.rules import Criterion, RuleSet
 
 RULESETS = load_rulesets()
 BY_FILE = {f"{r.version.code}-{r.version.version}": r for r in RULESETS}

@@ -10,11 +10,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kejin.assessment.catalogue import load_rulesets, ruleset_in_force
-from kejin.assessment.engine import assess
-from kejin.assessment.frames import SNAPSHOT_SCHEMA, snapshot_from_row
+from kejin.assessment.inputs.frames import SNAPSHOT_SCHEMA, snapshot_from_row
+from kejin.assessment.inputs.snapshots import build_snapshots, years_before
 from kejin.assessment.model import AWARDS, CERTIFICATIONS, RD_INSTITUTION_LEVELS, Status
-from kejin.assessment.snapshots import build_snapshots, years_before
+from kejin.assessment.standards.catalogue import load_rulesets, ruleset_in_force
+from kejin.assessment.standards.engine import assess
 from kejin.registry.frames import RegistryFrames
 from tests.unit.assessment.registry_rows import FIRM, registry, snapshot
 

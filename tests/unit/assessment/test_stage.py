@@ -14,9 +14,9 @@ import pytest
 from hypothesis import given, settings
 
 from kejin.assessment.errors import InvalidRuleSet
-from kejin.assessment.frames import snapshot_frame, snapshot_from_row
+from kejin.assessment.inputs.frames import snapshot_frame, snapshot_from_row
 from kejin.assessment.model import EnterpriseSnapshot
-from kejin.assessment.stage import (
+from kejin.assessment.points.stage import (
     StageBasis,
     StageDecision,
     load_stage_rules,

@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from kejin.assessment.catalogue import load_rulesets, ruleset_in_force
-from kejin.assessment.engine import assess
 from kejin.assessment.errors import RuleSetNotInForce
 from kejin.assessment.model import EnterpriseSnapshot, Status
+from kejin.assessment.standards.catalogue import load_rulesets, ruleset_in_force
+from kejin.assessment.standards.engine import assess
 
 VERSIONS = load_rulesets(Path(__file__).parent / "versions")
 STAFF_400 = EnterpriseSnapshot(staff=400)

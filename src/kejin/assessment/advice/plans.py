@@ -1,10 +1,10 @@
 """What would it take: the smallest change plans that would meet an unmet standard, by effort.
 
-`advise` walks the rule tree for the candidate options (`kejin.assessment.levers`), then keeps
+`advise` walks the rule tree for the candidate options (`levers`), then keeps
 only what the engine confirms: every candidate is applied to the snapshot (`apply`) and assessed
 again, repaired when changes interact, stripped of every change that is not needed, and each
 numeric move shrunk to the least that still passes. A plan ends `met`, or `manual_review` when
-what is left is for experts to judge. Plans are ranked by effort (`kejin.assessment.effort`).
+what is left is for experts to judge. Plans are ranked by effort (`effort`).
 """
 
 from __future__ import annotations
@@ -15,21 +15,21 @@ from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import Any
 
-from kejin.assessment.changes import (
+from kejin.assessment.advice.changes import (
     Change,
     Ground,
     Prerequisite,
     Signature,
     signature,
 )
-from kejin.assessment.effort import EffortModel, Lever, Text, money_en, money_zh
-from kejin.assessment.engine import assess
-from kejin.assessment.levers import PASSING, Missing, Obstacle, Scene
-from kejin.assessment.merging import apply_changes, in_plan, net_of_plan
+from kejin.assessment.advice.effort import EffortModel, Lever, Text, money_en, money_zh
+from kejin.assessment.advice.levers import PASSING, Missing, Obstacle, Scene
+from kejin.assessment.advice.merging import apply_changes, in_plan, net_of_plan
+from kejin.assessment.advice.routes import pass_options
+from kejin.assessment.advice.verify import Check, minimal, repaired
 from kejin.assessment.model import EnterpriseSnapshot, RuleSetVersion, Status
-from kejin.assessment.routes import pass_options
-from kejin.assessment.rules import RuleSet
-from kejin.assessment.verify import Check, minimal, repaired
+from kejin.assessment.standards.engine import assess
+from kejin.assessment.standards.rules import RuleSet
 
 __all__ = ["Advice", "Change", "Missing", "Obstacle", "Plan", "advise", "advise_all", "apply"]
 

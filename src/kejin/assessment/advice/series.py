@@ -12,12 +12,12 @@ from collections.abc import Callable
 from decimal import Decimal
 from fractions import Fraction
 
-from kejin.assessment.changes import history_change
-from kejin.assessment.effort import InputEffort, Lever, Text
-from kejin.assessment.engine import COMPARE, growth_rate
-from kejin.assessment.levers import ROUNDING_TRIES, Level, Option, Scene, on_grid
+from kejin.assessment.advice.changes import history_change
+from kejin.assessment.advice.effort import InputEffort, Lever, Text
+from kejin.assessment.advice.levers import ROUNDING_TRIES, Level, Option, Scene, on_grid
 from kejin.assessment.model import CriterionResult, Status
-from kejin.assessment.rules import Criterion
+from kejin.assessment.standards.engine import COMPARE, growth_rate
+from kejin.assessment.standards.rules import Criterion
 
 Reaches = Callable[[Decimal], bool]  # does this latest-year value reach the bound?
 _LATEST_ALONE = Text("无法通过提高最近一年的数据达到", "the latest year alone cannot reach it")

@@ -23,8 +23,8 @@ from typing import Final
 
 import polars as pl
 
-from kejin.assessment.frames import FINE, MONEY, SNAPSHOT_SCHEMA
-from kejin.assessment.snapshot_sources import (
+from kejin.assessment.inputs.frames import FINE, MONEY, SNAPSHOT_SCHEMA
+from kejin.assessment.inputs.sources import (
     COUNTED_IP_STATUS,
     COUNTED_IP_TYPES,
     KEY,

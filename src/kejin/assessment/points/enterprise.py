@@ -13,9 +13,9 @@ from collections.abc import Mapping
 import polars as pl
 
 from kejin.assessment.model import EnterpriseSnapshot
-from kejin.assessment.points import TOP_INDICATORS
-from kejin.assessment.points_config import PointsConfig
-from kejin.assessment.stage import StageDecision, stage_of
+from kejin.assessment.points.cohorts import TOP_INDICATORS
+from kejin.assessment.points.config import PointsConfig
+from kejin.assessment.points.stage import StageDecision, stage_of
 
 
 @dataclasses.dataclass(frozen=True, slots=True)

@@ -33,16 +33,16 @@ from typing import Any, Protocol
 
 import polars as pl
 
-from kejin.assessment.frames import SNAPSHOT_SCHEMA
-from kejin.assessment.pipeline import Catalogue, Statistics, assess_against, summary_cells
-from kejin.assessment.points import (
+from kejin.assessment.inputs.frames import SNAPSHOT_SCHEMA
+from kejin.assessment.points.cohorts import (
     CohortIndex,
     cohort_index,
     cohort_table,
     innovation_points,
     merge_cohorts,
 )
-from kejin.assessment.points_rank import merge_scores, score_table
+from kejin.assessment.points.rank import merge_scores, score_table
+from kejin.assessment.runs.pipeline import Catalogue, Statistics, assess_against, summary_cells
 
 CELL_SCHEMA: dict[str, pl.DataType] = {
     "standard": pl.String(),

@@ -3,8 +3,8 @@ may ask of the compiler, and small expression builders.
 
 A criterion compiles to Polars expressions: an Int8 status code (`CODES`), points as integers at
 the plan's points scale (null where the engine's result has none) and, for the kinds that choose
-(best-of, ladder), the option chosen. The compile functions live in `batch_inputs` (kinds that
-read inputs) and `batch_composites` (kinds that combine criteria); `batch` runs them.
+(best-of, ladder), the option chosen. The compile functions live in `inputs` (kinds that
+read inputs) and `composites` (kinds that combine criteria); `verdicts` runs them.
 """
 
 from __future__ import annotations
@@ -16,9 +16,9 @@ from typing import NoReturn, Protocol
 
 import polars as pl
 
-from kejin.assessment import exact
+from kejin.assessment.batch import exact
 from kejin.assessment.model import Points, Status
-from kejin.assessment.rules import Criterion, Measure
+from kejin.assessment.standards.rules import Criterion, Measure
 
 # Status codes ordered so that all-of is the least code and any-of the greatest applicable one.
 CODES: dict[Status, int] = {

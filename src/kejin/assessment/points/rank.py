@@ -18,9 +18,9 @@ from collections.abc import Iterable
 import numpy as np
 import polars as pl
 
-from kejin.assessment.points import cohort_table, innovation_points, merge_counts
-from kejin.assessment.points_config import PointsConfig
-from kejin.assessment.stage import STAGE_ENUM
+from kejin.assessment.points.cohorts import cohort_table, innovation_points, merge_counts
+from kejin.assessment.points.config import PointsConfig
+from kejin.assessment.points.stage import STAGE_ENUM
 
 RANK_KEYS = ("region", "stage")
 SCORE_SCHEMA: dict[str, pl.DataType] = {

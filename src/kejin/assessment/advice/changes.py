@@ -14,7 +14,7 @@ from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import Any
 
-from kejin.assessment.effort import (
+from kejin.assessment.advice.effort import (
     EffortModel,
     InputEffort,
     Lever,

@@ -1,12 +1,12 @@
 """The batch path of the rules engine: rule trees compiled once into Polars expressions.
 
-`assess_frame` answers, for every row of a snapshot frame (`kejin.assessment.frames`), exactly
-what `engine.assess` answers for that row's snapshot: the same status, points and chosen option
+`assess_frame` answers, for every row of a snapshot frame (`inputs.frames`), exactly what
+ `engine.assess` answers for that row's snapshot: the same status, points and chosen option
 for every criterion. Each kind has one compile function (`COMPILERS`, mirroring the engine's
-`_KINDS`; see `batch_blocks`) turning a criterion into an Int8 status code, scaled Int64 points
+`_KINDS`; see `blocks`) turning a criterion into an Int8 status code, scaled Int64 points
 and, for best-of and ladder, the option chosen. Criteria are materialised level by level,
 leaves first, so a parent reads its children's columns instead of repeating their expressions;
-the frame runs as one lazy plan. Numbers are compared exactly (`kejin.assessment.exact`); a row
+the frame runs as one lazy plan. Numbers are compared exactly (`exact`); a row
 holding an input too large for that goes to the scalar engine, so the answer is the engine's
 for every row.
 """
@@ -21,8 +21,8 @@ from typing import NoReturn
 
 import polars as pl
 
-from kejin.assessment import exact
-from kejin.assessment.batch_blocks import (
+from kejin.assessment.batch import exact
+from kejin.assessment.batch.blocks import (
     CHOOSING,
     CODES,
     Compiled,
@@ -30,13 +30,13 @@ from kejin.assessment.batch_blocks import (
     History,
     subcriteria,
 )
-from kejin.assessment.batch_composites import COMPOSITE_KINDS
-from kejin.assessment.batch_inputs import INPUT_KINDS
-from kejin.assessment.engine import assess
+from kejin.assessment.batch.composites import COMPOSITE_KINDS
+from kejin.assessment.batch.inputs import INPUT_KINDS
 from kejin.assessment.errors import InvalidRuleSet, RuleSetNotInForce
-from kejin.assessment.frames import INPUT_SCHEMA, KEY_SCHEMA, MONEY, snapshot_from_row
+from kejin.assessment.inputs.frames import INPUT_SCHEMA, KEY_SCHEMA, MONEY, snapshot_from_row
 from kejin.assessment.model import CriterionResult, Points
-from kejin.assessment.rules import Criterion, Measure, RuleSet
+from kejin.assessment.standards.engine import assess
+from kejin.assessment.standards.rules import Criterion, Measure, RuleSet
 
 # One compile function per kind, mirroring the engine's `_KINDS`.
 COMPILERS: dict[str, Callable[[Criterion, Compiler], Compiled]] = INPUT_KINDS | COMPOSITE_KINDS

@@ -10,7 +10,7 @@ from importlib import resources
 from pathlib import Path
 
 from kejin.assessment.errors import RuleSetNotInForce
-from kejin.assessment.rules import RuleSet, parse_ruleset
+from kejin.assessment.standards.rules import RuleSet, parse_ruleset
 
 
 def load_rulesets(directory: Path | None = None) -> tuple[RuleSet, ...]:

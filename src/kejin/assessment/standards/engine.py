@@ -21,7 +21,7 @@ from kejin.assessment.model import (
     Points,
     Status,
 )
-from kejin.assessment.rules import Band, Criterion, Measure, RuleSet
+from kejin.assessment.standards.rules import Band, Criterion, Measure, RuleSet
 
 COMPARE: dict[str, Callable[[Decimal | Fraction, Decimal | Fraction], bool]] = {
     ">=": operator.ge,

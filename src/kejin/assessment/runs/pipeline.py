@@ -16,12 +16,12 @@ from typing import Any
 
 import polars as pl
 
-from kejin.assessment.batch import assess_frame
-from kejin.assessment.catalogue import load_rulesets
-from kejin.assessment.points import CohortIndex, cohort_table, innovation_points
-from kejin.assessment.points_config import PointsConfig, load_points_config
-from kejin.assessment.points_rank import rank_points, score_table
-from kejin.assessment.rules import RuleSet
+from kejin.assessment.batch.verdicts import assess_frame
+from kejin.assessment.points.cohorts import CohortIndex, cohort_table, innovation_points
+from kejin.assessment.points.config import PointsConfig, load_points_config
+from kejin.assessment.points.rank import rank_points, score_table
+from kejin.assessment.standards.catalogue import load_rulesets
+from kejin.assessment.standards.rules import RuleSet
 
 # Columns of the points passes kept in a stored result (the rest is recomputed on demand).
 SCORE_COLUMNS = (

@@ -19,8 +19,8 @@ from typing import Any
 import polars as pl
 
 from kejin.assessment.errors import InvalidRuleSet
-from kejin.assessment.frames import INPUT_SCHEMA, MONEY
-from kejin.assessment.indicators import (
+from kejin.assessment.inputs.frames import INPUT_SCHEMA, MONEY
+from kejin.assessment.points.indicators import (
     MISSING_TREATMENTS,
     VOCABULARIES,
     Grid,
@@ -28,7 +28,7 @@ from kejin.assessment.indicators import (
     Measure,
     log_edges,
 )
-from kejin.assessment.stage import CONFIG_DIR, STAGES, StageRules, load_stage_rules
+from kejin.assessment.points.stage import CONFIG_DIR, STAGES, StageRules, load_stage_rules
 from kejin.registry.model import Stage
 
 DEFAULT_POINTS_CONFIG = "2024"

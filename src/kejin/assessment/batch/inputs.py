@@ -1,5 +1,5 @@
 """Batch compile functions for the kinds that read inputs, each mirroring the engine's function
-for its kind; readings are compared exactly through `kejin.assessment.exact`."""
+for its kind; readings are compared exactly through `kejin.assessment.batch.exact`."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ from fractions import Fraction
 
 import polars as pl
 
-from kejin.assessment import exact
-from kejin.assessment.batch_blocks import (
+from kejin.assessment.batch import exact
+from kejin.assessment.batch.blocks import (
     Compiled,
     Compiler,
     constant,
@@ -20,7 +20,7 @@ from kejin.assessment.batch_blocks import (
     met_unmet,
 )
 from kejin.assessment.model import Status
-from kejin.assessment.rules import Criterion
+from kejin.assessment.standards.rules import Criterion
 
 _LOWER = {False: ">=", True: ">"}  # how a band's lower bound is reached: inclusive, exclusive
 Edge = Callable[[Decimal], Decimal | Fraction]

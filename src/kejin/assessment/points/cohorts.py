@@ -6,7 +6,7 @@ measure is missing). Tables of partitions merge exactly by adding counts (`merge
 Pass 2, `innovation_points(partition, merged, config)`: each firm's mid-rank percentile per
 indicator within its cohort, read from the merged histograms, the weighted points 0–1000 and the
 indicators that gave most. Both passes are row-local given the merged table, so any split into
-partitions gives the same answers as one frame. Ranking is pass 3, in `points_rank`.
+partitions gives the same answers as one frame. Ranking is pass 3, in `rank`.
 
 `enterprise_points.points_for` scores one snapshot against the same table in plain Python.
 """
@@ -19,9 +19,9 @@ from collections.abc import Iterable, Mapping
 import numpy as np
 import polars as pl
 
-from kejin.assessment.frames import KEY_SCHEMA
-from kejin.assessment.points_config import PointsConfig
-from kejin.assessment.stage import STAGE_ENUM, with_stage
+from kejin.assessment.inputs.frames import KEY_SCHEMA
+from kejin.assessment.points.config import PointsConfig
+from kejin.assessment.points.stage import STAGE_ENUM, with_stage
 
 COHORT_KEYS = ("region", "cluster", "stage")
 COHORT_SCHEMA: dict[str, pl.DataType] = {

@@ -13,7 +13,7 @@ import dataclasses
 from collections.abc import Iterable
 from decimal import Decimal
 
-from kejin.assessment.changes import (
+from kejin.assessment.advice.changes import (
     Change,
     Ground,
     history_change,
@@ -21,7 +21,7 @@ from kejin.assessment.changes import (
     numeric_change,
     waits,
 )
-from kejin.assessment.effort import Lever
+from kejin.assessment.advice.effort import Lever
 from kejin.assessment.model import EnterpriseSnapshot, InputValue
 
 

@@ -18,16 +18,15 @@ import bisect
 from collections.abc import Callable
 from decimal import Decimal
 
-from kejin.assessment.changes import (
+from kejin.assessment.advice.changes import (
     Change,
     Signature,
     flag_change,
     lapse_change,
     member_change,
 )
-from kejin.assessment.effort import Lever, Text
-from kejin.assessment.engine import COMPARE
-from kejin.assessment.levers import (
+from kejin.assessment.advice.effort import Lever, Text
+from kejin.assessment.advice.levers import (
     CANNOT,
     NOTHING,
     PASSING,
@@ -36,9 +35,10 @@ from kejin.assessment.levers import (
     Scene,
     reach,
 )
+from kejin.assessment.advice.series import rate_levels, rate_pass, yearly_pass
 from kejin.assessment.model import CriterionResult, Points, Status
-from kejin.assessment.rules import Criterion, Measure
-from kejin.assessment.series import rate_levels, rate_pass, yearly_pass
+from kejin.assessment.standards.engine import COMPARE
+from kejin.assessment.standards.rules import Criterion, Measure
 
 
 def pass_options(criterion: Criterion, scene: Scene) -> tuple[Option, ...]:

@@ -14,20 +14,20 @@ import math
 from collections.abc import Iterable
 from decimal import Decimal
 
-from kejin.assessment.changes import (
+from kejin.assessment.advice.changes import (
     Change,
     Ground,
     Signature,
     number,
     signature,
 )
-from kejin.assessment.effort import Lever
-from kejin.assessment.engine import assess
-from kejin.assessment.levers import PASSING, Option, Scene
-from kejin.assessment.merging import apply_changes, rebuild
+from kejin.assessment.advice.effort import Lever
+from kejin.assessment.advice.levers import PASSING, Option, Scene
+from kejin.assessment.advice.merging import apply_changes, rebuild
+from kejin.assessment.advice.routes import pass_options
 from kejin.assessment.model import Status
-from kejin.assessment.routes import pass_options
-from kejin.assessment.rules import RuleSet
+from kejin.assessment.standards.engine import assess
+from kejin.assessment.standards.rules import RuleSet
 
 _REPAIR_ROUNDS = 2
 

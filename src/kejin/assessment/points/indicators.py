@@ -18,7 +18,7 @@ from typing import Any
 
 import polars as pl
 
-from kejin.assessment.frames import INPUT_SCHEMA
+from kejin.assessment.inputs.frames import INPUT_SCHEMA
 from kejin.assessment.model import (
     AWARDS,
     CERTIFICATIONS,

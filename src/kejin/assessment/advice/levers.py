@@ -13,7 +13,7 @@ import dataclasses
 from collections.abc import Callable, Iterable
 from decimal import ROUND_CEILING, Decimal
 
-from kejin.assessment.changes import (
+from kejin.assessment.advice.changes import (
     Change,
     Ground,
     Prerequisite,
@@ -23,11 +23,11 @@ from kejin.assessment.changes import (
     numeric_change,
     signature,
 )
-from kejin.assessment.effort import InputEffort, Text
-from kejin.assessment.engine import COMPARE
-from kejin.assessment.merging import merge
+from kejin.assessment.advice.effort import InputEffort, Text
+from kejin.assessment.advice.merging import merge
 from kejin.assessment.model import CriterionResult, Points, Status
-from kejin.assessment.rules import Criterion, Measure
+from kejin.assessment.standards.engine import COMPARE
+from kejin.assessment.standards.rules import Criterion, Measure
 
 PASSING = frozenset({Status.MET, Status.MANUAL_REVIEW, Status.NOT_APPLICABLE})
 ROUNDING_TRIES = 5

@@ -11,8 +11,8 @@ from decimal import Decimal
 
 import polars as pl
 
-from kejin.assessment import exact
-from kejin.assessment.batch_blocks import (
+from kejin.assessment.batch import exact
+from kejin.assessment.batch.blocks import (
     CODES,
     POINTS,
     STATUS,
@@ -26,7 +26,7 @@ from kejin.assessment.batch_blocks import (
     unknown_where,
 )
 from kejin.assessment.model import Points, Status
-from kejin.assessment.rules import Criterion
+from kejin.assessment.standards.rules import Criterion
 
 
 def _ref(criterion: Criterion, compiler: Compiler) -> Compiled:

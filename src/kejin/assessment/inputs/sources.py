@@ -2,7 +2,7 @@
 
 `SnapshotSources` is the contract between whoever supplies registry data — `RegistryFrames`
 from a file (`sources_of`) or the database (`kejin.assessment.repository`) — and
-`kejin.assessment.snapshots`, which derives the inputs. Pure: Polars only.
+`kejin.assessment.inputs.snapshots`, which derives the inputs. Pure: Polars only.
 """
 
 from __future__ import annotations

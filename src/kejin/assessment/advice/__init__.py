@@ -1,0 +1,1 @@
+"""What would it take: minimal, verified change plans for unmet standards, ranked by effort."""

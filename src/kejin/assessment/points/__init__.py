@@ -1,0 +1,1 @@
+"""Life-cycle stage and innovation points: indicators, cohort percentiles, scores and ranks."""

@@ -1,0 +1,1 @@
+"""Public standards as versioned data: rule kinds, the exact scalar engine, the catalogue."""
