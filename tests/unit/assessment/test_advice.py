@@ -458,3 +458,15 @@ def test_every_plan_passes_when_applied_and_needs_every_change(
     assert efforts == sorted(efforts)
     assert len(advice.plans) <= MODEL.max_plans
     json.dumps(advice.to_dict())
+
+
+def test_a_text_input_is_not_planned_and_its_effort_reason_is_given() -> None:
+    stage = _label(
+        "stage", "contains_any", measure=Measure("latest_funding_stage"), members=("seed",)
+    )
+    advice = advise(_ruleset(stage), firm(latest_funding_stage="series_a"), ON, MODEL)
+    assert advice.status is Status.UNMET
+    assert advice.plans == ()
+    reason = MODEL.inputs["latest_funding_stage"].reason
+    assert reason is not None
+    assert [obstacle.sentence_en for obstacle in advice.excluded] == [f"stage: {reason.en}"]

@@ -5,10 +5,8 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
 
 import polars as pl
 import pytest
@@ -17,15 +15,15 @@ from hypothesis import strategies as st
 
 from kejin.assessment.batch.verdicts import COMPILERS, assess_frame
 from kejin.assessment.errors import InvalidRuleSet, RuleSetNotInForce
-from kejin.assessment.inputs.frames import snapshot_frame, snapshot_from_row
+from kejin.assessment.inputs.frames import snapshot_frame
 from kejin.assessment.model import (
-    CriterionResult,
     EnterpriseSnapshot,
     Points,
 )
 from kejin.assessment.standards import engine
 from kejin.assessment.standards.catalogue import load_rulesets
 from kejin.assessment.standards.rules import Band, Criterion, Measure, RuleSet
+from tests.unit.assessment.both_paths import assert_both_paths_agree, expected_columns
 from tests.unit.assessment.edge_snapshots import EDGES, RULESETS, decimal, snapshots
 
 ON = dt.date(2025, 6, 1)
@@ -45,62 +43,19 @@ def _groups() -> list[tuple[dt.date, tuple[RuleSet, ...]]]:
     return groups
 
 
-def _expected(criterion: Criterion, result: CriterionResult) -> Iterator[tuple[str, Any]]:
-    yield f"{criterion.id}.status", result.status.value
-    yield f"{criterion.id}.low", None if result.points is None else result.points.low
-    yield f"{criterion.id}.high", None if result.points is None else result.points.high
-    if criterion.kind in ("best_of", "ladder"):
-        yield f"{criterion.id}.chosen", result.chosen
-    inner = (*criterion.children, *(rung.when for rung in criterion.rungs))
-    for child, child_result in zip(inner, result.children, strict=True):
-        yield from _expected(child, child_result)
-
-
-def _differences(
-    rulesets: tuple[RuleSet, ...], on: dt.date, snapshot: EnterpriseSnapshot, row: dict[str, Any]
-) -> Iterator[str]:
-    for ruleset in rulesets:
-        verdict = engine.assess(ruleset, snapshot, on).verdict
-        code = ruleset.version.code
-        expected = dict(_expected(ruleset.root, verdict))
-        expected |= {
-            f"{code}.status": verdict.status.value,
-            f"{code}.low": None if verdict.points is None else verdict.points.low,
-            f"{code}.high": None if verdict.points is None else verdict.points.high,
-        }
-        for column, value in expected.items():
-            if row[column] != value:
-                yield f"{column}: batch {row[column]!r}, scalar {value!r} for {snapshot}"
-
-
-def _assert_both_paths_agree(
-    groups: list[tuple[dt.date, tuple[RuleSet, ...]]], batch: list[EnterpriseSnapshot]
-) -> None:
-    frame = snapshot_frame(batch)
-    for on, rulesets in groups:
-        answer = assess_frame(rulesets, frame, on, detail=True)
-        assert answer.height == len(batch)
-        for snapshot, row, source in zip(
-            batch, answer.iter_rows(named=True), frame.iter_rows(named=True), strict=True
-        ):
-            assert snapshot_from_row(source) == snapshot
-            assert row["uscc"] == source["uscc"]
-            differences = list(_differences(rulesets, on, snapshot, row))
-            assert not differences, differences[:3]
-
-
 @pytest.mark.slow
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(snapshots(), min_size=1, max_size=25))
 def test_the_batch_path_equals_the_scalar_engine_on_every_criterion(
     batch: list[EnterpriseSnapshot],
 ) -> None:
-    _assert_both_paths_agree(_groups(), batch)
+    assert_both_paths_agree(_groups(), batch)
 
 
 # TEST-ONLY rules nesting the kinds in ways the shipped files do not (yet): a ladder rung that
 # needs an expert or does not apply, a ladder as a best-of option, yearly means and sums of
-# ratios, growth and CAGR pass marks, applies_if inside totals and any-of.
+# ratios, growth and CAGR pass marks, applies_if inside totals and any-of, a text input
+# (`latest_funding_stage`) in contains_any.
 COMBINATIONS = load_rulesets(Path(__file__).parent / "batch_rules")
 
 
@@ -110,7 +65,7 @@ COMBINATIONS = load_rulesets(Path(__file__).parent / "batch_rules")
 def test_the_batch_path_equals_the_scalar_engine_on_nested_kinds(
     batch: list[EnterpriseSnapshot],
 ) -> None:
-    _assert_both_paths_agree([(ON, COMBINATIONS)], batch)
+    assert_both_paths_agree([(ON, COMBINATIONS)], batch)
 
 
 def test_every_engine_kind_has_a_batch_compiler() -> None:
@@ -230,8 +185,8 @@ def test_fractional_points_keep_their_decimals() -> None:
     answer = assess_frame([_with_root(root)], snapshot_frame(snapshots), ON, detail=True)
     for snapshot, row in zip(snapshots, answer.iter_rows(named=True), strict=True):
         verdict = engine.assess(_with_root(root), snapshot, ON).verdict
-        assert dict(_expected(root, verdict)) == {
-            key: row[key] for key, _ in _expected(root, verdict)
+        assert dict(expected_columns(root, verdict)) == {
+            key: row[key] for key, _ in expected_columns(root, verdict)
         }
     assert answer.get_column("tech_sme.high").to_list() == [Decimal("3.75"), Decimal("1.5"), None]
     assert answer.get_column("tech_sme.status").to_list() == ["manual_review", "unmet", "unknown"]

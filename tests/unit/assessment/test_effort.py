@@ -118,3 +118,30 @@ def test_money_reads_in_wan_and_yi_in_chinese_and_cny_in_english(
 def test_a_share_never_rounds_up_to_a_threshold() -> None:
     assert percent(Decimal("0.09999")) == "9.99%"
     assert percent(Decimal("0.1")) == "10%"
+
+
+STAGE_ENTRY = {
+    "kind": "fixed",
+    "label": {"zh": "阶段", "en": "stage"},
+    "reason": {"zh": "不规划", "en": "not planned"},
+}
+
+
+def _stage_model() -> dict[str, Any]:
+    return {**shipped(), "version": "stage", "inputs": {"stage": STAGE_ENTRY}}
+
+
+def test_another_vocabulary_prices_its_own_inputs_and_extends_the_shipped_model() -> None:
+    with pytest.raises(InvalidEffortModel, match="unknown input 'stage'"):
+        parse_effort_model(_stage_model())
+    stage = parse_effort_model(_stage_model(), {"stage", "staff"})
+    model = load_effort_model().extended(stage)
+    assert model.inputs["stage"].lever is Lever.FIXED
+    assert model.inputs.keys() == load_effort_model().inputs.keys() | {"stage"}
+    assert model.version == load_effort_model().version
+
+
+def test_an_input_priced_by_both_models_is_refused() -> None:
+    data = {**_stage_model(), "inputs": {"staff": shipped()["inputs"]["staff"]}}
+    with pytest.raises(InvalidEffortModel, match="priced twice: staff"):
+        load_effort_model().extended(parse_effort_model(data))

@@ -13,7 +13,7 @@ import dataclasses
 import datetime as dt
 import json
 import math
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from decimal import ROUND_CEILING, ROUND_DOWN, Decimal
 from enum import StrEnum
 from importlib import resources
@@ -147,6 +147,18 @@ class EffortModel:
     def effort(self, cost: Decimal, months: int) -> Decimal:
         return cost + self.month_value * months
 
+    def extended(self, other: EffortModel) -> EffortModel:
+        """This model with `other`'s inputs added (e.g. a wider vocabulary's); this model's
+        version, month value, plan count and note stay. An input priced twice is an error."""
+        twice = sorted(self.inputs.keys() & other.inputs.keys())
+        if twice:
+            raise InvalidEffortModel(
+                "Effort model {version} is malformed: {reason}",
+                version=other.version,
+                reason=f"inputs priced twice: {', '.join(twice)}",
+            )
+        return dataclasses.replace(self, inputs={**self.inputs, **other.inputs})
+
 
 def load_effort_model(version: str | None = None, directory: Path | None = None) -> EffortModel:
     """The effort model `version` (default: the latest) from `directory` (default: shipped)."""
@@ -161,15 +173,18 @@ def load_effort_model(version: str | None = None, directory: Path | None = None)
     )
 
 
-def parse_effort_model(data: Mapping[str, Any]) -> EffortModel:
-    """An effort model from its decoded JSON; checks every input name against the snapshot."""
+def parse_effort_model(
+    data: Mapping[str, Any], inputs: Collection[str] = SNAPSHOT_INPUTS
+) -> EffortModel:
+    """An effort model from its decoded JSON; checks every input name against `inputs` (by
+    default the `EnterpriseSnapshot` fields)."""
     try:
-        inputs = {name: _input(name, spec) for name, spec in data["inputs"].items()}
+        priced = {name: _input(name, spec, inputs) for name, spec in data["inputs"].items()}
         return EffortModel(
             version=str(data["version"]),
             month_value=_amount(data["month_value"]),
             max_plans=int(data.get("max_plans", 3)),
-            inputs=inputs,
+            inputs=priced,
             note=_text(data["note"]),
         )
     except (KeyError, TypeError, ValueError, ArithmeticError) as error:
@@ -180,12 +195,12 @@ def parse_effort_model(data: Mapping[str, Any]) -> EffortModel:
         ) from error
 
 
-def _input(name: str, spec: Mapping[str, Any]) -> InputEffort:
-    if name not in SNAPSHOT_INPUTS:
+def _input(name: str, spec: Mapping[str, Any], inputs: Collection[str]) -> InputEffort:
+    if name not in inputs:
         raise ValueError(f"unknown input {name!r}")
     lever = Lever(spec["kind"])
     raises = tuple(spec.get("raises", ()))
-    if any(other not in SNAPSHOT_INPUTS for other in raises):
+    if any(other not in inputs for other in raises):
         raise ValueError(f"{name}: unknown input in raises {raises!r}")
     if spec.get("direction", "up") not in ("up", "down", "both"):
         raise ValueError(f"{name}: bad direction")

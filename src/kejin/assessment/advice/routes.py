@@ -112,6 +112,9 @@ def _contains_any(
     spec = scene.spec(criterion, name)
     if spec is None:
         return ()
+    if spec.lever is not Lever.SET:  # a text input (a stage, a region) is not obtained token-wise
+        scene.block(criterion, name, spec.reason or CANNOT)
+        return ()
     options = []
     for token in criterion.members:
         member = spec.members.get(token)

@@ -47,9 +47,12 @@ def _threshold(criterion: Criterion, compiler: Compiler) -> Compiled:
 def _contains_any(criterion: Criterion, compiler: Compiler) -> Compiled:
     assert criterion.measure is not None
     name = criterion.measure.numerator
-    if compiler.dtype(name) != pl.List(pl.String()):
-        return constant(Status.UNKNOWN)
     held = pl.col(name)
+    dtype = compiler.dtype(name)
+    if dtype == pl.String():  # a text input is one token, as in the engine
+        return met_unmet(held.is_null(), held.is_in(pl.Series(criterion.members, dtype=dtype)))
+    if dtype != pl.List(pl.String()):
+        return constant(Status.UNKNOWN)
     met = pl.any_horizontal(pl.lit(False), *(held.list.contains(m) for m in criterion.members))
     return met_unmet(held.is_null(), met)
 

@@ -9,6 +9,11 @@ leaves first, so a parent reads its children's columns instead of repeating thei
 the frame runs as one lazy plan. Numbers are compared exactly (`exact`); a row
 holding an input too large for that goes to the scalar engine, so the answer is the engine's
 for every row.
+
+The frame's inputs are those of a `Vocabulary` (by default the `EnterpriseSnapshot` fields), which
+types the columns and reads a row back as a snapshot for the scalar engine. With `codes` the
+statuses stay Int8 codes and criteria that never have points get no points columns: the cheap
+form for many rule sets over many rows.
 """
 
 from __future__ import annotations
@@ -25,6 +30,7 @@ from kejin.assessment.batch import exact
 from kejin.assessment.batch.blocks import (
     CHOOSING,
     CODES,
+    STATUS,
     Compiled,
     Compiler,
     History,
@@ -33,7 +39,7 @@ from kejin.assessment.batch.blocks import (
 from kejin.assessment.batch.composites import COMPOSITE_KINDS
 from kejin.assessment.batch.inputs import INPUT_KINDS
 from kejin.assessment.errors import InvalidRuleSet, RuleSetNotInForce
-from kejin.assessment.inputs.frames import INPUT_SCHEMA, KEY_SCHEMA, MONEY, snapshot_from_row
+from kejin.assessment.inputs.frames import KEY_SCHEMA, MONEY, SNAPSHOT_VOCABULARY, Vocabulary
 from kejin.assessment.model import CriterionResult, Points
 from kejin.assessment.standards.engine import assess
 from kejin.assessment.standards.rules import Criterion, Measure, RuleSet
@@ -49,11 +55,20 @@ _ROW = "__row"
 
 
 def assess_frame(
-    rulesets: Sequence[RuleSet], frame: pl.DataFrame, on: dt.date, *, detail: bool = False
+    rulesets: Sequence[RuleSet],
+    frame: pl.DataFrame,
+    on: dt.date,
+    *,
+    detail: bool = False,
+    vocabulary: Vocabulary = SNAPSHOT_VOCABULARY,
+    codes: bool = False,
 ) -> pl.DataFrame:
     """One row per frame row, in order: `enterprise_id`, `uscc`, then per rule set
     `<code>.status`, `<code>.low`, `<code>.high`; with `detail` also `<id>.status/.low/.high`
-    per criterion and `<id>.chosen` per best-of. Every rule set must be in force on `on`."""
+    per criterion and `<id>.chosen` per best-of. Every rule set must be in force on `on`.
+
+    The frame holds `vocabulary`'s inputs. With `codes`, statuses are `blocks.CODES` (Int8) and
+    a criterion that never has points has no `.low`/`.high` columns."""
     for ruleset in rulesets:
         if not ruleset.version.in_force(on):
             raise RuleSetNotInForce(
@@ -61,8 +76,8 @@ def assess_frame(
                 code=ruleset.version.code,
                 date=on.isoformat(),
             )
-    plan = _compile(rulesets, detail=detail)
-    _check_frame(frame, plan.inputs)
+    plan = _compile(rulesets, _Plan(vocabulary, codes=codes, detail=detail))
+    _check_frame(frame, plan.inputs, vocabulary)
     stages = frame.lazy()
     for level in sorted(plan.levels):
         stages = stages.with_columns(plan.levels[level])
@@ -73,15 +88,15 @@ def assess_frame(
     flagged = answer.get_column(_OUT_OF_RANGE)
     answer = answer.drop(_OUT_OF_RANGE)
     if flagged.any():
-        scalar = _scalar_answer(rulesets, frame.filter(flagged), on, detail, answer.schema)
+        scalar = _scalar_answer(rulesets, frame.filter(flagged), on, plan, answer.schema)
         answer = _splice(answer, flagged, scalar)
     return answer
 
 
-def _check_frame(frame: pl.DataFrame, inputs: set[str]) -> None:
+def _check_frame(frame: pl.DataFrame, inputs: set[str], vocabulary: Vocabulary) -> None:
     """The frame follows the snapshot-frame contract for the keys and every input read."""
     expected = {name: KEY_SCHEMA[name] for name in _KEYS}
-    expected |= {name: INPUT_SCHEMA[name] for name in sorted(inputs)}
+    expected |= {name: vocabulary.schema[name] for name in sorted(inputs)}
     wrong = [
         f"{name} is {frame.schema.get(name)}, not {dtype}"
         for name, dtype in expected.items()
@@ -98,7 +113,10 @@ def _check_frame(frame: pl.DataFrame, inputs: set[str]) -> None:
 class _Plan:
     """Expressions to run level by level, range guards on the inputs, and the outputs."""
 
-    points_scale: int
+    vocabulary: Vocabulary
+    codes: bool  # statuses as Int8 codes, no points columns where a criterion never has points
+    detail: bool  # every criterion's columns, not only the rule sets'
+    points_scale: int = 0
     levels: dict[int, list[pl.Expr]] = dataclasses.field(default_factory=dict)
     guards: dict[str, pl.Expr] = dataclasses.field(default_factory=dict)
     inputs: set[str] = dataclasses.field(default_factory=set)
@@ -107,13 +125,16 @@ class _Plan:
 
     def output(self, name: str, compiled: Compiled, parts: Sequence[str]) -> None:
         points = pl.Decimal(38, self.points_scale)
+        if self.codes and compiled.low is None:
+            parts = [part for part in parts if part not in ("low", "high")]
         exprs = {
-            "status": _status_text(compiled.status),
+            "status": compiled.status if self.codes else _status_text(compiled.status),
             "low": _decimal_points(compiled.low, self.points_scale),
             "high": _decimal_points(compiled.high, self.points_scale),
             "chosen": pl.lit(None) if compiled.chosen is None else compiled.chosen,
         }
-        types = {"status": pl.String(), "low": points, "high": points, "chosen": pl.String()}
+        status = STATUS if self.codes else pl.String()
+        types = {"status": status, "low": points, "high": points, "chosen": pl.String()}
         for part in parts:
             column = f"{name}.{part}"
             if column in self.names:
@@ -122,15 +143,16 @@ class _Plan:
             self.outputs.append(exprs[part].cast(types[part]).alias(column))
 
 
-def _compile(rulesets: Sequence[RuleSet], *, detail: bool) -> _Plan:
-    """Every rule tree compiled once; the outputs in rule-set order, criteria depth first."""
-    points_scale = max((_places(value) for value in _point_constants(rulesets)), default=0)
-    plan = _Plan(points_scale, outputs=[pl.col(name) for name in _KEYS], names=set(_KEYS))
+def _compile(rulesets: Sequence[RuleSet], plan: _Plan) -> _Plan:
+    """Every rule tree compiled once into `plan` (empty); the outputs in rule-set order,
+    criteria depth first."""
+    plan.points_scale = max((_places(value) for value in _point_constants(rulesets)), default=0)
+    plan.outputs, plan.names = [pl.col(name) for name in _KEYS], set(_KEYS)
     for ruleset in rulesets:
         code = ruleset.version.code
         compiler = _Compiler(plan, code)
         plan.output(code, compiler.result(ruleset.root), ("status", "low", "high"))
-        if not detail:
+        if not plan.detail:
             continue
         for criterion in _walk(ruleset.root):
             parts = ["status", "low", "high"] if criterion.id != code else []
@@ -270,8 +292,11 @@ class _Compiler:
         return History(column, values, column.list.len(), MONEY.scale)
 
     def dtype(self, name: str) -> pl.DataType:
+        dtype = self.plan.vocabulary.schema.get(name)
+        if dtype is None:
+            self.refuse(f"input {name!r} is not in the frame's vocabulary")
         self.plan.inputs.add(name)
-        return INPUT_SCHEMA[name]
+        return dtype
 
     def points(self, points: Points) -> tuple[int, int]:
         return self.scaled(points.low), self.scaled(points.high)
@@ -307,24 +332,20 @@ def _decimal_points(points: pl.Expr | None, scale: int) -> pl.Expr:
 
 
 def _scalar_answer(
-    rulesets: Sequence[RuleSet],
-    rows: pl.DataFrame,
-    on: dt.date,
-    detail: bool,
-    schema: pl.Schema,
+    rulesets: Sequence[RuleSet], rows: pl.DataFrame, on: dt.date, plan: _Plan, schema: pl.Schema
 ) -> pl.DataFrame:
-    """The same output columns, filled from `engine.assess` row by row."""
+    """The same output columns (`schema`), filled from `engine.assess` row by row."""
     records = []
     for row in rows.iter_rows(named=True):
-        snapshot = snapshot_from_row(row)
+        snapshot = plan.vocabulary.from_row(row)
         record = {name: row[name] for name in _KEYS}
         for ruleset in rulesets:
-            verdict = assess(ruleset, snapshot, on).verdict
-            record |= _result_columns(ruleset.version.code, verdict, chosen=False)
-            if detail:
+            verdict = assess(ruleset, snapshot, on, explain=False).verdict
+            record |= _result_columns(ruleset.version.code, verdict, plan.codes, chosen=False)
+            if plan.detail:
                 for criterion, result in _pairs(ruleset.root, verdict):
                     chosen = criterion.kind in CHOOSING
-                    record |= _result_columns(criterion.id, result, chosen=chosen)
+                    record |= _result_columns(criterion.id, result, plan.codes, chosen=chosen)
         records.append([record.get(name) for name in schema])
     return pl.DataFrame(records, schema=schema, orient="row")
 
@@ -337,10 +358,12 @@ def _pairs(
         yield from _pairs(child, child_result)
 
 
-def _result_columns(name: str, result: CriterionResult, *, chosen: bool) -> dict[str, object]:
+def _result_columns(
+    name: str, result: CriterionResult, codes: bool, *, chosen: bool
+) -> dict[str, object]:
     points = result.points
     columns: dict[str, object] = {
-        f"{name}.status": result.status.value,
+        f"{name}.status": CODES[result.status] if codes else result.status.value,
         f"{name}.low": None if points is None else points.low,
         f"{name}.high": None if points is None else points.high,
     }

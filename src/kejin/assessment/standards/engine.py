@@ -2,14 +2,19 @@
 
 Three-valued logic with expert review: a missing input gives `unknown`, never a guess; an
 expert-judged item gives `manual_review` with a points range, and totals carry the range.
+
+`assess_many` serves one firm and many rule sets (financing products matched to it): an input
+criterion held identically by several of them is evaluated once, and results may go without
+their sentences when only statuses and points are wanted.
 """
 
 from __future__ import annotations
 
+import contextvars
 import dataclasses
 import datetime as dt
 import operator
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from decimal import Decimal
 from fractions import Fraction
 
@@ -61,6 +66,7 @@ Reading = Fraction | None | _ZeroDenominator  # exact: ratios are never rounded
 class _Run:
     snapshot: EnterpriseSnapshot
     done: dict[str, CriterionResult] = dataclasses.field(default_factory=dict)
+    memo: dict[Hashable, CriterionResult] | None = None  # input criteria shared by rule sets
 
     def read(self, measure: Measure) -> tuple[Reading, dict[str, InputValue]]:
         top = self.snapshot.value(measure.numerator)
@@ -74,9 +80,12 @@ class _Run:
         return (UNDEFINED if bottom_n == ZERO else Fraction(top_n) / Fraction(bottom_n)), inputs
 
 
-def assess(ruleset: RuleSet, snapshot: EnterpriseSnapshot, on: dt.date) -> Assessment:
-    """The verdict of `ruleset` for `snapshot`; the caller chose the version in force on `on`."""
-    return Assessment(ruleset.version, on, _evaluate(ruleset.root, _Run(snapshot)))
+def assess(
+    ruleset: RuleSet, snapshot: EnterpriseSnapshot, on: dt.date, *, explain: bool = True
+) -> Assessment:
+    """The verdict of `ruleset` for `snapshot`; the caller chose the version in force on `on`.
+    Without `explain` every result's sentences are empty (about half the time goes into them)."""
+    return _assessed(ruleset, _Run(snapshot), on, explain=explain)
 
 
 def _number(value: InputValue) -> Decimal | None:
@@ -90,7 +99,10 @@ def _exact(number: Decimal | None) -> Fraction | None:
 
 
 def _evaluate(criterion: Criterion, run: _Run) -> CriterionResult:
-    result = _KINDS[criterion.kind](criterion, run)
+    if run.memo is not None and criterion.kind in _READS_INPUTS_ONLY:
+        result = _recalled(criterion, run, run.memo)
+    else:
+        result = _KINDS[criterion.kind](criterion, run)
     run.done[criterion.id] = result
     return result
 
@@ -104,6 +116,8 @@ def _result(
     chosen: str | None = None,
     children: tuple[CriterionResult, ...] = (),
 ) -> CriterionResult:
+    if not _EXPLAIN.get():
+        return CriterionResult(criterion.id, status, points, dict(inputs), "", "", chosen, children)
     shown = "; ".join(f"{name}={_show(value)}" for name, value in inputs.items())
     points_en = f", {points} points" if points is not None else ""
     points_zh = f"，{points}分" if points is not None else ""
@@ -151,6 +165,8 @@ def _contains_any(criterion: Criterion, run: _Run) -> CriterionResult:
     assert criterion.measure is not None
     held = run.snapshot.value(criterion.measure.numerator)
     inputs = {criterion.measure.numerator: held}
+    if isinstance(held, str):  # a text input is one token: "stage in (seed, start_up)"
+        held = frozenset((held,))
     if not isinstance(held, frozenset):
         return _result(criterion, Status.UNKNOWN, inputs)
     met = not held.isdisjoint(criterion.members)
@@ -460,3 +476,62 @@ _KINDS: dict[str, Callable[[Criterion, _Run], CriterionResult]] = {
     "best_of": _best_of,
     "total": _total,
 }
+
+
+# --- one firm, many rule sets ------------------------------------------------------------------
+
+# Whether `_result` writes sentences; a context variable, so that the kinds need not carry it.
+_EXPLAIN = contextvars.ContextVar("explain", default=True)
+# Kinds whose result depends on the criterion's own fields and the snapshot alone.
+_READS_INPUTS_ONLY = frozenset(
+    {
+        "threshold",
+        "contains_any",
+        "bands",
+        "growth",
+        "cagr",
+        "yearly",
+        "tiered_threshold",
+        "manual",
+        "by_flag",
+    }
+)
+
+
+def assess_many(
+    rulesets: Sequence[RuleSet], snapshot: EnterpriseSnapshot, on: dt.date, *, explain: bool = False
+) -> tuple[Assessment, ...]:
+    """`assess` of every rule set for one snapshot, in order; an input criterion that several
+    rule sets (or places in one) hold alike is evaluated once. Sentences only with `explain`."""
+    memo: dict[Hashable, CriterionResult] = {}
+    return tuple(
+        _assessed(ruleset, _Run(snapshot, memo=memo), on, explain=explain) for ruleset in rulesets
+    )
+
+
+def _assessed(ruleset: RuleSet, run: _Run, on: dt.date, *, explain: bool) -> Assessment:
+    token = _EXPLAIN.set(explain)
+    try:
+        return Assessment(ruleset.version, on, _evaluate(ruleset.root, run))
+    finally:
+        _EXPLAIN.reset(token)
+
+
+def _recalled(
+    criterion: Criterion, run: _Run, memo: dict[Hashable, CriterionResult]
+) -> CriterionResult:
+    """The result of an input criterion alike but for its id (and labels, when there are no
+    sentences to word), evaluated once. The value's type is part of the key because
+    `True == Decimal(1)`, while a flag and a number mark are read differently."""
+    explain = _EXPLAIN.get()
+    alike = dataclasses.replace(
+        criterion,
+        id="",
+        label_zh=criterion.label_zh if explain else "",
+        label_en=criterion.label_en if explain else "",
+    )
+    key = (type(criterion.value), alike)
+    found = memo.get(key)
+    if found is None:
+        found = memo[key] = _KINDS[criterion.kind](criterion, run)
+    return found if found.id == criterion.id else dataclasses.replace(found, id=criterion.id)

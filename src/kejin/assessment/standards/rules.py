@@ -1,7 +1,7 @@
 """The rule-file format: criteria kinds as frozen dataclasses, parsed from JSON data.
 
 A rule file is data (see docs/assessment.md); `parse_ruleset` checks it against the snapshot's
-inputs once, so evaluation never meets an unknown input name.
+inputs (or another vocabulary's) once, so evaluation never meets an unknown input name.
 """
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import itertools
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -87,8 +87,9 @@ class RuleSet:
     root: Criterion
 
 
-def parse_ruleset(data: Mapping[str, Any]) -> RuleSet:
-    """A rule set from its decoded JSON (decimals as `Decimal`)."""
+def parse_ruleset(data: Mapping[str, Any], inputs: Collection[str] = SNAPSHOT_INPUTS) -> RuleSet:
+    """A rule set from its decoded JSON (decimals as `Decimal`); every measure must name one of
+    `inputs` (by default the `EnterpriseSnapshot` fields)."""
     try:
         version = RuleSetVersion(
             code=data["code"],
@@ -101,7 +102,9 @@ def parse_ruleset(data: Mapping[str, Any]) -> RuleSet:
             effective_to=_optional_date(data.get("effective_to")),
             source_url=data["source_url"],
         )
-        return RuleSet(version=version, root=_criterion(data["verdict"]))
+        root = _criterion(data["verdict"])
+        _check_inputs(root, inputs)
+        return RuleSet(version=version, root=root)
     except (KeyError, TypeError, ValueError) as error:
         raise InvalidRuleSet(
             "Rule set {code} is malformed: {reason}", code=data.get("code"), reason=repr(error)
@@ -134,10 +137,26 @@ def _criterion(node: Mapping[str, Any]) -> Criterion:
 
 def _measure(spec: str | Sequence[str]) -> Measure:
     names = (spec,) if isinstance(spec, str) else tuple(spec)
-    unknown = [name for name in names if name not in SNAPSHOT_INPUTS]
-    if unknown or len(names) not in (1, 2):
+    if len(names) not in (1, 2) or not all(isinstance(name, str) for name in names):
         raise ValueError(f"bad measure {spec!r}")
     return Measure(*names)
+
+
+def _check_inputs(root: Criterion, inputs: Collection[str]) -> None:
+    """Every input the tree reads is one of `inputs`: checked once the tree is built, so the
+    kinds' field parsers need not carry the vocabulary."""
+    for criterion in _criteria(root):
+        for measure in (criterion.measure, criterion.selector):
+            names = () if measure is None else (measure.numerator, measure.denominator)
+            unknown = [name for name in names if name is not None and name not in inputs]
+            if unknown:
+                raise ValueError(f"bad measure {unknown[0]!r} in {criterion.id!r}: unknown input")
+
+
+def _criteria(criterion: Criterion) -> Iterator[Criterion]:
+    yield criterion
+    for child in (*criterion.children, *(rung.when for rung in criterion.rungs)):
+        yield from _criteria(child)
 
 
 def _points(spec: int | Decimal | Sequence[int | Decimal]) -> Points:
