@@ -523,15 +523,28 @@ def _recalled(
     """The result of an input criterion alike but for its id (and labels, when there are no
     sentences to word), evaluated once. The value's type is part of the key because
     `True == Decimal(1)`, while a flag and a number mark are read differently."""
-    explain = _EXPLAIN.get()
-    alike = dataclasses.replace(
-        criterion,
-        id="",
-        label_zh=criterion.label_zh if explain else "",
-        label_en=criterion.label_en if explain else "",
-    )
-    key = (type(criterion.value), alike)
+    key: Hashable = (type(criterion.value), _alike(criterion))
+    if _EXPLAIN.get():
+        key = (key, criterion.label_zh, criterion.label_en)
     found = memo.get(key)
     if found is None:
         found = memo[key] = _KINDS[criterion.kind](criterion, run)
-    return found if found.id == criterion.id else dataclasses.replace(found, id=criterion.id)
+    if found.id == criterion.id:
+        return found
+    return CriterionResult(
+        criterion.id,
+        found.status,
+        found.points,
+        found.inputs,
+        found.sentence_zh,
+        found.sentence_en,
+        found.chosen,
+        found.children,
+    )
+
+
+# What makes two criteria alike: every field but the id and the labels (a C-level getter, as
+# the key is taken for every input criterion of every rule set).
+_alike = operator.attrgetter(
+    *(f.name for f in dataclasses.fields(Criterion) if f.name not in ("id", "label_zh", "label_en"))
+)
