@@ -42,7 +42,7 @@ from kejin.assessment.errors import InvalidRuleSet, RuleSetNotInForce
 from kejin.assessment.inputs.frames import KEY_SCHEMA, MONEY, SNAPSHOT_VOCABULARY, Vocabulary
 from kejin.assessment.model import CriterionResult, Points
 from kejin.assessment.standards.engine import assess
-from kejin.assessment.standards.rules import Criterion, Measure, RuleSet
+from kejin.assessment.standards.rules import Criterion, Measure, RuleSet, walk
 
 # One compile function per kind, mirroring the engine's `_KINDS`.
 COMPILERS: dict[str, Callable[[Criterion, Compiler], Compiled]] = INPUT_KINDS | COMPOSITE_KINDS
@@ -154,7 +154,7 @@ def _compile(rulesets: Sequence[RuleSet], plan: _Plan) -> _Plan:
         plan.output(code, compiler.result(ruleset.root), ("status", "low", "high"))
         if not plan.detail:
             continue
-        for criterion in _walk(ruleset.root):
+        for criterion in walk(ruleset.root):
             parts = ["status", "low", "high"] if criterion.id != code else []
             parts += ["chosen"] if criterion.kind in CHOOSING else []
             plan.output(criterion.id, compiler.done[criterion.id], parts)
@@ -164,7 +164,7 @@ def _compile(rulesets: Sequence[RuleSet], plan: _Plan) -> _Plan:
 def _point_constants(rulesets: Sequence[RuleSet]) -> Iterator[Decimal]:
     """Every number that becomes or meets points: together they fix the points scale."""
     for ruleset in rulesets:
-        for criterion in _walk(ruleset.root):
+        for criterion in walk(ruleset.root):
             ranges = [criterion.points, criterion.when_true, criterion.when_false]
             ranges += [criterion.otherwise, *(rung.points for rung in criterion.rungs)]
             for points in [*ranges, *(band.points for band in criterion.bands)]:
@@ -174,12 +174,6 @@ def _point_constants(rulesets: Sequence[RuleSet]) -> Iterator[Decimal]:
                 yield criterion.cap
             if criterion.kind == "total" and isinstance(criterion.value, Decimal):
                 yield criterion.value
-
-
-def _walk(criterion: Criterion) -> Iterator[Criterion]:
-    yield criterion
-    for child in subcriteria(criterion):
-        yield from _walk(child)
 
 
 def _places(value: Decimal) -> int:

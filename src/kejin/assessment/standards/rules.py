@@ -145,7 +145,7 @@ def _measure(spec: str | Sequence[str]) -> Measure:
 def _check_inputs(root: Criterion, inputs: Collection[str]) -> None:
     """Every input the tree reads is one of `inputs`: checked once the tree is built, so the
     kinds' field parsers need not carry the vocabulary."""
-    for criterion in _criteria(root):
+    for criterion in walk(root):
         for measure in (criterion.measure, criterion.selector):
             names = () if measure is None else (measure.numerator, measure.denominator)
             unknown = [name for name in names if name is not None and name not in inputs]
@@ -153,10 +153,12 @@ def _check_inputs(root: Criterion, inputs: Collection[str]) -> None:
                 raise ValueError(f"bad measure {unknown[0]!r} in {criterion.id!r}: unknown input")
 
 
-def _criteria(criterion: Criterion) -> Iterator[Criterion]:
+def walk(criterion: Criterion) -> Iterator[Criterion]:
+    """The criterion and every one evaluated within it (children, rung conditions), depth first
+    in the engine's order."""
     yield criterion
     for child in (*criterion.children, *(rung.when for rung in criterion.rungs)):
-        yield from _criteria(child)
+        yield from walk(child)
 
 
 def _points(spec: int | Decimal | Sequence[int | Decimal]) -> Points:
