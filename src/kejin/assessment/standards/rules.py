@@ -87,8 +87,8 @@ class RuleSet:
     root: Criterion
 
 
-def parse_ruleset(data: Mapping[str, Any]) -> RuleSet:
-    """A rule set from its decoded JSON (decimals as `Decimal`)."""
+def parse_ruleset(data: Mapping[str, Any], inputs: frozenset[str] = SNAPSHOT_INPUTS) -> RuleSet:
+    """A rule set from its decoded JSON (decimals as `Decimal`); measures name `inputs`."""
     try:
         version = RuleSetVersion(
             code=data["code"],
@@ -101,11 +101,21 @@ def parse_ruleset(data: Mapping[str, Any]) -> RuleSet:
             effective_to=_optional_date(data.get("effective_to")),
             source_url=data["source_url"],
         )
-        return RuleSet(version=version, root=_criterion(data["verdict"]))
+        root = _criterion(data["verdict"])
+        _check_inputs(root, inputs)
+        return RuleSet(version=version, root=root)
     except (KeyError, TypeError, ValueError) as error:
         raise InvalidRuleSet(
             "Rule set {code} is malformed: {reason}", code=data.get("code"), reason=repr(error)
         ) from error
+
+
+def _check_inputs(criterion: Criterion, inputs: frozenset[str]) -> None:
+    for measure in (criterion.measure, criterion.selector):
+        if measure is not None and not {measure.numerator, measure.denominator} - {None} <= inputs:
+            raise ValueError(f"unknown input in {criterion.id!r}")
+    for child in (*criterion.children, *(rung.when for rung in criterion.rungs)):
+        _check_inputs(child, inputs)
 
 
 def _optional_date(text: str | None) -> dt.date | None:
@@ -134,8 +144,7 @@ def _criterion(node: Mapping[str, Any]) -> Criterion:
 
 def _measure(spec: str | Sequence[str]) -> Measure:
     names = (spec,) if isinstance(spec, str) else tuple(spec)
-    unknown = [name for name in names if name not in SNAPSHOT_INPUTS]
-    if unknown or len(names) not in (1, 2):
+    if len(names) not in (1, 2):
         raise ValueError(f"bad measure {spec!r}")
     return Measure(*names)
 
