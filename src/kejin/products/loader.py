@@ -112,7 +112,9 @@ def _entries(path: Path, key: str, build: Callable[[Mapping[str, Any], str], Any
         data = json.loads(path.read_text(encoding="utf-8"), parse_float=Decimal)
     except (OSError, ValueError) as error:
         raise _located(path.name, "-", invalid("file", repr(error))) from error
-    entries: Sequence[Mapping[str, Any]] = data.get(key, ())
+    if data.get("layer", path.stem) != path.stem:
+        raise _located(path.name, "-", invalid("layer", f"the file holds {path.stem} products"))
+    entries: Sequence[Mapping[str, Any]] = data[key]
     for entry in entries:
         code = str(entry.get("code", "?"))
         try:

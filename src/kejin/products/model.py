@@ -219,6 +219,7 @@ class TermRange:
         require(self.low_months <= self.high_months, "max", "the maximum is at least the minimum")
 
 
+_LOAN_BASES = frozenset({PricingBasis.LPR_SPREAD, PricingBasis.FIXED_RATE})  # may add a fee
 _RATE_FIELD = {
     PricingBasis.LPR_SPREAD: "spread_bp",
     PricingBasis.FIXED_RATE: "rate",
@@ -251,9 +252,6 @@ class Pricing:
         for name in ("rate", "fee_rate", "subsidy_share"):
             value = getattr(self, name)
             require(value is None or 0 <= value <= 1, name, "a rate is a fraction 0–1")
-
-
-_LOAN_BASES = frozenset({PricingBasis.LPR_SPREAD, PricingBasis.FIXED_RATE})
 
 
 @dataclasses.dataclass(frozen=True, slots=True)

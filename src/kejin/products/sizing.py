@@ -104,7 +104,14 @@ class Readable(Protocol):
 
 # --- parsing --------------------------------------------------------------------------------
 
-_DEFAULT_BASIS = Text("按产品额度范围", "The product's amount range")
+_DEFAULT_BASIS: Mapping[str, Text] = {
+    "range": Text("按产品额度范围", "The product's amount range"),
+    "share_of": Text("按指标的一定比例测算", "A share of an input"),
+    "tiers": Text("按指标分档测算", "By tiers of an input"),
+    "per_item": Text("按件数×参考估值×质押率测算", "Count × reference value × pledge rate"),
+    "min_of": Text("取各项测算的最小值", "The least of several estimates"),
+    "interest_share": Text("按已付利息的一定比例测算", "A share of the interest paid"),
+}
 
 
 def parse_sizing(data: Mapping[str, Any]) -> Sizing:
@@ -112,9 +119,11 @@ def parse_sizing(data: Mapping[str, Any]) -> Sizing:
     try:
         rule = _rule(data)
         basis = data.get("basis")
+        return Sizing(
+            rule, Text(basis["zh"], basis["en"]) if basis else _DEFAULT_BASIS[data["rule"]]
+        )
     except (KeyError, TypeError, ValueError, ArithmeticError) as error:
         raise invalid("sizing", repr(error)) from error
-    return Sizing(rule, Text(basis["zh"], basis["en"]) if basis else _DEFAULT_BASIS)
 
 
 def _rule(data: Mapping[str, Any]) -> Rule:

@@ -124,3 +124,13 @@ def test_an_eligibility_reading_an_unknown_input_is_refused(tmp_path: Path) -> N
 def test_loaded_catalogue_is_a_value() -> None:
     assert isinstance(CATALOGUE, Catalogue)
     assert load_catalogue() == CATALOGUE
+
+
+def test_a_layer_file_holds_only_its_own_layer(tmp_path: Path) -> None:
+    folder = _copy(tmp_path)
+    path = folder / "products" / "equity.json"
+    data = json.loads(path.read_text(encoding="utf-8"))
+    path.write_text(json.dumps(data | {"layer": "bank"}, ensure_ascii=False), encoding="utf-8")
+    with pytest.raises(InvalidInput) as raised:
+        load_catalogue(folder)
+    assert raised.value.problems[0].field == "layer"
