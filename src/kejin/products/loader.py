@@ -2,9 +2,9 @@
 read into specs.
 
 Every fault is an `InvalidInput` naming the file, the product or policy code and the field
-(`bank.json: bank.kcb.points: amount.max is invalid: …`). Eligibility is checked as a rule set
-over the match vocabulary, sizing as an amount rule, and every reference (provider, partner,
-programme owner, policy) must resolve.
+(`bank.json was refused`, problem `bank.kcb.points/amount.max`). Eligibility is checked as a
+rule set over the match vocabulary, sizing as an amount rule, and every reference (provider,
+partner, programme owner, policy) must resolve.
 """
 
 from __future__ import annotations
@@ -124,15 +124,10 @@ def _entries(path: Path, key: str, build: Callable[[Mapping[str, Any], str], Any
 
 
 def _located(file: str, code: str, error: InvalidInput) -> InvalidInput:
+    """The error of one entry, its field given as `<code>/<field>`."""
     problem = error.problems[0] if error.problems else FieldProblem("-", str(error))
-    return InvalidInput(
-        "Catalogue file {file}, entry {code}: {location} is invalid: {reason}",
-        problems=[dataclasses.replace(problem, params={"file": file, "code": code})],
-        file=file,
-        code=code,
-        location=problem.field,
-        reason=problem.reason,
-    )
+    located = dataclasses.replace(problem, field=f"{code}/{problem.field}")
+    return InvalidInput("{file} was refused", problems=[located], file=file, code=code)
 
 
 def _field(prefix: str, build: Callable[[], T]) -> T:
@@ -279,7 +274,7 @@ def _check_references(catalogue: Catalogue) -> None:
     seen: set[str] = set()
     specs: tuple[ProductSpec | PolicySpec, ...] = (*catalogue.products, *catalogue.policies)
     for spec in specs:
-        file = f"products/{spec.layer}.json" if isinstance(spec, ProductSpec) else "policies.json"
+        file = f"{spec.layer}.json" if isinstance(spec, ProductSpec) else "policies.json"
         for field, code in _references(spec):
             if code not in (policies if field == "policy" else catalogue.providers):
                 raise _located(file, spec.code, invalid(field, f"unknown code {code!r}"))

@@ -170,12 +170,7 @@ class DocumentKind(StrEnum):
 
 def invalid(field: str, reason: str) -> InvalidInput:
     """The error of one field of a spec."""
-    return InvalidInput(
-        "{location} is invalid: {reason}",
-        problems=[FieldProblem(field, reason)],
-        location=field,
-        reason=reason,
-    )
+    return InvalidInput("Invalid input", problems=[FieldProblem(field, reason)], field=field)
 
 
 def require(condition: bool, field: str, reason: str) -> None:
