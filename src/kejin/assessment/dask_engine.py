@@ -4,8 +4,8 @@ The steps of `kejin.assessment.runs.partitioned` run as Dask tasks, one per part
 Each task receives a small recipe (`RegistryPartition`: a database URL and an id range, or any
 other `PartitionSource`) and builds its snapshots in the worker, so no snapshot frame crosses
 the network: what travels is the catalogue (sent once to every worker), the partitions' cohort
-and score tables (merged on the workers in a tree, `MERGE_FAN_IN` at a time, then fetched once
-for storing), the prepared cohort index (to each worker once) and the result partitions. The
+and score tables (merged on the workers in a tree, two at a time, then fetched once for
+storing), the prepared cohort index (to each worker once) and the result partitions. The
 results are fetched in partition order with at most `window` partitions under way, and handed
 to the caller one at a time, so neither the workers nor this process ever hold all of them.
 
@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import os
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -48,7 +49,17 @@ from kejin.core.i18n import N_
 SCHEDULER_ENV = "KEJIN_DASK_SCHEDULER"
 LOCAL_WORKERS = 2
 WORKER_MEMORY = "3GiB"  # per worker process: a partition of 250,000 firms peaks near 1.5 GB
-MERGE_FAN_IN = 8
+# Two at a time: a merge task holds its two tables and their sum, and a table waits for its
+# partner only, so the workers' peak stays near one partition's, however many partitions.
+MERGE_FAN_IN = 2
+# Polars allocates with jemalloc, which keeps freed pages for a second by default: long enough
+# for a worker to build its next partition on top of the last one's garbage. Worker processes
+# of a local cluster hand freed pages back at once. The setting must be in the environment a
+# worker process starts with (a spawned worker imports this program's main module, and Polars
+# with it, before a nanny's `env` is applied), and the nannies copy that environment from this
+# process's, where Polars has already written its own setting (this one is appended, so wins).
+JEMALLOC_CONF = "_RJEM_MALLOC_CONF"
+WORKER_ALLOCATOR = "dirty_decay_ms:0,muzzy_decay_ms:0"
 # Merges run as soon as their tables are there, before further partitions are built: otherwise
 # every partition's table waits in the workers until the last partition is done.
 MERGE_PRIORITY = 1
@@ -87,12 +98,14 @@ def dask_client(
     memory_limit: str = WORKER_MEMORY,
 ) -> Iterator[Client]:
     """A client of the scheduler at `address`, or of a local cluster started (and closed)
-    here: worker processes, one thread each (Polars parallelises inside a task)."""
+    here: worker processes, one thread each (Polars parallelises inside a task), returning freed
+    memory to the system at once (`WORKER_ALLOCATOR`)."""
     if address:
         with Client(address) as client:
             yield client
         return
     with (
+        _worker_allocator(),
         LocalCluster(
             n_workers=workers,
             threads_per_worker=1,
@@ -103,6 +116,21 @@ def dask_client(
         Client(cluster) as client,
     ):
         yield client
+
+
+@contextmanager
+def _worker_allocator() -> Iterator[None]:
+    """This process's environment with `WORKER_ALLOCATOR` while the local cluster starts its
+    workers (this process's allocator is set up already, so unaffected)."""
+    before = os.environ.get(JEMALLOC_CONF)
+    os.environ[JEMALLOC_CONF] = ",".join(filter(None, [before, WORKER_ALLOCATOR]))
+    try:
+        yield
+    finally:
+        if before is None:
+            del os.environ[JEMALLOC_CONF]
+        else:
+            os.environ[JEMALLOC_CONF] = before
 
 
 def assess_on_dask(
@@ -176,8 +204,8 @@ def _merged(
     tables: list[Future[pl.DataFrame]],
     merge: Callable[[Iterable[pl.DataFrame]], pl.DataFrame],
 ) -> Future[pl.DataFrame]:
-    """The tables merged on the workers, `MERGE_FAN_IN` at a time, level by level, so no task
-    and not this process receives all partitions' tables, and few wait at any time."""
+    """The tables merged on the workers, `MERGE_FAN_IN` at a time, level by level (a tree), so
+    no task and not this process receives all partitions' tables, and few wait at any time."""
     while True:
         tables = [
             client.submit(

@@ -80,14 +80,18 @@ def merge_cohorts(tables: Iterable[pl.DataFrame]) -> pl.DataFrame:
 
 
 def merge_counts(tables: Iterable[pl.DataFrame], schema: Mapping[str, pl.DataType]) -> pl.DataFrame:
-    """Counts of equal keys added up, in the canonical order (nulls first)."""
+    """Counts of equal keys added up, in the canonical order (nulls first).
+
+    The tables are added one at a time to a running sum, so however many partitions there are
+    (and `tables` may be a generator building them), no more than the sum and one table are
+    held at once — never all tables concatenated.
+    """
     keys = [name for name in schema if name != "count"]
-    merged = (
-        pl.concat([table.select(*schema) for table in tables])
-        .group_by(keys)
-        .agg(pl.col("count").sum())
-    )
-    return _canonical(merged, schema)
+    total = pl.DataFrame(schema=schema)
+    for table in tables:
+        typed = table.select(pl.col(name).cast(dtype) for name, dtype in schema.items())
+        total = pl.concat([total, typed]).group_by(keys).agg(pl.col("count").sum())
+    return _canonical(total, schema)
 
 
 def _canonical(table: pl.DataFrame, schema: Mapping[str, pl.DataType]) -> pl.DataFrame:
