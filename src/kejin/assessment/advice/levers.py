@@ -26,7 +26,7 @@ from kejin.assessment.advice.changes import (
 from kejin.assessment.advice.effort import InputEffort, Text
 from kejin.assessment.advice.merging import merge
 from kejin.assessment.model import CriterionResult, Points, Status
-from kejin.assessment.standards.engine import COMPARE
+from kejin.assessment.standards.evaluation import COMPARE
 from kejin.assessment.standards.rules import Criterion, Measure
 
 PASSING = frozenset({Status.MET, Status.MANUAL_REVIEW, Status.NOT_APPLICABLE})

@@ -37,7 +37,7 @@ from kejin.assessment.advice.levers import (
 )
 from kejin.assessment.advice.series import rate_levels, rate_pass, yearly_pass
 from kejin.assessment.model import CriterionResult, Points, Status
-from kejin.assessment.standards.engine import COMPARE
+from kejin.assessment.standards.evaluation import COMPARE
 from kejin.assessment.standards.rules import Criterion, Measure
 
 

@@ -16,7 +16,8 @@ from kejin.assessment.advice.changes import history_change
 from kejin.assessment.advice.effort import InputEffort, Lever, Text
 from kejin.assessment.advice.levers import ROUNDING_TRIES, Level, Option, Scene, on_grid
 from kejin.assessment.model import CriterionResult, Status
-from kejin.assessment.standards.engine import COMPARE, growth_rate
+from kejin.assessment.standards.evaluation import COMPARE
+from kejin.assessment.standards.growth import growth_rate
 from kejin.assessment.standards.rules import Criterion
 
 Reaches = Callable[[Decimal], bool]  # does this latest-year value reach the bound?
