@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Date, DateTime, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import JSON, BigInteger, Date, DateTime, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from kejin.core.db import Base, str_enum
@@ -49,7 +49,9 @@ class EnterpriseResultRow(Base):
 
     No foreign keys: the rows are derived, written in bulk by the run that creates the run row
     in the same transaction, and deleted by run when runs are pruned; checking two keys per row
-    doubled the cost of storing a run. No use case deletes an enterprise.
+    made storing a run several times slower. No use case deletes an enterprise. The cohort
+    and score tables of a run are derived and pruned the same way (over a million cohort rows
+    for a million enterprises), so they have no key to the run either.
     """
 
     __tablename__ = "enterprise_results"
@@ -79,7 +81,7 @@ class PointsCohortRow(Base):
     __table_args__ = (Index("ix_points_cohorts_run_cohort", "run_id", "region", "stage"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    run_id: Mapped[int] = mapped_column(ForeignKey("assessment_runs.id", ondelete="CASCADE"))
+    run_id: Mapped[int] = mapped_column(Integer)  # no foreign key: see EnterpriseResultRow
     region: Mapped[str | None] = mapped_column(String(64))
     cluster: Mapped[str | None] = mapped_column(String(32))
     stage: Mapped[Stage] = mapped_column(str_enum(Stage))
@@ -93,9 +95,7 @@ class PointsScoreRow(Base):
 
     __tablename__ = "points_scores"
 
-    run_id: Mapped[int] = mapped_column(
-        ForeignKey("assessment_runs.id", ondelete="CASCADE"), primary_key=True
-    )
+    run_id: Mapped[int] = mapped_column(Integer, primary_key=True)  # no foreign key: as above
     region: Mapped[str] = mapped_column(String(64), primary_key=True)
     stage: Mapped[Stage] = mapped_column(str_enum(Stage), primary_key=True)
     innovation_points: Mapped[int] = mapped_column(Integer, primary_key=True)

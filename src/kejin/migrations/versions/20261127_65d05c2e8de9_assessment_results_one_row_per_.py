@@ -1,5 +1,7 @@
 """assessment results: one row per enterprise and run, verdicts encoded, no foreign keys
 
+The cohort and score tables lose their foreign key to the run too.
+
 Revision ID: 65d05c2e8de9
 Revises: 9839f9b4d818
 Create Date: 2026-11-27 08:41:25.514719
@@ -71,6 +73,11 @@ def upgrade() -> None:
     with op.batch_alter_table("enterprise_scores", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_enterprise_scores_run_stage"))
     op.drop_table("enterprise_scores")
+    for table in ("points_cohorts", "points_scores"):
+        with op.batch_alter_table(table, schema=None) as batch_op:
+            batch_op.drop_constraint(
+                batch_op.f(f"fk_{table}_run_id_assessment_runs"), type_="foreignkey"
+            )
 
 
 def _carry_results_over() -> None:
@@ -133,6 +140,15 @@ def _run_rows(bind: sa.Connection, run_id: int) -> list[dict[str, Any]]:
 
 
 def downgrade() -> None:
+    for table in ("points_cohorts", "points_scores"):
+        with op.batch_alter_table(table, schema=None) as batch_op:
+            batch_op.create_foreign_key(
+                batch_op.f(f"fk_{table}_run_id_assessment_runs"),
+                "assessment_runs",
+                ["run_id"],
+                ["id"],
+                ondelete="CASCADE",
+            )
     op.create_table(
         "enterprise_scores",
         sa.Column("run_id", sa.Integer(), nullable=False),
