@@ -16,7 +16,7 @@ from markupsafe import escape
 from sqlalchemy import select
 
 from kejin.assessment.model import Status
-from kejin.assessment.orm import EnterpriseScoreRow
+from kejin.assessment.orm import EnterpriseResultRow
 from kejin.audit import service as audit
 from kejin.bootstrap import Platform
 from kejin.consent.service import READ, SUBJECT
@@ -81,11 +81,11 @@ def test_the_points_of_a_read_are_those_the_run_stored(
 ) -> None:
     with world.platform.engine.connect() as conn:
         stored = conn.execute(
-            select(EnterpriseRow.uscc, EnterpriseScoreRow.innovation_points)
-            .join(EnterpriseScoreRow, EnterpriseScoreRow.enterprise_id == EnterpriseRow.id)
+            select(EnterpriseRow.uscc, EnterpriseResultRow.innovation_points)
+            .join(EnterpriseResultRow, EnterpriseResultRow.enterprise_id == EnterpriseRow.id)
             .where(
                 EnterpriseRow.uscc.in_(world.shared_codes),
-                EnterpriseScoreRow.innovation_points.is_not(None),
+                EnterpriseResultRow.innovation_points.is_not(None),
             )
         ).first()
     assert stored is not None

@@ -1,5 +1,6 @@
 """Stored assessments: one run row per batch (with the rule and configuration versions it used),
-then one row per enterprise × standard and one per enterprise for stage and innovation points.
+then one row per enterprise holding its verdicts under every standard, its stage and its
+innovation points, and the run's cohort and score tables.
 
 A run records everything needed to reproduce it: the evaluation date, the version of every rule
 set and configuration file, and the engine. Results of older runs are pruned (see the service);
@@ -9,20 +10,13 @@ their run rows stay as history.
 from __future__ import annotations
 
 from datetime import date, datetime
-from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Date, DateTime, ForeignKey, Index, Integer, String
+from sqlalchemy import JSON, BigInteger, Date, DateTime, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from kejin.assessment.model import Status
-from kejin.core.db import Base, ScaledDecimal, str_enum
+from kejin.core.db import Base, str_enum
 from kejin.registry.model import IndustryCluster, Stage
-
-
-def Points() -> ScaledDecimal:  # noqa: N802 - reads as a column type
-    """Criterion points to two decimals (rule files use whole and half points)."""
-    return ScaledDecimal(2)
 
 
 class AssessmentRunRow(Base):
@@ -44,40 +38,35 @@ class AssessmentRunRow(Base):
     summary: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
 
 
-def _run() -> Mapped[int]:
-    return mapped_column(ForeignKey("assessment_runs.id", ondelete="CASCADE"), primary_key=True)
+class EnterpriseResultRow(Base):
+    """One enterprise in one run: its verdict and points under every standard the run assessed,
+    its life-cycle stage and its innovation points.
 
+    The verdicts are kept compactly in one row rather than one row per standard (seven times
+    fewer rows to write and index): `verdicts` holds one letter per standard and `points` one
+    `low/high` field per standard (hundredths of a point, empty when the verdict has none),
+    both in the order of the run's standard codes sorted (see `kejin.assessment.store`).
 
-def _enterprise() -> Mapped[int]:
-    return mapped_column(ForeignKey("enterprises.id", ondelete="CASCADE"), primary_key=True)
+    No foreign keys: the rows are derived, written in bulk by the run that creates the run row
+    in the same transaction, and deleted by run when runs are pruned; checking two keys per row
+    made storing a run several times slower. No use case deletes an enterprise. The cohort
+    and score tables of a run are derived and pruned the same way (over a million cohort rows
+    for a million enterprises), so they have no key to the run either.
+    """
 
-
-class StandardResultRow(Base):
-    """One public standard's verdict for one enterprise in one run."""
-
-    __tablename__ = "standard_results"
-    __table_args__ = (Index("ix_standard_results_run_standard", "run_id", "standard", "status"),)
-
-    run_id: Mapped[int] = _run()
-    enterprise_id: Mapped[int] = _enterprise()
-    standard: Mapped[str] = mapped_column(String(32), primary_key=True)
-    status: Mapped[Status] = mapped_column(str_enum(Status))
-    points_low: Mapped[Decimal | None] = mapped_column(Points())
-    points_high: Mapped[Decimal | None] = mapped_column(Points())
-
-
-class EnterpriseScoreRow(Base):
-    """Life-cycle stage and innovation points of one enterprise in one run."""
-
-    __tablename__ = "enterprise_scores"
+    __tablename__ = "enterprise_results"
+    # The region view's drill-down: a run's cell by stage and cluster, the status filter read
+    # from the index itself.
     __table_args__ = (
-        Index("ix_enterprise_scores_run_stage", "run_id", "stage", "innovation_points"),
+        Index("ix_enterprise_results_run_cell", "run_id", "stage", "cluster", "verdicts"),
     )
 
-    run_id: Mapped[int] = _run()
-    enterprise_id: Mapped[int] = _enterprise()
+    run_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    enterprise_id: Mapped[int] = mapped_column(Integer, primary_key=True)
     cluster: Mapped[IndustryCluster] = mapped_column(str_enum(IndustryCluster))  # at the run
     stage: Mapped[Stage | None] = mapped_column(str_enum(Stage))
+    verdicts: Mapped[str] = mapped_column(String(64))
+    points: Mapped[str] = mapped_column(Text)
     innovation_points: Mapped[int | None] = mapped_column(Integer)
     points_rank: Mapped[int | None] = mapped_column(Integer)  # 1 + firms of the stage above
     band: Mapped[str | None] = mapped_column(String(16))  # configured bands: "top5", …
@@ -92,7 +81,7 @@ class PointsCohortRow(Base):
     __table_args__ = (Index("ix_points_cohorts_run_cohort", "run_id", "region", "stage"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    run_id: Mapped[int] = mapped_column(ForeignKey("assessment_runs.id", ondelete="CASCADE"))
+    run_id: Mapped[int] = mapped_column(Integer)  # no foreign key: see EnterpriseResultRow
     region: Mapped[str | None] = mapped_column(String(64))
     cluster: Mapped[str | None] = mapped_column(String(32))
     stage: Mapped[Stage] = mapped_column(str_enum(Stage))
@@ -106,9 +95,7 @@ class PointsScoreRow(Base):
 
     __tablename__ = "points_scores"
 
-    run_id: Mapped[int] = mapped_column(
-        ForeignKey("assessment_runs.id", ondelete="CASCADE"), primary_key=True
-    )
+    run_id: Mapped[int] = mapped_column(Integer, primary_key=True)  # no foreign key: as above
     region: Mapped[str] = mapped_column(String(64), primary_key=True)
     stage: Mapped[Stage] = mapped_column(str_enum(Stage), primary_key=True)
     innovation_points: Mapped[int] = mapped_column(Integer, primary_key=True)

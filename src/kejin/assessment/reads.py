@@ -9,7 +9,6 @@ from datetime import date, datetime
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Row
 from sqlalchemy.orm import Session
 
 from kejin.assessment import repository, store, views
@@ -233,7 +232,8 @@ def drill_down(
         cell = _cell(work, principal, query)
         total = work.session.scalar(store.count_of(cell.whole)) or 0
         listed = work.session.scalar(store.count_of(cell.shared)) or 0
-        found = list(work.session.execute(store.page_of(cell.shared, request.offset, request.size)))
+        page = store.page_of(cell.shared, request.offset, request.size)
+        found = store.cell_rows(work.session.execute(page), cell.run.rule_versions, query.standard)
         items = _items(work, principal, cell, found)
         work.commit()
     return DrillDownPage(
@@ -256,7 +256,8 @@ def drill_down_export(uow: UowFactory, principal: Principal, query: DrillDown) -
         cell = _cell(work, principal, query)
         total = work.session.scalar(store.count_of(cell.whole)) or 0
         listed = work.session.scalar(store.count_of(cell.shared)) or 0
-        found = list(work.session.execute(store.page_of(cell.shared, 0, listed)))
+        page = store.page_of(cell.shared, 0, listed)
+        found = store.cell_rows(work.session.execute(page), cell.run.rule_versions, query.standard)
         items = _items(work, principal, cell, found)
         work.commit()
     return DrillDownExport(run=cell.run, query=query, items=items, total=total)
@@ -281,7 +282,7 @@ def _cell(work: UnitOfWork, principal: Principal, query: DrillDown) -> _Cell:
             standard=query.standard,
         )
     readable = consent.readable_enterprise_ids(work.session, principal, DataScope.ASSESSMENT)
-    whole = store.cell_query(run.id, query)
+    whole = store.cell_query(run.id, run.rule_versions, query)
     return _Cell(
         RunRead.model_validate(run, from_attributes=True),
         run.points_config,
@@ -291,7 +292,7 @@ def _cell(work: UnitOfWork, principal: Principal, query: DrillDown) -> _Cell:
 
 
 def _items(
-    work: UnitOfWork, principal: Principal, cell: _Cell, rows: list[Row[Any]]
+    work: UnitOfWork, principal: Principal, cell: _Cell, rows: list[store.CellRow]
 ) -> list[DrillDownItem]:
     """The rows as items, named from the registry; their reads are recorded."""
     ids = [row.enterprise_id for row in rows]

@@ -1,63 +1,78 @@
 """Stored assessment runs: writing a run's verdicts, scores and cohort statistics in bulk,
 pruning old runs, and the queries that read them back (the newest run, its statistics, the
-rows of one region-view cell)."""
+rows of one region-view cell).
+
+A run stores one row per enterprise (`EnterpriseResultRow`). Its verdicts under the run's
+standards, taken in the order of their codes sorted, are kept as one letter each (`LETTERS`)
+in `verdicts` — `mkuu…` — and their points as `low/high` fields in hundredths of a point,
+comma-separated, in `points` — `1050/1200,,800/800,…` — so that a run of a million enterprises
+writes a million rows, not seven. A drill-down filters on the letter at the standard's place
+(`substr`) and decodes the few rows it shows (`cell_rows`).
+"""
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Iterable
+from decimal import Decimal
 from typing import Any
 
 import polars as pl
-from sqlalchemy import Connection, Select, delete, func, select
+from sqlalchemy import Connection, Row, Select, delete, func, select
 from sqlalchemy.orm import Session
 
+from kejin.assessment.model import Status
 from kejin.assessment.orm import (
     AssessmentRunRow,
-    EnterpriseScoreRow,
+    EnterpriseResultRow,
     PointsCohortRow,
     PointsScoreRow,
-    StandardResultRow,
 )
 from kejin.assessment.points.cohorts import merge_cohorts
 from kejin.assessment.points.rank import merge_scores
 from kejin.assessment.runs.pipeline import Statistics
 from kejin.assessment.schemas import NO_STAGE, DrillDown
 from kejin.core.bulk import insert_frame
+from kejin.core.money import from_scaled_int
+from kejin.registry.model import IndustryCluster, Stage
 
 AnySelect = Select[*tuple[Any, ...]]
+# A verdict's letter in `EnterpriseResultRow.verdicts`; stored rows depend on it: never reuse one.
+LETTERS = {
+    Status.MET: "m",
+    Status.UNMET: "u",
+    Status.UNKNOWN: "k",
+    Status.MANUAL_REVIEW: "r",
+    Status.NOT_APPLICABLE: "n",
+}
+STATUSES = {letter: status for status, letter in LETTERS.items()}
 
 
 def store_results(
-    conn: Connection, run_id: int, results: pl.DataFrame, standards: tuple[str, ...]
+    conn: Connection, run_id: int, results: pl.DataFrame, standards: Iterable[str]
 ) -> None:
-    """Write verdicts, stage and points of a run's results (or one partition of them) in bulk
-    (points and money as storage ints)."""
-    run = pl.lit(run_id, dtype=pl.Int64).alias("run_id")
-    stored = results.filter(pl.col("enterprise_id").is_not_null())
-    verdicts = pl.concat(
-        [
-            stored.select(
-                run,
-                "enterprise_id",
-                pl.lit(code).alias("standard"),
-                pl.col(f"{code}.status").alias("status"),
-                _hundredths(f"{code}.low").alias("points_low"),
-                _hundredths(f"{code}.high").alias("points_high"),
-            )
-            for code in standards
-        ]
-    )
-    insert_frame(conn, StandardResultRow.__table__, verdicts)  # type: ignore[arg-type]
-    scores = stored.select(
-        run,
+    """Write the verdicts, stage and points of a run's results (or one partition of them) in
+    bulk: one row per enterprise."""
+    rows = result_rows(run_id, results, standards)
+    insert_frame(conn, EnterpriseResultRow.__table__, rows)  # type: ignore[arg-type]
+
+
+def result_rows(run_id: int, results: pl.DataFrame, standards: Iterable[str]) -> pl.DataFrame:
+    """The `EnterpriseResultRow` rows of assessed enterprises, verdicts encoded, in storage
+    values (points in hundredths, top indicators as JSON text)."""
+    codes = sorted(standards)
+    return results.filter(pl.col("enterprise_id").is_not_null()).select(
+        pl.lit(run_id, dtype=pl.Int64).alias("run_id"),
         "enterprise_id",
         "cluster",
         "stage",
+        pl.concat_str([_letter(code) for code in codes]).alias("verdicts"),
+        pl.concat_str([_points(code) for code in codes], separator=",").alias("points"),
         "innovation_points",
         "points_rank",
         pl.col("points_band").alias("band"),
         _json_list("top_indicators"),
     )
-    insert_frame(conn, EnterpriseScoreRow.__table__, scores)  # type: ignore[arg-type]
 
 
 def store_statistics(conn: Connection, run_id: int, statistics: Statistics) -> None:
@@ -73,8 +88,16 @@ def store_statistics(conn: Connection, run_id: int, statistics: Statistics) -> N
     insert_frame(conn, PointsScoreRow.__table__, ranking)  # type: ignore[arg-type]
 
 
-def _hundredths(column: str) -> pl.Expr:
-    return (pl.col(column) * 100).cast(pl.Int64)
+def _letter(code: str) -> pl.Expr:
+    letters = {status.value: letter for status, letter in LETTERS.items()}
+    return pl.col(f"{code}.status").replace_strict(letters, return_dtype=pl.String)
+
+
+def _points(code: str) -> pl.Expr:
+    """`low/high` in hundredths of a point; empty where the verdict has no points (a verdict
+    has both or neither)."""
+    low, high = ((pl.col(f"{code}.{end}") * 100).cast(pl.Int64) for end in ("low", "high"))
+    return pl.concat_str([low, high], separator="/").fill_null("")
 
 
 def _json_list(column: str) -> pl.Expr:
@@ -92,7 +115,7 @@ def prune(session: Session, keep: int) -> None:
     """Drop the stored results of all but the newest `keep` runs; run rows stay."""
     kept = select(AssessmentRunRow.id).order_by(AssessmentRunRow.id.desc()).limit(keep)
     old = select(AssessmentRunRow.id).where(AssessmentRunRow.id.not_in(kept.scalar_subquery()))
-    for table in (StandardResultRow, EnterpriseScoreRow, PointsCohortRow, PointsScoreRow):
+    for table in (EnterpriseResultRow, PointsCohortRow, PointsScoreRow):
         session.execute(delete(table).where(table.run_id.in_(old.scalar_subquery())))
 
 
@@ -136,40 +159,78 @@ def read_statistics(conn: Connection, run_id: int, config_version: str) -> Stati
     )
 
 
-def cell_query(run_id: int, query: DrillDown) -> AnySelect:
-    """The stored verdicts of one region-view cell, with the enterprise's stage and points."""
-    score = EnterpriseScoreRow
-    result = StandardResultRow
-    stmt: AnySelect = (
-        select(
-            result.enterprise_id,
-            score.cluster,
-            score.stage,
-            result.status,
-            result.points_low,
-            result.points_high,
-            score.innovation_points,
-            score.band,
-        )
-        .join(
-            score,
-            (score.run_id == result.run_id) & (score.enterprise_id == result.enterprise_id),
-        )
-        .where(result.run_id == run_id, result.standard == query.standard)
-    )
+@dataclasses.dataclass(frozen=True, slots=True)
+class CellRow:
+    """One enterprise of a region-view cell: its verdict under the cell's standard, its stage
+    and its innovation points."""
+
+    enterprise_id: int
+    cluster: IndustryCluster
+    stage: Stage | None
+    status: Status
+    points_low: Decimal | None
+    points_high: Decimal | None
+    innovation_points: int | None
+    band: str | None
+
+
+def cell_query(run_id: int, standards: Iterable[str], query: DrillDown) -> AnySelect:
+    """The stored results of one region-view cell of a run that assessed `standards`."""
+    result = EnterpriseResultRow
+    stmt: AnySelect = select(
+        result.enterprise_id,
+        result.cluster,
+        result.stage,
+        result.verdicts,
+        result.points,
+        result.innovation_points,
+        result.band,
+    ).where(result.run_id == run_id)
     if query.status is not None:
-        stmt = stmt.where(result.status == query.status)
+        at = _position(standards, query.standard)
+        stmt = stmt.where(func.substr(result.verdicts, at + 1, 1) == LETTERS[query.status])
     if query.stage == NO_STAGE:
-        stmt = stmt.where(score.stage.is_(None))
+        stmt = stmt.where(result.stage.is_(None))
     elif query.stage is not None:
-        stmt = stmt.where(score.stage == query.stage)
+        stmt = stmt.where(result.stage == query.stage)
     if query.cluster is not None:
-        stmt = stmt.where(score.cluster == query.cluster)
+        stmt = stmt.where(result.cluster == query.cluster)
     return stmt
 
 
+def cell_rows(rows: Iterable[Row[Any]], standards: Iterable[str], standard: str) -> list[CellRow]:
+    """Rows of `cell_query` with the verdict under `standard` decoded."""
+    at = _position(standards, standard)
+    found = []
+    for row in rows:
+        field = row.points.split(",")[at]
+        low, high = field.split("/") if field else (None, None)
+        found.append(
+            CellRow(
+                enterprise_id=row.enterprise_id,
+                cluster=row.cluster,
+                stage=row.stage,
+                status=STATUSES[row.verdicts[at]],
+                points_low=_from_hundredths(low),
+                points_high=_from_hundredths(high),
+                innovation_points=row.innovation_points,
+                band=row.band,
+            )
+        )
+    return found
+
+
+def _position(standards: Iterable[str], standard: str) -> int:
+    """Where `standard` is in a stored row's verdicts: runs store them by code, sorted."""
+    return sorted(standards).index(standard)
+
+
+def _from_hundredths(value: str | None) -> Decimal | None:
+    return None if value is None else from_scaled_int(int(value), 2)
+
+
 def shared_part(cell: AnySelect, readable: frozenset[int]) -> AnySelect:
-    return cell.where(StandardResultRow.enterprise_id.in_(sorted(readable)))
+    return cell.where(EnterpriseResultRow.enterprise_id.in_(sorted(readable)))
 
 
 def count_of(stmt: AnySelect) -> AnySelect:
@@ -177,6 +238,10 @@ def count_of(stmt: AnySelect) -> AnySelect:
 
 
 def page_of(stmt: AnySelect, offset: int, size: int) -> AnySelect:
-    score = EnterpriseScoreRow
-    order = (score.innovation_points.is_(None), score.innovation_points.desc(), score.enterprise_id)
+    result = EnterpriseResultRow
+    order = (
+        result.innovation_points.is_(None),
+        result.innovation_points.desc(),
+        result.enterprise_id,
+    )
     return stmt.order_by(*order).offset(offset).limit(size)

@@ -12,15 +12,14 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
-from kejin.assessment import reads, service
+from kejin.assessment import reads, service, store
 from kejin.assessment.orm import (
     AssessmentRunRow,
-    EnterpriseScoreRow,
+    EnterpriseResultRow,
     PointsCohortRow,
     PointsScoreRow,
-    StandardResultRow,
 )
-from kejin.assessment.schemas import DrillDown, RunRead
+from kejin.assessment.schemas import NO_STAGE, DrillDown, RunRead
 from kejin.audit import service as audit
 from kejin.bootstrap import Platform
 from kejin.consent.errors import AccessRefused
@@ -35,7 +34,7 @@ from tests.factories import create_grant, create_user, institution_of, principal
 ON = date(2026, 6, 30)
 ENTERPRISES = 400
 SEED = 5
-RESULT_TABLES = (StandardResultRow, EnterpriseScoreRow, PointsCohortRow, PointsScoreRow)
+RESULT_TABLES = (EnterpriseResultRow, PointsCohortRow, PointsScoreRow)
 
 
 @pytest.fixture
@@ -76,14 +75,13 @@ def test_a_run_stores_verdicts_scores_and_statistics_with_the_versions_used(
     assert run.rule_versions == standards
     assert run.config_versions == catalogue.config_versions()
     assert run.finished_at is not None
-    assert _count(built, StandardResultRow, run.id) == ENTERPRISES * len(standards)
-    assert _count(built, EnterpriseScoreRow, run.id) == ENTERPRISES
+    assert _count(built, EnterpriseResultRow, run.id) == ENTERPRISES
     assert _count(built, PointsCohortRow, run.id) > 0
     with built.engine.connect() as conn:
         scored = conn.scalar(
             select(func.count())
-            .select_from(EnterpriseScoreRow)
-            .where(EnterpriseScoreRow.innovation_points.is_not(None))
+            .select_from(EnterpriseResultRow)
+            .where(EnterpriseResultRow.innovation_points.is_not(None))
         )
         ranked = conn.scalar(select(func.sum(PointsScoreRow.count)))
     assert scored == ranked
@@ -117,18 +115,15 @@ def test_one_enterprise_read_alone_equals_its_row_of_the_run(built: Platform) ->
         enterprises = conn.execute(
             select(EnterpriseRow.id, EnterpriseRow.uscc).order_by(EnterpriseRow.id)
         ).all()
-        verdicts = {
-            (row.enterprise_id, row.standard): row
-            for row in conn.execute(
-                select(StandardResultRow).where(StandardResultRow.run_id == run.id)
-            )
-        }
-        scores = {
-            row.enterprise_id: row
-            for row in conn.execute(
-                select(EnterpriseScoreRow).where(EnterpriseScoreRow.run_id == run.id)
-            )
-        }
+        stored = conn.execute(
+            select(EnterpriseResultRow).where(EnterpriseResultRow.run_id == run.id)
+        ).all()
+    scores = {row.enterprise_id: row for row in stored}
+    verdicts = {
+        (row.enterprise_id, code): row
+        for code in run.rule_versions
+        for row in store.cell_rows(stored, run.rule_versions, code)
+    }
     compared = 0
     for enterprise_id, code in enterprises[::9]:
         own = Principal(0, "own", Role.ENTERPRISE_ADMIN, enterprise_id=enterprise_id)
@@ -201,9 +196,9 @@ def test_a_drill_down_counts_every_enterprise_and_lists_the_shared_ones(built: P
     code = next(iter(run.rule_versions))
     with built.engine.connect() as conn:
         seed_firms = conn.execute(
-            select(EnterpriseScoreRow.enterprise_id)
-            .where(EnterpriseScoreRow.run_id == run.id, EnterpriseScoreRow.stage == "seed")
-            .order_by(EnterpriseScoreRow.enterprise_id)
+            select(EnterpriseResultRow.enterprise_id)
+            .where(EnterpriseResultRow.run_id == run.id, EnterpriseResultRow.stage == "seed")
+            .order_by(EnterpriseResultRow.enterprise_id)
         ).all()
     shared = [row.enterprise_id for row in seed_firms[:7]]
     for enterprise_id in shared:
@@ -230,3 +225,24 @@ def test_a_drill_down_counts_every_enterprise_and_lists_the_shared_ones(built: P
         )
     assert {item.uscc for item in export.items} == codes
     assert export.total == len(seed_firms)
+
+
+def test_a_drill_down_by_status_counts_the_region_views_cell(built: Platform) -> None:
+    run = _run(built)
+    admin = principal(built, create_user(built, "platform_admin", "zhao"))
+    cells = reads.region_assessment(built.uow).cells
+    checked = 0
+    for cell in cells[::5]:
+        for status, count in cell.counts.items():
+            query = DrillDown(
+                standard=cell.standard,
+                stage=cell.stage or NO_STAGE,
+                cluster=cell.cluster,
+                status=status,
+            )
+            page = reads.drill_down(built.uow, admin, query, PageRequest(size=3))
+            assert page.total == count, (cell, status)
+            assert {item.status for item in page.items} <= {status}
+            checked += 1
+    assert checked > 10
+    assert run.enterprises == ENTERPRISES
