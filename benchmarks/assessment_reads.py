@@ -49,11 +49,12 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--requests", type=int, default=50)
     parser.add_argument("--firms", type=int, default=50)
+    parser.add_argument("--postgres-database", default=BENCH_DATABASE)
     args = parser.parse_args()
     rows = []
     for database in ("sqlite", "postgresql") if args.database == "both" else (args.database,):
         with tempfile.TemporaryDirectory() as workdir:
-            platform = _platform(database, Path(workdir))
+            platform = _platform(database, Path(workdir), args.postgres_database)
             rows.append(_measure(database, platform, args))
             platform.dispose()
     print("| database | run_registry, s (each run) | API read, ms: median / p90 | with advice |")
@@ -62,16 +63,16 @@ def main() -> None:
         print(row)
 
 
-def _platform(database: str, workdir: Path) -> Platform:
+def _platform(database: str, workdir: Path, postgres_database: str) -> Platform:
     if database == "sqlite":
         url = f"sqlite:///{workdir / 'kejin.db'}"
     else:
         admin = make_engine(f"{POSTGRES_SERVER}/postgres")
         with admin.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{BENCH_DATABASE}" WITH (FORCE)'))
-            conn.execute(text(f'CREATE DATABASE "{BENCH_DATABASE}"'))
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{postgres_database}" WITH (FORCE)'))
+            conn.execute(text(f'CREATE DATABASE "{postgres_database}"'))
         admin.dispose()
-        url = f"{POSTGRES_SERVER}/{BENCH_DATABASE}"
+        url = f"{POSTGRES_SERVER}/{postgres_database}"
     platform = bootstrap(Settings(data_dir=workdir, database_url=url, env="test"))
     platform.migrate()
     return platform

@@ -14,7 +14,6 @@ from sqlalchemy.orm import Session
 
 from kejin.assessment import repository, store, views
 from kejin.assessment.errors import NoAssessmentRun
-from kejin.assessment.inputs.frames import snapshot_from_row
 from kejin.assessment.model import Status
 from kejin.assessment.orm import (
     AssessmentRunRow,
@@ -131,8 +130,8 @@ def enterprise_assessment(
                 field="purpose",
             )
         consent.require_access(work.session, principal, key.id, DataScope.ASSESSMENT, purpose or "")
-        frame = repository.load_snapshot(work.session.connection(), key.id, day)
-        snapshot = snapshot_from_row(frame.row(0, named=True))
+        snapshot = repository.load_snapshot(work.session.connection(), key.id, day)
+        assert snapshot is not None  # the enterprise was just found
         run = store.latest_run_row(work.session)
         statistics = _statistics(work.session, run) if run is not None else None
         work.commit()
