@@ -13,7 +13,6 @@ from sqlalchemy.orm import Session
 
 from kejin.assessment import repository, store, views
 from kejin.assessment.errors import NoAssessmentRun
-from kejin.assessment.inputs.frames import snapshot_from_row
 from kejin.assessment.model import Status
 from kejin.assessment.orm import (
     AssessmentRunRow,
@@ -130,10 +129,10 @@ def enterprise_assessment(
                 field="purpose",
             )
         consent.require_access(work.session, principal, key.id, DataScope.ASSESSMENT, purpose or "")
-        frame = repository.load_snapshot(work.session.connection(), key.id, day)
-        snapshot = snapshot_from_row(frame.row(0, named=True))
+        snapshot = repository.load_snapshot(work.session.connection(), key.id, day)
+        assert snapshot is not None  # the enterprise was just found
         run = store.latest_run_row(work.session)
-        statistics = _statistics(work.session, run) if run is not None else None
+        statistics = _statistics(work.session, run, key.region) if run is not None else None
         work.commit()
     standards = views.standards(catalogue, snapshot, day, advice=advice)
     points = (
@@ -168,13 +167,34 @@ def _newest_run(session: Session) -> AssessmentRunRow:
     return run
 
 
-_STATISTICS_CACHE: dict[tuple[str, int, datetime], Statistics] = {}
+@dataclasses.dataclass(frozen=True, slots=True)
+class _RegionStatistics:
+    """A run's cohort and score tables cut by region (an unseen region has empty ones)."""
+
+    regions: dict[str | None, Statistics]
+    unseen: Statistics
+
+    @classmethod
+    def of(cls, statistics: Statistics) -> _RegionStatistics:
+        cohorts = statistics.cohorts.partition_by("region", as_dict=True)
+        scores = statistics.scores.partition_by("region", as_dict=True)
+        unseen = Statistics(statistics.cohorts.clear(), statistics.scores.clear())
+        regions = {
+            key[0]: Statistics(cohorts.get(key, unseen.cohorts), scores.get(key, unseen.scores))
+            for key in {*cohorts, *scores}
+        }
+        return cls(regions, unseen)
 
 
-def _statistics(session: Session, run: AssessmentRunRow) -> Statistics | None:
-    """A run's cohort and score tables; runs never change once finished, so they are cached
-    per database and run (the newest few). The start time is part of the key: an emptied
-    database hands out run ids again."""
+_STATISTICS_CACHE: dict[tuple[str, int, datetime], _RegionStatistics] = {}
+
+
+def _statistics(session: Session, run: AssessmentRunRow, region: str | None) -> Statistics | None:
+    """A run's cohort and score tables of one region: every lookup of one enterprise's
+    points stays within its region, so the slice answers the same without filtering the whole
+    tables. Runs never change once finished, so they are cached per database and run (the
+    newest few). The start time is part of the key: an emptied database hands out run ids
+    again."""
     key = (session.get_bind().engine.url.render_as_string(), run.id, run.started_at)
     if key not in _STATISTICS_CACHE:
         found = store.read_statistics(session.connection(), run.id, run.points_config)
@@ -182,8 +202,9 @@ def _statistics(session: Session, run: AssessmentRunRow) -> Statistics | None:
             return None
         while len(_STATISTICS_CACHE) >= KEEP_RUNS:
             _STATISTICS_CACHE.pop(next(iter(_STATISTICS_CACHE)))
-        _STATISTICS_CACHE[key] = found
-    return _STATISTICS_CACHE[key]
+        _STATISTICS_CACHE[key] = _RegionStatistics.of(found)
+    cut = _STATISTICS_CACHE[key]
+    return cut.regions.get(region, cut.unseen)
 
 
 def region_assessment(uow: UowFactory) -> RegionAssessment:

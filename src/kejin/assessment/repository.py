@@ -16,7 +16,8 @@ To Corrupt An SQLite Database File", §2.2.1). In a process of its own it is one
 reader. An in-memory SQLite database cannot be opened by another connection: it is read
 through the caller's connection, slowly but the same.
 
-One enterprise is read through the caller's connection (in its transaction), with the same SQL.
+One enterprise is read through the caller's connection (in its transaction), with the same SQL,
+into plain rows for the scalar derivations (`kejin.assessment.inputs.single`).
 The SQL names the registry's tables and columns as its published contract names them
 (`kejin.registry.frames.SCHEMAS`: the frames' columns are the stored columns); no registry ORM
 class is imported, as one domain reaches another only through its contracts.
@@ -42,6 +43,7 @@ import polars as pl
 from sqlalchemy import Connection, Select, text
 from sqlalchemy.engine import URL, make_url
 
+from kejin.assessment.inputs.single import snapshot_of
 from kejin.assessment.inputs.snapshots import snapshots_of
 from kejin.assessment.inputs.sources import (
     COUNTED_IP_STATUS,
@@ -51,6 +53,7 @@ from kejin.assessment.inputs.sources import (
     SOURCE_SCHEMAS,
     SnapshotSources,
 )
+from kejin.assessment.model import EnterpriseSnapshot
 
 DEFAULT_PARTITION = 250_000  # enterprises per partition: ~0.5 GB of sources at the peak
 READ_WORKERS = 2
@@ -109,9 +112,33 @@ def iter_partitions(conn: Connection, size: int = DEFAULT_PARTITION) -> Iterator
         yield current.result()
 
 
-def read_enterprise(conn: Connection, enterprise_id: int) -> SnapshotSources:
-    """The sources of one enterprise (empty frames when there is no such id)."""
-    return _read_with(_ConnectionQueries(conn), IdRange(enterprise_id, enterprise_id))
+def read_enterprise(conn: Connection, enterprise_id: int) -> dict[str, list[dict[str, Any]]]:
+    """The source rows of one enterprise, per table, as plain values in the types of
+    `SOURCE_SCHEMAS` (no rows when there is no such id): one enterprise needs no frames."""
+    found = {}
+    for table, sql in _queries(conn.dialect.name, IdRange(enterprise_id, enterprise_id)).items():
+        result = conn.exec_driver_sql(sql)
+        names = list(result.keys())
+        columns = [(name, SOURCE_SCHEMAS[table][name]) for name in names]
+        found[table] = [
+            {name: _plain(value, dtype) for (name, dtype), value in zip(columns, row, strict=True)}
+            for row in result
+        ]
+    return found
+
+
+def _plain(value: Any, dtype: pl.DataType | type[pl.DataType]) -> Any:
+    """A driver's value in the Python type of `dtype` (SQLite gives dates as text, booleans
+    as integers and the nullable columns as text; see the module docstring)."""
+    if dtype == pl.String or value is None:
+        return value
+    if value == "":
+        return None
+    if dtype == pl.Date:
+        return date.fromisoformat(value) if isinstance(value, str) else value
+    if dtype == pl.Boolean:
+        return bool(value)
+    return int(value) if isinstance(value, str) else value
 
 
 def load_snapshots(
@@ -148,9 +175,13 @@ def build_partition(url: str, ids: IdRange, on: date) -> pl.DataFrame:
     return snapshots_of(read_partition(url, ids), on)
 
 
-def load_snapshot(conn: Connection, enterprise_id: int, on: date) -> pl.DataFrame:
-    """The snapshot frame (one row, or none for an unknown id) of one enterprise as of `on`."""
-    return snapshots_of(read_enterprise(conn, enterprise_id), on)
+def load_snapshot(conn: Connection, enterprise_id: int, on: date) -> EnterpriseSnapshot | None:
+    """The snapshot of one enterprise as of `on` (None for an unknown id), built by the
+    scalar derivations: the same values as the frame path, without its fixed cost."""
+    rows = read_enterprise(conn, enterprise_id)
+    if not rows["enterprises"]:
+        return None
+    return snapshot_of(rows["enterprises"][0], rows, on)
 
 
 def _queries(dialect: str, ids: IdRange) -> dict[str, str]:

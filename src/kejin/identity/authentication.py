@@ -34,6 +34,8 @@ from kejin.identity.schemas import ApiTokenCreate, ApiTokenIssued, ApiTokenRead
 from kejin.identity.service import UowFactory, normal_login, now, principal_of
 
 WRONG_CREDENTIALS = N_("Wrong login or password")
+# A session's last sight and a token's last use are written at most this often: a write per
+# request would cost every read a commit.
 TOUCH_EVERY = timedelta(minutes=1)
 
 
@@ -170,10 +172,12 @@ def token_principal(uow: UowFactory, text: str) -> Principal:
         user = work.session.get(UserRow, row.user_id) if row else None
         if row is None or user is None or not user.active or row.revoked_at is not None:
             raise InvalidCredentials("The API token is unknown or revoked")
-        if as_utc(row.expires_at) <= now():
+        moment = now()
+        if as_utc(row.expires_at) <= moment:
             raise InvalidCredentials("The API token has expired")
-        row.last_used_at = now()
-        work.commit()
+        if row.last_used_at is None or moment - as_utc(row.last_used_at) > TOUCH_EVERY:
+            row.last_used_at = moment
+            work.commit()
         return principal_of(user, frozenset(row.scopes))
 
 

@@ -1,5 +1,5 @@
-"""Snapshot frames read from the database equal those built from the frames that were stored,
-whole or one enterprise at a time, on SQLite and PostgreSQL."""
+"""Snapshots read from the database equal those built from the frames that were stored, whole
+(frames) or one enterprise at a time (the scalar derivations), on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ import pytest
 from polars.testing import assert_frame_equal
 from sqlalchemy import text
 
+from kejin.assessment.inputs.frames import snapshot_from_row
 from kejin.assessment.inputs.snapshots import build_snapshots, snapshots_of
 from kejin.assessment.inputs.sources import COUNTED_IP_STATUS, COUNTED_IP_TYPES, SnapshotSources
 from kejin.assessment.repository import (
@@ -23,6 +24,7 @@ from kejin.bootstrap import Platform
 from kejin.region.model import generate_region
 from kejin.registry.bulk import upsert_frames
 from kejin.registry.frames import RegistryFrames
+from tests.unit.assessment.registry_rows import exact
 
 ON = date(2026, 3, 31)
 ENTERPRISES = 400
@@ -110,13 +112,15 @@ def test_one_enterprise_read_agrees_with_the_whole_registry_read(
         chosen = [*ids["enterprise_id"].sort().gather([0, 1, 200, -1]), without_financials]
         for enterprise_id in chosen:
             one = load_snapshot(conn, enterprise_id, ON)
-            assert_frame_equal(one, whole.filter(pl.col("enterprise_id") == enterprise_id))
+            row = whole.filter(pl.col("enterprise_id") == enterprise_id).row(0, named=True)
+            assert one is not None
+            assert exact(one) == exact(snapshot_from_row(row))
 
 
 def test_an_unknown_enterprise_and_an_empty_registry_give_no_rows(platform: Platform) -> None:
     with platform.engine.connect() as conn:
-        assert read_enterprise(conn, 12_345).enterprises.is_empty()
-        assert load_snapshot(conn, 12_345, ON).is_empty()
+        assert read_enterprise(conn, 12_345)["enterprises"] == []
+        assert load_snapshot(conn, 12_345, ON) is None
         assert id_ranges(conn, 10) == []
         assert load_snapshots(conn, ON).is_empty()
 

@@ -191,6 +191,28 @@ def test_api_tokens_carry_scopes_and_stop_when_revoked_or_expired(platform: Plat
     assert _actions(platform) == ["api_token.created", "api_token.revoked", "api_token.created"]
 
 
+def test_a_tokens_use_is_written_down_at_most_once_a_minute(platform: Platform) -> None:
+    owner = Principal(create_user(platform, "bank_officer"), "bank_officer", Role.BANK_OFFICER)
+    form = ApiTokenCreate(name="batch", scopes=[TokenScope.CONSENT_READ], days=30)
+    issued = authentication.create_api_token(platform.uow, owner, form)
+
+    def last_used() -> object:
+        with platform.uow() as uow:
+            return uow.session.scalars(select(ApiTokenRow.last_used_at)).one()
+
+    authentication.token_principal(platform.uow, issued.token)
+    first = last_used()
+    authentication.token_principal(platform.uow, issued.token)
+    assert first is not None
+    assert last_used() == first
+    with platform.uow() as uow:
+        earlier = service.now() - authentication.TOUCH_EVERY - timedelta(seconds=1)
+        uow.session.execute(update(ApiTokenRow).values(last_used_at=earlier))
+        uow.commit()
+    authentication.token_principal(platform.uow, issued.token)
+    assert last_used() != first
+
+
 def test_deactivation_ends_sessions_and_refuses_sign_in(platform: Platform) -> None:
     admin = _admin(platform)
     user_id = create_user(platform, "government_analyst")

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import date
 from typing import Any
 
 import polars as pl
 
 from kejin.assessment.inputs.frames import snapshot_from_row
+from kejin.assessment.inputs.single import snapshot_of
 from kejin.assessment.inputs.snapshots import build_snapshots
+from kejin.assessment.inputs.sources import KEY, SOURCE_COLUMNS, sources_of
 from kejin.assessment.model import EnterpriseSnapshot
 from kejin.registry.frames import SCHEMAS, RegistryFrames
 
@@ -97,6 +100,42 @@ def registry(**tables: list[dict[str, Any]]) -> RegistryFrames:
 
 
 def snapshot(on: date, **tables: list[dict[str, Any]]) -> EnterpriseSnapshot:
-    """The snapshot of the first enterprise of `registry(**tables)` as of `on`."""
-    frame = build_snapshots(registry(**tables), on)
-    return snapshot_from_row(frame.row(0, named=True))
+    """The snapshot of the first enterprise of `registry(**tables)` as of `on`, which the
+    scalar derivations must give too."""
+    frames = registry(**tables)
+    built = snapshot_from_row(build_snapshots(frames, on).row(0, named=True))
+    assert exact(single_snapshots(frames, on)[0]) == exact(built)
+    return built
+
+
+def exact(snapshot: EnterpriseSnapshot) -> dict[str, tuple[str, Any]]:
+    """Each input with its type and text, so `Decimal("1")` differs from `Decimal("1.00")`
+    (answers show the text) and `True` from `1`."""
+    shown: dict[str, tuple[str, Any]] = {}
+    for field in dataclasses.fields(snapshot):
+        value = getattr(snapshot, field.name)
+        if isinstance(value, frozenset):
+            text: Any = sorted(value)
+        elif isinstance(value, tuple):
+            text = [str(item) for item in value]
+        else:
+            text = str(value)
+        shown[field.name] = (type(value).__name__, text)
+    return shown
+
+
+def single_snapshots(frames: RegistryFrames, on: date) -> list[EnterpriseSnapshot]:
+    """The snapshot of every enterprise of `frames` by the scalar derivations, in order."""
+    sources = sources_of(frames)
+    rows = {table: getattr(sources, table).to_dicts() for table in SOURCE_COLUMNS}
+    return [
+        snapshot_of(
+            enterprise,
+            {
+                table: [row for row in found if row[KEY] == enterprise[KEY]]
+                for table, found in rows.items()
+            },
+            on,
+        )
+        for enterprise in rows["enterprises"]
+    ]
