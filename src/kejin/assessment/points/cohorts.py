@@ -8,6 +8,7 @@ indicator within its cohort, read from the merged histograms, the weighted point
 indicators that gave most. Both passes are row-local given the merged table, so any split into
 partitions gives the same answers as one frame. Ranking is pass 3, in `rank`.
 
+Both passes take a snapshot frame or its `bucketed` form (stage and buckets computed once).
 `enterprise_points.points_for` scores one snapshot against the same table in plain Python.
 """
 
