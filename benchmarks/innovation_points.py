@@ -23,6 +23,7 @@ import polars as pl
 
 from kejin.assessment.inputs.frames import SNAPSHOT_SCHEMA
 from kejin.assessment.model import CERTIFICATIONS
+from kejin.assessment.points.bucketed import bucketed
 from kejin.assessment.points.cohorts import (
     cohort_index,
     cohort_table,
@@ -31,7 +32,6 @@ from kejin.assessment.points.cohorts import (
 )
 from kejin.assessment.points.config import PointsConfig, load_points_config
 from kejin.assessment.points.rank import merge_scores, rank_points, score_table
-from kejin.assessment.points.stage import with_stage
 from kejin.registry.model import FundingStage, IndustryCluster
 
 SEED = 2024
@@ -138,16 +138,17 @@ def main() -> None:
     )
     print(f"peak RSS after synthesis {peak_rss_mb():21,.0f} MB", flush=True)
     started = time.perf_counter()
-    staged = timed("stage (with_stage)", lambda: with_stage(frame, config.stages))
-    cohorts = timed("pass 1: cohort_table", lambda: cohort_table(frame, config))
-    points = timed("pass 2: innovation_points", lambda: innovation_points(frame, cohorts, config))
+    staged = timed("stage + buckets (bucketed)", lambda: bucketed(frame, config))
+    cohorts = timed("pass 1: cohort_table", lambda: cohort_table(staged, config))
+    points = timed("pass 2: innovation_points", lambda: innovation_points(staged, cohorts, config))
     ranked = timed(
         "pass 3: score_table + rank_points",
         lambda: rank_points(points, score_table(points, config), config),
     )
     print(f"{'total':<34} {time.perf_counter() - started:8.2f} s")
     print(f"peak RSS at the end {peak_rss_mb():26,.0f} MB")
-    print(f"cohort table rows {cohorts.height:,}; staged {staged['stage'].is_not_null().sum():,}")
+    known = staged.frame["stage"].is_not_null().sum()
+    print(f"cohort table rows {cohorts.height:,}; staged {known:,}")
     print(ranked["points_band"].value_counts(sort=True))
     if args.partitions:
         partitioned = timed(

@@ -8,20 +8,23 @@ indicator within its cohort, read from the merged histograms, the weighted point
 indicators that gave most. Both passes are row-local given the merged table, so any split into
 partitions gives the same answers as one frame. Ranking is pass 3, in `rank`.
 
+Both passes take a snapshot frame or its `bucketed` form (stage and buckets computed once).
 `enterprise_points.points_for` scores one snapshot against the same table in plain Python.
 """
 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
 
 import numpy as np
 import polars as pl
 
 from kejin.assessment.inputs.frames import KEY_SCHEMA
+from kejin.assessment.points.bucketed import Bucketed, bucket_column, counted, prepared
 from kejin.assessment.points.config import PointsConfig
-from kejin.assessment.points.stage import STAGE_ENUM, with_stage
+from kejin.assessment.points.stage import STAGE_ENUM
 
 COHORT_KEYS = ("region", "cluster", "stage")
 COHORT_SCHEMA: dict[str, pl.DataType] = {
@@ -45,33 +48,38 @@ def pct_column(indicator_id: str) -> str:
 # --- pass 1 -----------------------------------------------------------------------------------
 
 
-def cohort_table(frame: pl.DataFrame, config: PointsConfig) -> pl.DataFrame:
+def cohort_table(frame: pl.DataFrame | Bucketed, config: PointsConfig) -> pl.DataFrame:
     """Bucket counts per cohort and indicator of a snapshot frame (or a partition of one).
 
     Firms without a stage belong to no cohort and are not counted. The table is sorted, so
     `merge_cohorts` of the partitions' tables equals the table of the whole frame.
     """
-    staged = with_stage(frame, config.stages).filter(pl.col("stage").is_not_null())
-    buckets = staged.select(
-        *COHORT_KEYS,
-        *(
-            indicator.counted(indicator.bucket_expr()).alias(indicator.id)
-            for indicator in config.indicators
-        ),
+    firms = prepared(frame, config).filter(pl.col("stage").is_not_null())
+    cohorts = firms.select(*COHORT_KEYS).unique()
+    cohorts = cohorts[_order(cohorts, COHORT_KEYS)].with_row_index("_cohort")
+    cohort = firms.join(
+        cohorts, on=COHORT_KEYS, how="left", nulls_equal=True, maintain_order="left"
+    )["_cohort"].to_numpy()
+    # one integer key per firm and indicator, cohort-major and indicators by name, so the
+    # counted keys come out of one sort already in the table's canonical order
+    by_name = sorted(config.indicators, key=lambda indicator: indicator.id)
+    keys = np.concatenate(
+        [
+            _keys(cohort, np.full(firms.height, number), counted(firms, indicator), len(by_name))
+            for number, indicator in enumerate(by_name)
+        ]
     )
-    counts = [
-        buckets.group_by(*COHORT_KEYS, indicator.id)
-        .len()
-        .select(
-            *COHORT_KEYS,
-            indicator=pl.lit(indicator.id),
-            bucket=pl.col(indicator.id),
-            count=pl.col("len").cast(pl.Int64),
-        )
-        for indicator in config.indicators
-    ]
-    table = pl.concat(counts).with_columns(config_version=pl.lit(config.version))
-    return _canonical(table, COHORT_SCHEMA)
+    cells, counts = np.unique(keys, return_counts=True)
+    group, shifted = cells >> 32, cells & 0xFFFFFFFF
+    names = pl.Series([indicator.id for indicator in by_name])
+    table = cohorts[group // len(by_name)].select(
+        *COHORT_KEYS,
+        config_version=pl.lit(config.version),
+        indicator=names.gather(group % len(by_name)),
+        bucket=pl.when(pl.Series(shifted) > 0).then(pl.Series(shifted) - _BUCKET_OFFSET),
+        count=pl.Series(counts),
+    )
+    return table.select(pl.col(name).cast(dtype) for name, dtype in COHORT_SCHEMA.items())
 
 
 def merge_cohorts(tables: Iterable[pl.DataFrame]) -> pl.DataFrame:
@@ -95,15 +103,27 @@ def merge_counts(tables: Iterable[pl.DataFrame], schema: Mapping[str, pl.DataTyp
 
 
 def _canonical(table: pl.DataFrame, schema: Mapping[str, pl.DataType]) -> pl.DataFrame:
-    """The table in `schema`'s columns and types, sorted by its keys with nulls first."""
+    """The table in `schema`'s columns and types, sorted by its keys with nulls first.
+
+    The last key is an integer within ±2^31 (a bucket, or points); the keys before it take few
+    distinct values, so they are sorted once as distinct cells and the rows by one integer
+    key (cell, last key) — several times faster than a sort on every key of every row."""
     typed = table.select(pl.col(name).cast(dtype) for name, dtype in schema.items())
-    keys = [name for name in schema if name != "count"]
-    return typed[np.lexsort([_sort_codes(typed[name]) for name in reversed(keys)])]
+    *cell_keys, last = [name for name in schema if name != "count"]
+    cells = typed.select(cell_keys).unique()
+    cells = cells[_order(cells, cell_keys)].with_row_index("_cell")
+    cell = typed.join(cells, on=cell_keys, how="left", nulls_equal=True, maintain_order="left")
+    keys = _keys(cell["_cell"].to_numpy(), np.zeros(typed.height, dtype=np.int64), typed[last], 1)
+    return typed[np.argsort(keys, kind="stable")]
+
+
+def _order(frame: pl.DataFrame, keys: Iterable[str]) -> np.ndarray:
+    """The row order sorting `frame` by `keys` with nulls first."""
+    return np.lexsort([_sort_codes(frame[name]) for name in reversed(list(keys))])
 
 
 def _sort_codes(column: pl.Series) -> np.ndarray:
-    """Integers that sort like the column (nulls first); a plain multi-key sort of strings is
-    several times slower on tables of a million rows."""
+    """Integers that sort like the column (nulls first)."""
     if column.dtype == pl.String:
         values = column.drop_nulls().unique().sort()
         column = column.replace_strict(values, pl.Series(range(len(values))), default=None)
@@ -175,16 +195,19 @@ def _sizes(rows: pl.DataFrame, keys: list[str], prefix: str, start: int) -> pl.D
     )
 
 
-def _keys(number: np.ndarray, cohort: np.ndarray, bucket: pl.Series, cohorts: int) -> np.ndarray:
+def _keys(major: np.ndarray, minor: np.ndarray, bucket: pl.Series, minors: int) -> np.ndarray:
+    """Lookup keys ((major · minors + minor) << 32) + shifted bucket, which sort like the
+    triples (major, minor, bucket) with a null bucket first."""
     shifted = (bucket.cast(pl.Int64) + _BUCKET_OFFSET).fill_null(0).to_numpy()
-    group = number.astype(np.int64) * cohorts + cohort.astype(np.int64)
+    group = major.astype(np.int64) * minors + minor.astype(np.int64)
     return np.asarray((group << 32) + shifted, dtype=np.int64)
 
 
 def innovation_points(
-    frame: pl.DataFrame, cohorts: pl.DataFrame | CohortIndex, config: PointsConfig
+    frame: pl.DataFrame | Bucketed, cohorts: pl.DataFrame | CohortIndex, config: PointsConfig
 ) -> pl.DataFrame:
-    """Points of each firm of `frame` (a partition or a whole frame) against merged cohorts.
+    """Points of each firm of `frame` (a partition or a whole frame, or its `bucketed` form)
+    against merged cohorts.
 
     Columns: the key columns, `stage`, `stage_basis`, `stage_rule`, `points_stage`,
     `cohort_size`, `cohort_pooled`, `innovation_points` (Int64, 0–1000; null without a stage or
@@ -195,14 +218,11 @@ def innovation_points(
         raise ValueError(
             f"cohort index of configuration {lookup.config_version}, not {config.version}"
         )
-    staged = _with_cohort(with_stage(frame, config.stages), lookup, config)
-    buckets = staged.select(
-        *(indicator.bucket_expr().alias(indicator.id) for indicator in config.indicators)
-    )
+    staged = _with_cohort(prepared(frame, config), lookup, config)
     cohort = staged["_cohort"].fill_null(-1).to_numpy()
     size = staged["cohort_size"].fill_null(0).to_numpy()
     scored = cohort >= 0
-    twice_rank, outranks = _twice_ranks(buckets, cohort, lookup, config)
+    twice_rank, outranks = _twice_ranks(staged, cohort, lookup, config)
     weights = np.asarray(config.weight_matrix(), dtype=np.int64)
     weighted = weights[staged["_points_stage"].fill_null(0).to_numpy()] * twice_rank.T
     twice_size = np.maximum(2 * size, 1)
@@ -217,7 +237,7 @@ def innovation_points(
         "cohort_pooled",
         innovation_points=pl.when(pl.Series(scored)).then(pl.Series(points)),
         **_top_lists(np.where(outranks.T, weighted, 0), twice_size, scored, config),
-        missing_indicators=_missing_list(buckets, config),
+        missing_indicators=_missing_list(staged, config),
         **{
             pct_column(indicator.id): pl.when(pl.Series(scored)).then(
                 pl.Series(100 * twice_rank[number]) / pl.Series(twice_size)
@@ -228,18 +248,20 @@ def innovation_points(
 
 
 def _twice_ranks(
-    buckets: pl.DataFrame, cohort: np.ndarray, lookup: CohortIndex, config: PointsConfig
+    staged: pl.DataFrame, cohort: np.ndarray, lookup: CohortIndex, config: PointsConfig
 ) -> tuple[np.ndarray, np.ndarray]:
     """Per indicator (rows) and firm (columns): twice the mid-rank in the cohort, an exact
     integer (0 for a missing measure and for firms without a cohort), and whether the firm
     stands above some firm of its cohort."""
     rows = np.flatnonzero(cohort >= 0)
+    # firms looked up cohort by cohort search the same few keys in turn, in the CPU cache
+    rows = rows[np.argsort(cohort[rows], kind="stable")]
     twice_rank = np.zeros((len(config.indicators), len(cohort)), dtype=np.int64)
     outranks = np.zeros_like(twice_rank, dtype=bool)
     for number, indicator in enumerate(config.indicators):
-        counted = buckets.select(indicator.counted(pl.col(indicator.id))).to_series()[rows]
-        below, equal = _ranks(lookup, number, cohort[rows], counted)
-        known = counted.is_not_null().to_numpy()
+        bucket = counted(staged, indicator)[rows]
+        below, equal = _ranks(lookup, number, cohort[rows], bucket)
+        known = bucket.is_not_null().to_numpy()
         twice_rank[number, rows] = np.where(known, 2 * below + equal, 0)
         outranks[number, rows] = below > 0
     return twice_rank, outranks
@@ -295,28 +317,50 @@ def _ranks(
 def _top_lists(
     weighted: np.ndarray, twice_size: np.ndarray, scored: np.ndarray, config: PointsConfig
 ) -> dict[str, pl.Series]:
-    """The indicators that gave most points (ties: configuration order), with their points."""
-    order = np.argsort(-weighted, axis=1, kind="stable")[:, :TOP_INDICATORS]
-    top = np.take_along_axis(weighted, order, axis=1)
-    given = np.where(scored, (top > 0).sum(axis=1), -1)  # the positive ones come first
-    contributions = pl.Series(top / twice_size[:, np.newaxis]).cast(pl.List(pl.Float64))
+    """The indicators that gave most points (ties: configuration order), with their points.
+    `weighted` (≥ 0) is overwritten."""
+    firms = np.arange(len(weighted))
+    places = min(TOP_INDICATORS, len(config.indicators))
+    numbers = np.full((len(weighted), places), -1, dtype=np.int64)
+    top = np.zeros((len(weighted), places))
+    for place in range(places):
+        best = weighted.argmax(axis=1)  # the first of equal ones: configuration order
+        points = weighted[firms, best]
+        weighted[firms, best] = -1
+        numbers[:, place] = np.where(points > 0, best, -1)
+        top[:, place] = points / twice_size
+    given = np.where(scored, (numbers >= 0).sum(axis=1), -1)  # the positive ones come first
+    contributions = pl.Series(top).cast(pl.List(pl.Float64))
     return {
-        "top_indicators": _named_prefix(order, given, config),
+        "top_indicators": _prefix(_top_names(numbers, config), given),
         "top_contributions": _prefix(contributions, given),
     }
 
 
-def _missing_list(buckets: pl.DataFrame, config: PointsConfig) -> pl.Series:
-    missing = buckets.select(pl.all().is_null()).to_numpy()
-    order = np.argsort(~missing, axis=1, kind="stable")  # missing ones first, in config order
-    return _named_prefix(order, missing.sum(axis=1), config)
+def _top_names(numbers: np.ndarray, config: PointsConfig) -> pl.Series:
+    """Per row, the ids of the indicators numbered in `numbers` (−1: none), in column order."""
+    ids = [indicator.id for indicator in config.indicators]
+    rows = pl.DataFrame(numbers, schema=[f"place_{place}" for place in range(numbers.shape[1])])
+    return _spelled(rows, lambda row: [ids[number] for number in row if number >= 0])
 
 
-def _named_prefix(order: np.ndarray, length: np.ndarray, config: PointsConfig) -> pl.Series:
-    """Per row, the ids of the indicators numbered in the first `length` columns of `order`."""
-    names = {number: indicator.id for number, indicator in enumerate(config.indicators)}
-    numbers = pl.Series(order.astype(np.int64)).cast(pl.List(pl.Int64))
-    return _prefix(numbers, length).list.eval(pl.element().replace_strict(names))
+def _missing_list(staged: pl.DataFrame, config: PointsConfig) -> pl.Series:
+    """The indicators whose measure is missing, in configuration order."""
+    ids = [indicator.id for indicator in config.indicators]
+    missing = staged.select(pl.col(bucket_column(name)).is_null() for name in ids)
+    return _spelled(
+        missing, lambda row: [name for name, gone in zip(ids, row, strict=True) if gone]
+    )
+
+
+def _spelled(rows: pl.DataFrame, spell: Callable[[tuple[Any, ...]], list[str]]) -> pl.Series:
+    """`spell` of each row, as a list column. Rows repeat a lot, so each distinct row is
+    spelled once and joined back."""
+    distinct = rows.unique()
+    spelled = distinct.with_columns(
+        _spelled=pl.Series([spell(row) for row in distinct.iter_rows()], dtype=pl.List(pl.String))
+    )
+    return rows.join(spelled, on=rows.columns, how="left", maintain_order="left")["_spelled"]
 
 
 def _prefix(lists: pl.Series, length: np.ndarray) -> pl.Series:

@@ -18,6 +18,7 @@ from collections.abc import Iterable
 import numpy as np
 import polars as pl
 
+from kejin.assessment.points.bucketed import bucketed
 from kejin.assessment.points.cohorts import cohort_table, innovation_points, merge_counts
 from kejin.assessment.points.config import PointsConfig
 from kejin.assessment.points.stage import STAGE_ENUM
@@ -135,6 +136,7 @@ def rank_for(
 
 def score_enterprises(frame: pl.DataFrame, config: PointsConfig) -> pl.DataFrame:
     """The in-process engine: the three passes over one frame, ranked within it."""
-    cohorts = cohort_table(frame, config)
-    points = innovation_points(frame, cohorts, config)
+    firms = bucketed(frame, config)  # stage and buckets once, for both passes
+    cohorts = cohort_table(firms, config)
+    points = innovation_points(firms, cohorts, config)
     return rank_points(points, score_table(points, config), config)

@@ -17,6 +17,7 @@ from typing import Any
 import polars as pl
 
 from kejin.assessment.batch.verdicts import assess_frame
+from kejin.assessment.points.bucketed import bucketed
 from kejin.assessment.points.cohorts import CohortIndex, cohort_table, innovation_points
 from kejin.assessment.points.config import PointsConfig, load_points_config
 from kejin.assessment.points.rank import rank_points, score_table
@@ -81,8 +82,9 @@ def assess_snapshots(
     frame: pl.DataFrame, on: dt.date, catalogue: Catalogue
 ) -> tuple[pl.DataFrame, Statistics]:
     """Verdicts, stage and points of every row of `frame`, with the frame as the population."""
-    cohorts = cohort_table(frame, catalogue.points)
-    points = innovation_points(frame, cohorts, catalogue.points)
+    firms = bucketed(frame, catalogue.points)  # stage and buckets once, for both passes
+    cohorts = cohort_table(firms, catalogue.points)
+    points = innovation_points(firms, cohorts, catalogue.points)
     scores = score_table(points, catalogue.points)
     ranked = rank_points(points, scores, catalogue.points)
     return _joined(frame, on, catalogue, ranked), Statistics(cohorts, scores)
