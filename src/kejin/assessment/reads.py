@@ -18,11 +18,9 @@ from kejin.assessment.orm import (
     AssessmentRunRow,
 )
 from kejin.assessment.points.config import PointsConfig, load_points_config
+from kejin.assessment.points.lookup import PointsLookup
 from kejin.assessment.points.stage import stage_of
-from kejin.assessment.runs.pipeline import (
-    Catalogue,
-    Statistics,
-)
+from kejin.assessment.runs.pipeline import Catalogue
 from kejin.assessment.schemas import (
     DrillDown,
     DrillDownItem,
@@ -33,7 +31,7 @@ from kejin.assessment.schemas import (
     StandardRef,
     SummaryCell,
 )
-from kejin.assessment.service import KEEP_RUNS, shipped_catalogue
+from kejin.assessment.service import shipped_catalogue
 from kejin.consent import service as consent
 from kejin.consent.model import DataScope, GrantPurpose
 from kejin.core.errors import InvalidInput
@@ -131,19 +129,15 @@ def enterprise_assessment(
         consent.require_access(work.session, principal, key.id, DataScope.ASSESSMENT, purpose or "")
         snapshot = repository.load_snapshot(work.session.connection(), key.id, day)
         assert snapshot is not None  # the enterprise was just found
-        run = store.latest_run_row(work.session)
-        statistics = _statistics(work.session, run, key.region) if run is not None else None
+        run = store.latest_run_head(work.session)
+        lookup = None if run is None else _points_lookup(work.session, run)
         work.commit()
     standards = views.standards(catalogue, snapshot, day, advice=advice)
     points = (
         views.points(
-            snapshot,
-            key.region,
-            key.cluster.value,
-            statistics,
-            points_config(run.points_config),
+            snapshot, key.region, key.cluster.value, lookup, points_config(run.points_config)
         )
-        if run is not None and statistics is not None
+        if run is not None and lookup is not None
         else None
     )
     return EnterpriseAssessment(
@@ -167,44 +161,31 @@ def _newest_run(session: Session) -> AssessmentRunRow:
     return run
 
 
-@dataclasses.dataclass(frozen=True, slots=True)
-class _RegionStatistics:
-    """A run's cohort and score tables cut by region (an unseen region has empty ones)."""
-
-    regions: dict[str | None, Statistics]
-    unseen: Statistics
-
-    @classmethod
-    def of(cls, statistics: Statistics) -> _RegionStatistics:
-        cohorts = statistics.cohorts.partition_by("region", as_dict=True)
-        scores = statistics.scores.partition_by("region", as_dict=True)
-        unseen = Statistics(statistics.cohorts.clear(), statistics.scores.clear())
-        regions = {
-            key[0]: Statistics(cohorts.get(key, unseen.cohorts), scores.get(key, unseen.scores))
-            for key in {*cohorts, *scores}
-        }
-        return cls(regions, unseen)
+# Cached lookups of the newest run per database (its URL): a newer run replaces them.
+_LOOKUPS: dict[str, tuple[tuple[int, datetime], PointsLookup | None]] = {}
+_CACHED_DATABASES = 4
 
 
-_STATISTICS_CACHE: dict[tuple[str, int, datetime], _RegionStatistics] = {}
-
-
-def _statistics(session: Session, run: AssessmentRunRow, region: str | None) -> Statistics | None:
-    """A run's cohort and score tables of one region: every lookup of one enterprise's
-    points stays within its region, so the slice answers the same without filtering the whole
-    tables. Runs never change once finished, so they are cached per database and run (the
-    newest few). The start time is part of the key: an emptied database hands out run ids
-    again."""
-    key = (session.get_bind().engine.url.render_as_string(), run.id, run.started_at)
-    if key not in _STATISTICS_CACHE:
-        found = store.read_statistics(session.connection(), run.id, run.points_config)
-        if found is None:
-            return None
-        while len(_STATISTICS_CACHE) >= KEEP_RUNS:
-            _STATISTICS_CACHE.pop(next(iter(_STATISTICS_CACHE)))
-        _STATISTICS_CACHE[key] = _RegionStatistics.of(found)
-    cut = _STATISTICS_CACHE[key]
-    return cut.regions.get(region, cut.unseen)
+def _points_lookup(session: Session, run: store.RunHead) -> PointsLookup | None:
+    """A run's cohort and score tables as lookups (None if it stored none), built once per
+    process: runs never change once finished. The start time is part of the key, as an
+    emptied database hands out run ids again."""
+    database = session.get_bind().engine.url.render_as_string()
+    key = (run.id, run.started_at)
+    cached = _LOOKUPS.get(database)
+    if cached is not None and cached[0] == key:
+        return cached[1]
+    found = store.read_statistics(session.connection(), run.id, run.points_config)
+    lookup = (
+        None
+        if found is None
+        else PointsLookup.of(found.cohorts, found.scores, points_config(run.points_config))
+    )
+    _LOOKUPS.pop(database, None)
+    while len(_LOOKUPS) >= _CACHED_DATABASES:
+        _LOOKUPS.pop(next(iter(_LOOKUPS)))
+    _LOOKUPS[database] = (key, lookup)
+    return lookup
 
 
 def region_assessment(uow: UowFactory) -> RegionAssessment:

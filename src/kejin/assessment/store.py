@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Iterable
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -126,6 +127,28 @@ def latest_run_row(session: Session) -> AssessmentRunRow | None:
         .order_by(AssessmentRunRow.id.desc())
         .limit(1)
     ).first()
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class RunHead:
+    """What one enterprise's read needs of the newest run: not its summary or versions."""
+
+    id: int
+    started_at: datetime
+    evaluated_on: date
+    points_config: str
+
+
+def latest_run_head(session: Session) -> RunHead | None:
+    """The newest finished run's key columns (its JSON columns are not read)."""
+    run = AssessmentRunRow
+    found = session.execute(
+        select(run.id, run.started_at, run.evaluated_on, run.points_config)
+        .where(run.finished_at.is_not(None))
+        .order_by(run.id.desc())
+        .limit(1)
+    ).first()
+    return None if found is None else RunHead(*found)
 
 
 def read_statistics(conn: Connection, run_id: int, config_version: str) -> Statistics | None:

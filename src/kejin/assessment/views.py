@@ -12,16 +12,15 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
-import polars as pl
-
 from kejin.assessment.advice.effort import load_effort_model
 from kejin.assessment.advice.plans import Advice, advise_all
 from kejin.assessment.model import CriterionResult, EnterpriseSnapshot, InputValue, Status
 from kejin.assessment.points.config import Label, PointsConfig
 from kejin.assessment.points.enterprise import points_for
 from kejin.assessment.points.indicators import Indicator
+from kejin.assessment.points.lookup import PointsLookup
 from kejin.assessment.points.rank import rank_for
-from kejin.assessment.runs.pipeline import Catalogue, Statistics
+from kejin.assessment.runs.pipeline import Catalogue
 from kejin.assessment.schemas import (
     AdviceView,
     CriterionView,
@@ -134,17 +133,17 @@ def points(
     snapshot: EnterpriseSnapshot,
     region: str,
     cluster: str,
-    statistics: Statistics,
+    lookup: PointsLookup,
     config: PointsConfig,
 ) -> PointsView | None:
     """Innovation points of the snapshot against a stored run's statistics; None without a
     stage or a cohort."""
-    found = points_for(snapshot, statistics.cohorts, config, region=region, cluster=cluster)
+    found = points_for(snapshot, lookup.cohorts, config, region=region, cluster=cluster)
     if found.innovation_points is None or found.points_stage is None:
         return None
     stage = found.stage.stage
     assert stage is not None
-    rank = rank_for(found.innovation_points, region, stage, statistics.scores, config)
+    rank = rank_for(found.innovation_points, region, stage, lookup.scores, config)
     groups = {group.id: group for group in config.groups}
     indicators = [
         _indicator(
@@ -156,7 +155,8 @@ def points(
         )
         for indicator in config.indicators
     ]
-    scores = _cohort_scores(statistics.scores, region, stage)
+    group = lookup.scores.group(region, stage)
+    scores = [] if group is None else [[points, firms] for points, firms in group.pairs]
     points_stage = next(item for item in config.points_stages if item.id == found.points_stage)
     band = next((item for item in config.bands if rank and item.id == rank.band), None)
     assert found.cohort_size is not None
@@ -170,7 +170,7 @@ def points(
         cohort_pooled=found.cohort_pooled,
         rank=None if rank is None else rank.rank,
         # a firm missing from the stored table is ranked among max(N, rank) firms
-        ranked=None if rank is None else max(rank.rank, sum(count for _, count in scores)),
+        ranked=None if rank is None else max(rank.rank, 0 if group is None else group.size),
         rank_pct=None if rank is None else _percent(rank.rank_pct),
         band=None if rank is None else rank.band,
         band_zh=None if band is None else band.zh,
@@ -228,9 +228,3 @@ def _value(measure: tuple[int, int] | None) -> Decimal | None:
 
 def _percent(value: float | None) -> Decimal | None:
     return None if value is None else Decimal(str(value)).quantize(PERCENT)
-
-
-def _cohort_scores(scores: pl.DataFrame, region: str, stage: str) -> list[list[int]]:
-    """(points, firms) pairs of the enterprise's ranking group, for the distribution chart."""
-    group = scores.filter(pl.col("region") == region, pl.col("stage") == stage)
-    return [[row[0], row[1]] for row in group.select("innovation_points", "count").rows()]

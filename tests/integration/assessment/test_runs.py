@@ -1,7 +1,7 @@
 """Registry runs stored and read back, on SQLite and PostgreSQL: a run stores verdicts, scores
 and cohort statistics with the versions it used; the same data and date store the same rows;
-one enterprise read alone equals its row of the run; only the newest runs keep results; a
-refused read is recorded."""
+one enterprise read alone equals its row of the run, also after a newer run; only the newest
+runs keep results; a refused read is recorded."""
 
 from __future__ import annotations
 
@@ -32,6 +32,7 @@ from kejin.registry.orm import EnterpriseRow
 from tests.factories import create_grant, create_user, institution_of, principal
 
 ON = date(2026, 6, 30)
+LATER = date(2029, 6, 30)
 ENTERPRISES = 400
 SEED = 5
 RESULT_TABLES = (EnterpriseResultRow, PointsCohortRow, PointsScoreRow)
@@ -110,7 +111,18 @@ def test_a_second_run_on_the_same_data_and_date_stores_identical_rows(built: Pla
 
 
 def test_one_enterprise_read_alone_equals_its_row_of_the_run(built: Platform) -> None:
-    run = _run(built)
+    _assert_reads_equal_the_run(built, _run(built), ON)
+
+
+def test_reads_after_a_newer_run_score_against_the_newer_runs_cohorts(built: Platform) -> None:
+    _assert_reads_equal_the_run(built, _run(built), ON)
+    # three years on, firms have aged into other stages: the cohorts differ
+    later = service.run_registry(built.uow, LATER, started_by="test")
+    _assert_reads_equal_the_run(built, later, LATER)
+
+
+def _assert_reads_equal_the_run(built: Platform, run: RunRead, on: date) -> None:
+    """Every ninth enterprise read alone (its own user reading) equals its row of `run`."""
     with built.engine.connect() as conn:
         enterprises = conn.execute(
             select(EnterpriseRow.id, EnterpriseRow.uscc).order_by(EnterpriseRow.id)
@@ -127,7 +139,7 @@ def test_one_enterprise_read_alone_equals_its_row_of_the_run(built: Platform) ->
     compared = 0
     for enterprise_id, code in enterprises[::9]:
         own = Principal(0, "own", Role.ENTERPRISE_ADMIN, enterprise_id=enterprise_id)
-        read = reads.enterprise_assessment(built.uow, own, code, None, on=ON, advice=False)
+        read = reads.enterprise_assessment(built.uow, own, code, None, on=on, advice=False)
         assert read.run_id == run.id
         assert {s.code for s in read.standards} == set(run.rule_versions)
         for standard in read.standards:

@@ -26,6 +26,7 @@ from kejin.assessment.points.config import (
     parse_points_config,
 )
 from kejin.assessment.points.enterprise import EnterprisePoints, points_for
+from kejin.assessment.points.lookup import CohortLookup
 from kejin.assessment.points.stage import load_stage_rules
 
 from .points_data import frames
@@ -137,7 +138,9 @@ def test_one_enterprise_scores_alone_against_stored_cohorts() -> None:
     config = two_indicator_config()
     stored = cohort_table(COHORT, config)
     newcomer = EnterpriseSnapshot(invention_patents_main=2, standards_led=2, revenue=SEED)
-    alone = points_for(newcomer, stored, config, region="longwan", cluster="ai")
+    alone = points_for(
+        newcomer, CohortLookup(stored, config), config, region="longwan", cluster="ai"
+    )
     # patents 2 is above the missing one, the 0 and both 1s; standards 2 ties the one 2
     assert alone.percentiles == {"invention_patents": 80.0, "standards_led": 90.0}
     assert alone.innovation_points == 845  # 555 · 0.8 + 445 · 0.9 = 844.5, rounded half up
@@ -223,9 +226,10 @@ def assert_batch_equals_scalar(
 ) -> None:
     result = innovation_points(frame, cohorts, config)
     assert result.height == frame.height
+    lookup = CohortLookup(cohorts, config)
     for row, scored in zip(frame.iter_rows(named=True), result.iter_rows(named=True), strict=True):
         alone = points_for(
-            snapshot_from_row(row), cohorts, config, region=row["region"], cluster=row["cluster"]
+            snapshot_from_row(row), lookup, config, region=row["region"], cluster=row["cluster"]
         )
         expected = as_row(alone, config)
         assert {name: scored[name] for name in expected} == expected

@@ -17,6 +17,7 @@ from kejin.assessment.points.cohorts import (
     merge_cohorts,
 )
 from kejin.assessment.points.config import PointsConfig, load_points_config
+from kejin.assessment.points.lookup import ScoreLookup
 from kejin.assessment.points.rank import (
     Rank,
     merge_scores,
@@ -88,7 +89,7 @@ def test_the_rank_columns_follow_the_points() -> None:
 
 
 def test_one_firm_ranks_alone_against_the_stored_scores() -> None:
-    scores = score_table(FIRMS, CONFIG)
+    scores = ScoreLookup(score_table(FIRMS, CONFIG), CONFIG)
     assert rank_for(850, "longwan", "growth", scores, CONFIG) == Rank(4, 20.0, "top_20")
     assert rank_for(990, "longwan", "growth", scores, CONFIG) == Rank(1, 5.0, "top_5")
     # below all 20 stored firms: rank 21 among at least 21
@@ -141,7 +142,7 @@ def test_any_split_gives_what_one_frame_gives(frame: pl.DataFrame, bounds: list[
 @given(frames(max_size=40))
 def test_rank_points_agrees_with_rank_for(frame: pl.DataFrame) -> None:
     ranked = score_enterprises(frame, CONFIG)
-    scores = score_table(ranked, CONFIG)
+    scores = ScoreLookup(score_table(ranked, CONFIG), CONFIG)
     for row in ranked.iter_rows(named=True):
         alone = None
         if row["innovation_points"] is not None:

@@ -1,8 +1,9 @@
 """Innovation points of one enterprise (创新积分), scored alone against a stored cohort table.
 
-Plain Python over the same grids and the same merged table as the frame passes of `points`, so
-it gives exactly what `innovation_points` gives for the enterprise's row: the reference the
-vectorised pass is tested against, and the way to score a single enterprise on request.
+Plain Python over the same grids and the same merged table as the frame passes of `points` (read
+through a `CohortLookup`), so it gives exactly what `innovation_points` gives for the
+enterprise's row: the reference the vectorised pass is tested against, and the way to score a
+single enterprise on request.
 """
 
 from __future__ import annotations
@@ -10,11 +11,10 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Mapping
 
-import polars as pl
-
 from kejin.assessment.model import EnterpriseSnapshot
 from kejin.assessment.points.cohorts import TOP_INDICATORS
 from kejin.assessment.points.config import PointsConfig
+from kejin.assessment.points.lookup import EMPTY_COHORT, EMPTY_HISTOGRAM, Cohort, CohortLookup
 from kejin.assessment.points.stage import StageDecision, stage_of
 
 
@@ -32,12 +32,9 @@ class EnterprisePoints:
     missing: tuple[str, ...]
 
 
-Histograms = dict[str, dict[int | None, int]]  # indicator → bucket → firms
-
-
 def points_for(
     snapshot: EnterpriseSnapshot,
-    cohorts: pl.DataFrame,
+    cohorts: CohortLookup,
     config: PointsConfig,
     *,
     region: str | None,
@@ -49,19 +46,22 @@ def points_for(
     missing = tuple(name for name, bucket in buckets.items() if bucket is None)
     points_stage = None if decision.stage is None else config.stage_map[decision.stage]
     chosen = (
-        None if decision.stage is None else _cohort_of(cohorts, config, region, cluster, decision)
+        None
+        if decision.stage is None
+        else _cohort_of(cohorts, config, region, cluster, decision.stage.value)
     )
     if points_stage is None or chosen is None:
         return EnterprisePoints(decision, points_stage, None, None, None, {}, (), missing)
-    histograms, size, pooled = chosen
+    cohort, pooled = chosen
+    size = cohort.size
     percentiles: dict[str, float] = {}
     total = 0
     given: list[tuple[int, int, str]] = []  # (−weighted, order, indicator) of those above someone
     for number, indicator in enumerate(config.indicators):
         bucket = indicator.counted_of(buckets[indicator.id])
-        histogram = histograms.get(indicator.id, {})
-        below = sum(count for other, count in histogram.items() if _lower(other, bucket))
-        twice = 0 if bucket is None else 2 * below + histogram.get(bucket, 0)
+        histogram = cohort.histograms.get(indicator.id, EMPTY_HISTOGRAM)
+        below = histogram.firms_below(bucket)
+        twice = 0 if bucket is None else 2 * below + histogram.counts.get(bucket, 0)
         percentiles[indicator.id] = 100 * twice / (2 * size)
         weighted = indicator.weights[points_stage] * twice
         total += weighted
@@ -79,35 +79,19 @@ def points_for(
     )
 
 
-def _lower(bucket: int | None, than: int | None) -> bool:
-    """Whether `bucket` lies below `than`; the missing bucket (None) lies below every other."""
-    if than is None:
-        return False
-    return bucket is None or bucket < than
-
-
 def _cohort_of(
-    cohorts: pl.DataFrame,
+    cohorts: CohortLookup,
     config: PointsConfig,
     region: str | None,
     cluster: str | None,
-    decision: StageDecision,
-) -> tuple[Histograms, int, bool] | None:
-    """The firm's cluster cohort, or the region × stage pool when that is smaller than allowed."""
-    rows = cohorts.filter(
-        pl.col("config_version") == config.version,
-        pl.col("region").eq_missing(region),
-        pl.col("stage") == (decision.stage.value if decision.stage else None),
-    )
-    own: Histograms = {}
-    pool: Histograms = {}
-    for row in rows.iter_rows(named=True):
-        for histograms, take in ((own, row["cluster"] == cluster), (pool, True)):
-            if take:
-                histogram = histograms.setdefault(row["indicator"], {})
-                histogram[row["bucket"]] = histogram.get(row["bucket"], 0) + row["count"]
-    first = config.indicators[0].id
-    own_size, pool_size = (sum(h.get(first, {}).values()) for h in (own, pool))
-    if own_size >= config.min_cohort_size:
-        return own, own_size, False
-    return (pool, pool_size, True) if pool_size else None
+    stage: str,
+) -> tuple[Cohort, bool] | None:
+    """The firm's cluster cohort, or the region × stage pool when that is smaller than allowed
+    (with whether it was pooled)."""
+    found = cohorts.stage(region, stage)
+    if found is None:
+        return None
+    own = found.clusters.get(cluster, EMPTY_COHORT)
+    if own.size >= config.min_cohort_size:
+        return own, False
+    return (found.pool, True) if found.pool.size else None

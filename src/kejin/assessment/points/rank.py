@@ -21,6 +21,7 @@ import polars as pl
 from kejin.assessment.points.bucketed import bucketed
 from kejin.assessment.points.cohorts import cohort_table, innovation_points, merge_counts
 from kejin.assessment.points.config import PointsConfig
+from kejin.assessment.points.lookup import ScoreLookup
 from kejin.assessment.points.stage import STAGE_ENUM
 
 RANK_KEYS = ("region", "stage")
@@ -116,20 +117,14 @@ def _band_expr(rank: np.ndarray, size: np.ndarray, config: PointsConfig) -> pl.E
 
 
 def rank_for(
-    points: int, region: str | None, stage: str, scores: pl.DataFrame, config: PointsConfig
+    points: int, region: str | None, stage: str, scores: ScoreLookup, config: PointsConfig
 ) -> Rank | None:
     """The rank of one firm's points against a stored score table; None if its group is absent."""
-    rows = scores.filter(
-        pl.col("config_version") == config.version,
-        pl.col("region").eq_missing(region),
-        pl.col("stage") == stage,
-    ).iter_rows(named=True)
-    counts = [(row["innovation_points"], row["count"]) for row in rows]
-    size = sum(count for _, count in counts)
-    if not size:
+    group = scores.group(region, stage)
+    if group is None or not group.size:
         return None
-    rank = 1 + sum(count for other, count in counts if other > points)
-    size = max(size, rank)
+    rank = 1 + group.firms_above(points)
+    size = max(group.size, rank)
     band = next(item.id for item in config.bands if 100 * rank <= item.up_to_pct * size)
     return Rank(rank=rank, rank_pct=100 * rank / size, band=band)
 
