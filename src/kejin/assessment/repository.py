@@ -17,7 +17,8 @@ reader. An in-memory SQLite database cannot be opened by another connection: it 
 through the caller's connection, slowly but the same.
 
 One enterprise is read through the caller's connection (in its transaction), with the same SQL,
-into plain rows for the scalar derivations (`kejin.assessment.inputs.single`).
+into plain rows for the scalar derivations (`kejin.assessment.inputs.single`); on PostgreSQL its
+SELECTs (one per source table) go to the server in one round trip.
 The SQL names the registry's tables and columns as its published contract names them
 (`kejin.registry.frames.SCHEMAS`: the frames' columns are the stored columns); no registry ORM
 class is imported, as one domain reaches another only through its contracts.
@@ -29,7 +30,7 @@ NULL and later ones text fails; nullable columns are therefore read as text ther
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date
@@ -115,16 +116,36 @@ def iter_partitions(conn: Connection, size: int = DEFAULT_PARTITION) -> Iterator
 def read_enterprise(conn: Connection, enterprise_id: int) -> dict[str, list[dict[str, Any]]]:
     """The source rows of one enterprise, per table, as plain values in the types of
     `SOURCE_SCHEMAS` (no rows when there is no such id): one enterprise needs no frames."""
+    queries = _queries(conn.dialect.name, IdRange(enterprise_id, enterprise_id))
     found = {}
-    for table, sql in _queries(conn.dialect.name, IdRange(enterprise_id, enterprise_id)).items():
-        result = conn.exec_driver_sql(sql)
-        names = list(result.keys())
+    for table, (names, rows) in zip(queries, _results(conn, list(queries.values())), strict=True):
         columns = [(name, SOURCE_SCHEMAS[table][name]) for name in names]
         found[table] = [
             {name: _plain(value, dtype) for (name, dtype), value in zip(columns, row, strict=True)}
-            for row in result
+            for row in rows
         ]
     return found
+
+
+def _results(
+    conn: Connection, statements: list[str]
+) -> Iterator[tuple[list[str], Sequence[Sequence[Any]]]]:
+    """The column names and rows of each statement, in order. PostgreSQL takes them all in one
+    round trip (several statements in one query, which its driver allows without parameters:
+    the ids are literals), about four times faster than one round trip each for one firm."""
+    if conn.dialect.name != "postgresql":
+        for sql in statements:
+            result = conn.exec_driver_sql(sql)
+            yield list(result.keys()), result.all()
+        return
+    cursor = conn.connection.cursor()
+    try:
+        cursor.execute("; ".join(statements))
+        for _ in statements:
+            yield [column[0] for column in cursor.description], cursor.fetchall()
+            cursor.nextset()
+    finally:
+        cursor.close()
 
 
 def _plain(value: Any, dtype: pl.DataType | type[pl.DataType]) -> Any:
