@@ -168,10 +168,10 @@ def token_principal(uow: UowFactory, text: str) -> Principal:
     if parse_api_token(text) is None:
         raise InvalidCredentials("The API token is malformed")
     with uow() as work:
-        row = repository.api_token(work.session, digest(text))
-        user = work.session.get(UserRow, row.user_id) if row else None
-        if row is None or user is None or not user.active or row.revoked_at is not None:
+        found = repository.api_token(work.session, digest(text))
+        if found is None or not found[1].active or found[0].revoked_at is not None:
             raise InvalidCredentials("The API token is unknown or revoked")
+        row, user = found
         moment = now()
         if as_utc(row.expires_at) <= moment:
             raise InvalidCredentials("The API token has expired")

@@ -70,8 +70,14 @@ def delete_sessions_of(session: Session, user_id: int) -> None:
     session.execute(delete(WebSessionRow).where(WebSessionRow.user_id == user_id))
 
 
-def api_token(session: Session, token_hash: str) -> ApiTokenRow | None:
-    return session.scalar(select(ApiTokenRow).where(ApiTokenRow.token_hash == token_hash))
+def api_token(session: Session, token_hash: str) -> tuple[ApiTokenRow, UserRow] | None:
+    """A token and the user it acts for, in one query (every API request asks)."""
+    found = session.execute(
+        select(ApiTokenRow, UserRow)
+        .join(UserRow, UserRow.id == ApiTokenRow.user_id)
+        .where(ApiTokenRow.token_hash == token_hash)
+    ).first()
+    return None if found is None else (found[0], found[1])
 
 
 def api_tokens_of(session: Session, user_id: int) -> Sequence[ApiTokenRow]:

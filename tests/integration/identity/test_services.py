@@ -213,12 +213,17 @@ def test_a_tokens_use_is_written_down_at_most_once_a_minute(platform: Platform) 
     assert last_used() != first
 
 
-def test_deactivation_ends_sessions_and_refuses_sign_in(platform: Platform) -> None:
+def test_deactivation_ends_sessions_and_tokens_and_refuses_sign_in(platform: Platform) -> None:
     admin = _admin(platform)
     user_id = create_user(platform, "government_analyst")
     signed_in = authentication.sign_in(platform.uow, "government_analyst", PASSWORD, CLIENT)
+    analyst = Principal(user_id, "government_analyst", Role.GOVERNMENT_ANALYST)
+    form = ApiTokenCreate(name="batch", scopes=[TokenScope.CONSENT_READ], days=30)
+    issued = authentication.create_api_token(platform.uow, analyst, form)
     service.deactivate_user(platform.uow, admin, user_id)
     assert authentication.session_principal(platform.uow, signed_in.session_token) is None
+    with pytest.raises(InvalidCredentials, match="revoked"):
+        authentication.token_principal(platform.uow, issued.token)
     with pytest.raises(InvalidCredentials):
         authentication.sign_in(platform.uow, "government_analyst", PASSWORD, CLIENT)
     with pytest.raises(Conflict):
