@@ -4,6 +4,7 @@ region view of the newest run and its drill-down to the enterprises (reads recor
 from __future__ import annotations
 
 import dataclasses
+import threading
 from collections.abc import Callable
 from datetime import date, datetime
 from functools import cache
@@ -164,6 +165,7 @@ def _newest_run(session: Session) -> AssessmentRunRow:
 # Cached lookups of the newest run per database (its URL): a newer run replaces them.
 _LOOKUPS: dict[str, tuple[tuple[int, datetime], PointsLookup | None]] = {}
 _CACHED_DATABASES = 4
+_LOOKUPS_LOCK = threading.Lock()
 
 
 def _points_lookup(session: Session, run: store.RunHead) -> PointsLookup | None:
@@ -181,10 +183,11 @@ def _points_lookup(session: Session, run: store.RunHead) -> PointsLookup | None:
         if found is None
         else PointsLookup.of(found.cohorts, found.scores, points_config(run.points_config))
     )
-    _LOOKUPS.pop(database, None)
-    while len(_LOOKUPS) >= _CACHED_DATABASES:
-        _LOOKUPS.pop(next(iter(_LOOKUPS)))
-    _LOOKUPS[database] = (key, lookup)
+    with _LOOKUPS_LOCK:  # requests are answered on several threads
+        _LOOKUPS.pop(database, None)
+        while len(_LOOKUPS) >= _CACHED_DATABASES:
+            _LOOKUPS.pop(next(iter(_LOOKUPS)))
+        _LOOKUPS[database] = (key, lookup)
     return lookup
 
 
