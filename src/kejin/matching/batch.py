@@ -14,6 +14,7 @@ condition applies counts as met, as in `model.match_status`.
 from __future__ import annotations
 
 import dataclasses
+import time
 from collections.abc import Iterator
 
 import polars as pl
@@ -63,19 +64,25 @@ def match_frame(
     *,
     partition_rows: int = PARTITION_ROWS,
     products: bool = False,
+    timings: dict[str, float] | None = None,
 ) -> MatchFrames:
-    """Match every row of a match-snapshot frame (`MATCH_VOCABULARY` columns plus the keys)."""
+    """Match every row of a match-snapshot frame (`MATCH_VOCABULARY` columns plus the keys).
+    `timings`, when given, gathers the seconds spent on each step (for benchmarks)."""
+    clock = _Clock(timings if timings is not None else {})
     parts = [
-        _partition(catalogue, part, products=products) for part in _slices(frame, partition_rows)
+        _partition(catalogue, part, products=products, clock=clock)
+        for part in _slices(frame, partition_rows)
     ]
     reach = pl.concat([part.reach for part in parts])
     reach = reach.group_by("product", "stage", "status").agg(pl.sum("firms", "amount_high"))
-    return MatchFrames(
+    frames = MatchFrames(
         pl.concat([part.layers for part in parts]),
         pl.concat([part.policies for part in parts]),
         reach.sort("product", "stage", "status", nulls_last=True),
         pl.concat([p.products for p in parts if p.products is not None]) if products else None,
     )
+    clock.lap("other")
+    return frames
 
 
 def _slices(frame: pl.DataFrame, rows: int) -> Iterator[pl.DataFrame]:
@@ -85,7 +92,23 @@ def _slices(frame: pl.DataFrame, rows: int) -> Iterator[pl.DataFrame]:
         yield frame.slice(start, rows)
 
 
-def _partition(catalogue: MatchCatalogue, part: pl.DataFrame, *, products: bool) -> MatchFrames:
+@dataclasses.dataclass(slots=True)
+class _Clock:
+    """Seconds per step, summed over partitions."""
+
+    timings: dict[str, float]
+    started: float = dataclasses.field(default_factory=time.perf_counter)
+
+    def lap(self, step: str) -> None:
+        now = time.perf_counter()
+        self.timings[step] = self.timings.get(step, 0.0) + now - self.started
+        self.started = now
+
+
+def _partition(
+    catalogue: MatchCatalogue, part: pl.DataFrame, *, products: bool, clock: _Clock
+) -> MatchFrames:
+    clock.lap("other")
     verdicts = assess_frame(
         catalogue.rulesets,
         part,
@@ -94,27 +117,29 @@ def _partition(catalogue: MatchCatalogue, part: pl.DataFrame, *, products: bool)
         codes=True,
         vocabulary=MATCH_VOCABULARY,
     ).drop(*KEYS)
-    wide = (
-        pl.concat([part, verdicts], how="horizontal")
-        .lazy()
-        .with_columns(expr for entry in catalogue.products for expr in _product_exprs(entry))
-        .with_columns(_key(entry) for entry in catalogue.products)
+    clock.lap("eligibility")
+    # Each step is materialised before the next reads it: inlined, the layer choices would
+    # recompute every key many times over.
+    sized = pl.concat([part, verdicts], how="horizontal").select(
+        *KEYS,
+        "stage",
+        *(expr for entry in catalogue.products for expr in _product_exprs(entry, products)),
+        *(expr for entry in catalogue.policies for expr in _policy_exprs(entry)),
     )
-    layer_columns = [expr for layer in Layer for expr in _layer_exprs(catalogue, layer)]
-    policy_columns = [expr for entry in catalogue.policies for expr in _policy_exprs(entry)]
-    kept = _PRODUCT_OUTPUTS if products else (".match", "_high")
-    product_columns = [pl.col(f"{e.code}{name}") for e in catalogue.products for name in kept]
-    collected = wide.select(
-        *KEYS, "stage", *layer_columns, *policy_columns, *product_columns
-    ).collect()
-    layer_names = [*KEYS, "stage", *(e.meta.output_name() for e in layer_columns)]
-    policy_names = [*KEYS, *(e.meta.output_name() for e in policy_columns)]
-    product_names = [*KEYS, *(e.meta.output_name() for e in product_columns)]
+    clock.lap("sizing")
+    ranked = sized.with_columns(_key(entry) for entry in catalogue.products).with_columns(
+        _best_key(catalogue, layer) for layer in Layer if catalogue.layer(layer)
+    )
+    clock.lap("ranking")
+    layers = ranked.select(
+        *KEYS, "stage", *(e for layer in Layer for e in _layer_exprs(catalogue, layer))
+    )
+    policies = ranked.select(*KEYS, *(c for e in catalogue.policies for c in _policy_columns(e)))
+    reach = _reach(ranked, catalogue)
+    clock.lap("layers, policies, reach")
+    outputs = [f"{e.code}{name}" for e in catalogue.products for name in _PRODUCT_OUTPUTS]
     return MatchFrames(
-        collected.select(layer_names),
-        collected.select(policy_names),
-        _reach(collected, catalogue),
-        collected.select(product_names) if products else None,
+        layers, policies, reach, ranked.select(*KEYS, *outputs) if products else None
     )
 
 
@@ -124,7 +149,8 @@ def _status(code: str) -> pl.Expr:
     return pl.when(column == _NOT_APPLICABLE).then(pl.lit(MET, pl.Int8)).otherwise(column)
 
 
-def _product_exprs(entry: ProductEntry) -> list[pl.Expr]:
+def _product_exprs(entry: ProductEntry, every: bool) -> list[pl.Expr]:
+    """Status, unmet count, stage fit and amount high (with `every`, also low and indicative)."""
     code, spec = entry.code, entry.spec
     unmet = pl.sum_horizontal(
         (pl.col(f"{c.id}.status") == UNMET).cast(pl.Int8) for c in conjuncts(entry.ruleset.root)
@@ -134,7 +160,11 @@ def _product_exprs(entry: ProductEntry) -> list[pl.Expr]:
         _status(code).alias(f"{code}.match"),
         unmet.cast(pl.Int8).alias(f"{code}.unmet"),
         fit.fill_null(value=False).alias(f"{code}.fit"),
-        *amount_exprs(entry.sizing, spec.amount, code),
+        *(
+            expr
+            for expr in amount_exprs(entry.sizing, spec.amount, code)
+            if every or expr.meta.output_name() == f"{code}_high"
+        ),
     ]
 
 
@@ -150,15 +180,22 @@ def _key(entry: ProductEntry) -> pl.Expr:
     ).alias(f"{code}.key")
 
 
+def _best_key(catalogue: MatchCatalogue, layer: Layer) -> pl.Expr:
+    keys = (pl.col(f"{entry.code}.key") for entry in catalogue.layer(layer))
+    return pl.min_horizontal(keys).alias(f"__{layer}.key")
+
+
 def _layer_exprs(catalogue: MatchCatalogue, layer: Layer) -> list[pl.Expr]:
+    """The layer's best product (its key's index), status, amount, and status counts."""
     entries = catalogue.layer(layer)
     if not entries:
         return []
-    best = pl.min_horizontal(pl.col(f"{e.code}.key") for e in entries)
+    best = pl.col(f"__{layer}.key")
     index = key_index(best)
     amount: pl.Expr = pl.lit(None, pl.Int64)
     for entry in entries:
-        amount = pl.when(index == entry.index).then(pl.col(f"{entry.code}_high")).otherwise(amount)
+        chosen = best == pl.col(f"{entry.code}.key")
+        amount = pl.when(chosen).then(pl.col(f"{entry.code}_high")).otherwise(amount)
     codes = [entry.code for entry in catalogue.products]
     counted = {"met": MET, "review": REVIEW, "unknown": UNKNOWN}
     return [
@@ -197,6 +234,10 @@ def _policy_exprs(entry: PolicyEntry) -> list[pl.Expr]:
         listed.cast(POLICY_LIST).alias(f"{code}.list"),
         benefit.alias(f"{code}.benefit_high"),
     ]
+
+
+def _policy_columns(entry: PolicyEntry) -> list[pl.Expr]:
+    return [pl.col(f"{entry.code}{part}") for part in (".status", ".list", ".benefit_high")]
 
 
 def _reach(collected: pl.DataFrame, catalogue: MatchCatalogue) -> pl.DataFrame:
