@@ -33,7 +33,7 @@ from kejin.matching.explain import match_one
 from kejin.products.loader import Catalogue, load_catalogue
 from kejin.products.model import AmountRange, ProductSpec
 from kejin.products.sizing import FEN_SCALE
-from kejin.products.vocabulary import MATCH_FIELDS, MATCH_VOCABULARY
+from kejin.products.vocabulary import MATCH_FIELDS, MATCH_VOCABULARY, MatchSnapshot
 from kejin.registry.model import Stage
 
 SEED = 2025
@@ -124,7 +124,8 @@ def _check(catalogue: MatchCatalogue, frame: pl.DataFrame, layers: pl.DataFrame,
     picked = sorted(random.Random(SEED).sample(range(frame.height), min(rows, frame.height)))
     for number in picked:
         snapshot = MATCH_VOCABULARY.from_row(frame.row(number, named=True))
-        match = match_one(catalogue, snapshot, ON, explain=False)  # type: ignore[arg-type]
+        assert isinstance(snapshot, MatchSnapshot)
+        match = match_one(catalogue, snapshot, ON, explain=False)
         got = layers.row(number, named=True)
         for layer, matches in match.layers.items():
             best = matches[0]
