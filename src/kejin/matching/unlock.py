@@ -22,6 +22,7 @@ from kejin.assessment.advice.effort import EffortModel, load_effort_model, parse
 from kejin.assessment.advice.plans import Advice, advise
 from kejin.assessment.standards.rules import RuleSet
 from kejin.matching.catalogue import MatchCatalogue
+from kejin.matching.errors import ProductNotInForce
 from kejin.matching.model import PASSABLE, EnterpriseMatch
 from kejin.products.vocabulary import MATCH_INPUTS, MatchSnapshot
 
@@ -58,7 +59,11 @@ def unlock(
     linked: Mapping[str, RuleSet],
 ) -> Unlock:
     """The change plans that would make product `code` pass for `snapshot`."""
-    entry = next(e for e in catalogue.products if e.code == code)
+    entry = next((e for e in catalogue.products if e.code == code), None)
+    if entry is None:
+        raise ProductNotInForce(
+            "No product {code} is offered on {date}", code=code, date=catalogue.on.isoformat()
+        )
     return Unlock(code, advise(entry.ruleset, snapshot, catalogue.on, model, linked=linked))
 
 

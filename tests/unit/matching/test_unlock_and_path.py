@@ -6,12 +6,15 @@ from __future__ import annotations
 import dataclasses
 from decimal import Decimal
 
+import pytest
+
 from kejin.assessment.advice.plans import apply
 from kejin.assessment.model import Status
 from kejin.assessment.points.stage import load_stage_rules, stage_of
 from kejin.assessment.standards.catalogue import load_rulesets
 from kejin.assessment.standards.engine import assess
 from kejin.assessment.standards.rules import RuleSet
+from kejin.matching.errors import ProductNotInForce
 from kejin.matching.explain import match_one
 from kejin.matching.model import PASSABLE
 from kejin.matching.path import financing_path
@@ -104,3 +107,8 @@ def test_a_firm_of_unknown_revenue_has_no_verified_next_step() -> None:
     assert (
         financing_path(CATALOGUE, dataclasses.replace(LIN, revenue=None), RULES, MODEL).next is None
     )
+
+
+def test_unlocking_a_product_not_offered_on_the_date_is_not_found() -> None:
+    with pytest.raises(ProductNotInForce):
+        unlock(CATALOGUE, "bank.nobody.loan", LIN, MODEL, LINKED)
