@@ -242,28 +242,24 @@ def _policy_columns(entry: PolicyEntry) -> list[pl.Expr]:
 
 def _reach(collected: pl.DataFrame, catalogue: MatchCatalogue) -> pl.DataFrame:
     """Firms and Σ amount high per product, stage and status (one group-by over stages)."""
-    aggregations = []
+    cells = []
     for entry in catalogue.products:
         match, high = pl.col(f"{entry.code}.match"), pl.col(f"{entry.code}_high")
-        for code in STATUS_NAMES:
-            aggregations += [
-                (match == code).sum().cast(pl.Int64).alias(f"{entry.code}|{code}|firms"),
-                high.filter(match == code)
-                .sum()
-                .cast(pl.Int64)
-                .alias(f"{entry.code}|{code}|amount"),
-            ]
-    grouped = collected.group_by("stage").agg(aggregations)
-    cells = (
-        pl.col("cell").str.split_exact("|", 2).struct.rename_fields(["product", "status", "what"])
-    )
+        cells += [
+            pl.struct(
+                (match == code).sum().cast(pl.Int64).alias("firms"),
+                high.filter(match == code).sum().cast(pl.Int64).alias("amount_high"),
+            ).alias(f"{entry.code}|{code}")
+            for code in STATUS_NAMES
+        ]
+    cell = pl.col("cell").str.split_exact("|", 1).struct.rename_fields(["product", "status"])
     return (
-        grouped.unpivot(index="stage", variable_name="cell")
-        .with_columns(cells)
-        .unnest("cell")
-        .with_columns(pl.col("status").cast(pl.Int8))
-        .pivot("what", index=["product", "stage", "status"], values="value")
-        .rename({"amount": "amount_high"})
+        collected.group_by("stage")
+        .agg(cells)
+        .unpivot(index="stage", variable_name="cell")
+        .with_columns(cell)
+        .unnest("cell", "value")
+        .select("product", "stage", pl.col("status").cast(pl.Int8), "firms", "amount_high")
         .filter(pl.col("firms") > 0)
     )
 

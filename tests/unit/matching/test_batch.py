@@ -96,12 +96,30 @@ def test_a_firm_with_nothing_known_is_matched_alike_by_both_paths() -> None:
     _assert_agree([MatchSnapshot()], 1)
 
 
-def test_product_reach_counts_each_firm_once_per_product() -> None:
-    snapshots = [MatchSnapshot(stage="seed"), MatchSnapshot(stage="growth", innovation_points=700)]
+@settings(max_examples=10)
+@given(st.lists(firms(), min_size=1, max_size=5))
+def test_product_reach_counts_firms_and_sums_amounts_by_stage_and_status(
+    snapshots: list[MatchSnapshot],
+) -> None:
     frames = match_frame(CATALOGUE, snapshot_frame(snapshots, vocabulary=MATCH_VOCABULARY))
-    per_product = frames.reach.group_by("product").agg(pl.sum("firms"))
-    assert set(per_product.get_column("firms")) == {2}
-    assert per_product.height == len(CATALOGUE.products)
+    expected: dict[tuple[str, str | None, int], list[int]] = {}
+    for snapshot in snapshots:
+        for matches in match_one(CATALOGUE, snapshot, ON, explain=False).layers.values():
+            for m in matches:
+                cell = expected.setdefault((m.code, snapshot.stage, CODES[m.status]), [0, 0])
+                cell[0] += 1
+                cell[1] += _fen(m.amount.high)
+    got = {
+        (row["product"], row["stage"], row["status"]): [row["firms"], row["amount_high"]]
+        for row in frames.reach.iter_rows(named=True)
+    }
+    assert got == expected
+
+
+def test_an_empty_frame_gives_empty_answers() -> None:
+    frames = match_frame(CATALOGUE, snapshot_frame([], vocabulary=MATCH_VOCABULARY))
+    assert (frames.layers.height, frames.policies.height, frames.reach.height) == (0, 0, 0)
+    assert layer_summary(frames.layers).height == 0
 
 
 def test_the_layer_summary_counts_eligible_firms_and_their_best_amounts() -> None:
