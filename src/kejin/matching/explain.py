@@ -40,9 +40,12 @@ def match_one(
     *,
     explain: bool = True,
 ) -> EnterpriseMatch:
-    """The financing map of `snapshot` on `on`; without `explain` the checklist sentences are
-    empty (statuses, inputs and amounts are the same)."""
+    """The financing map of `snapshot` on `on` (a prepared catalogue must be for that date);
+    without `explain` the checklist sentences are empty (statuses, inputs and amounts are the
+    same)."""
     live = catalogue if isinstance(catalogue, MatchCatalogue) else catalogue_on(catalogue, on)
+    if live.on != on:
+        raise ValueError(f"the catalogue was prepared for {live.on}, not {on}")
     verdicts = assess_many(live.rulesets, snapshot, on, explain=explain)
     products = [
         product_match(entry, verdict.verdict, snapshot)

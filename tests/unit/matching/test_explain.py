@@ -4,14 +4,18 @@ policy lists, and the match snapshot built from the assessment and the facts bes
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import json
 from decimal import Decimal
 from pathlib import Path
+
+import pytest
 
 from kejin.assessment.model import EnterpriseSnapshot, Status
 from kejin.matching.explain import match_one, policy_list
 from kejin.matching.inputs import AssessmentFacts, IpFacts, LoanFacts, match_snapshot
 from kejin.matching.model import PolicyList
+from kejin.products.loader import load_catalogue
 from kejin.products.model import Layer, PolicyMode
 from kejin.products.vocabulary import MATCH_FIELDS, MatchSnapshot
 from tests.unit.matching.firms import CATALOGUE, ON
@@ -121,3 +125,13 @@ def test_the_match_snapshot_carries_standards_stage_points_and_facts() -> None:
     assert (built.bank_loans, built.pledgeable_inventions, built.cluster) == (0, 0, "brain_science")
     assert built.talent_founder is None
     assert built.defaults_3y is None
+
+
+def test_the_shipped_catalogue_is_prepared_for_the_date_when_given_raw() -> None:
+    raw = match_one(load_catalogue(), LIN, ON)
+    assert raw == match_one(CATALOGUE, LIN, ON)
+
+
+def test_a_catalogue_prepared_for_another_date_is_refused() -> None:
+    with pytest.raises(ValueError, match="prepared"):
+        match_one(CATALOGUE, LIN, ON + dt.timedelta(days=1))
