@@ -25,7 +25,7 @@ FIELDS: tuple[tuple[str, int], ...] = (
     ("misfit", 1),  # 0: the firm's stage fits the product
     ("unmet", 4),  # unmet top-level conditions, capped
     ("amount", 21),  # MAX_WAN minus the amount high in 万 (capped): more is better
-    ("cost", 20),  # the all-in rate in millionths (capped); no rate counts as 0
+    ("cost", 20),  # the all-in rate in millionths (0 to the cap); no rate counts as 0
     ("index", 15),  # the product's position in code order
 )
 _BITS = dict(FIELDS)
@@ -41,7 +41,14 @@ def cost_units(rate: Decimal | None) -> int:
     """The rate in millionths, floored and capped; no rate (equity, grants) counts as 0."""
     if rate is None:
         return 0
-    return min(int((rate * _MILLION).to_integral_value(rounding=ROUND_FLOOR)), MAX_COST)
+    units = int((rate * _MILLION).to_integral_value(rounding=ROUND_FLOOR))
+    return min(max(units, 0), MAX_COST)
+
+
+def _checked(index: int) -> int:
+    if not 0 <= index <= MAX_INDEX:
+        raise ValueError(f"product index {index} is beyond the key's {MAX_INDEX}")
+    return index
 
 
 def rank_key(
@@ -54,15 +61,13 @@ def rank_key(
     index: int,
 ) -> int:
     """The ranking key of one product for one firm."""
-    if not 0 <= index <= MAX_INDEX:
-        raise ValueError(f"product index {index} is beyond the key's {MAX_INDEX}")
     parts = {
         "status": MATCH_ORDER.index(match_status(status)),
         "misfit": 0 if stage_fit else 1,
         "unmet": min(unmet, MAX_UNMET),
         "amount": MAX_WAN - min(amount_high_fen // WAN_FEN, MAX_WAN),
         "cost": cost_units(rate),
-        "index": index,
+        "index": _checked(index),
     }
     return sum(value << _SHIFT[name] for name, value in parts.items())
 
@@ -78,13 +83,11 @@ def rank_expr(
 ) -> pl.Expr:
     """`rank_key` over columns: the status as a `blocks.CODES` code, the stage fit (null: does
     not fit), the unmet count and the amount high in fen; rate and index are the product's."""
-    if not 0 <= index <= MAX_INDEX:
-        raise ValueError(f"product index {index} is beyond the key's {MAX_INDEX}")
     met = CODES[Status.MET]  # codes run unmet 0 … met 3, not applicable 4 (counted as met)
     status = (pl.lit(met, pl.Int64) - status_code.cast(pl.Int64)).clip(0, met)
     misfit = (~stage_fit.fill_null(value=False)).cast(pl.Int64)
     wan = (amount_high_fen.cast(pl.Int64) // WAN_FEN).clip(upper_bound=MAX_WAN)
-    constant = (cost_units(rate) << _SHIFT["cost"]) + index
+    constant = (cost_units(rate) << _SHIFT["cost"]) + _checked(index)
     return (
         (status * (1 << _SHIFT["status"]))
         + misfit * (1 << _SHIFT["misfit"])

@@ -6,6 +6,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 import polars as pl
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -73,3 +74,10 @@ def test_a_met_product_outranks_a_larger_one_waiting_for_review() -> None:
     met = rank_key(Status.MET, True, 0, 100, rate=Decimal("0.05"), index=3)
     review = rank_key(Status.MANUAL_REVIEW, True, 0, 10**12, rate=None, index=0)
     assert met < review
+
+
+def test_a_catalogue_beyond_the_keys_index_field_is_refused() -> None:
+    with pytest.raises(ValueError, match="beyond"):
+        rank_key(Status.MET, True, 0, 0, rate=None, index=MAX_INDEX + 1)
+    with pytest.raises(ValueError, match="beyond"):
+        rank_expr(pl.lit(3), pl.lit(True), pl.lit(0), pl.lit(0), rate=None, index=-1)
