@@ -1,0 +1,418 @@
+"""Catalogue use cases: import and export the catalogue, the marketplace's reads, the provider's
+versioned save, policies, and the live catalogue that matching reads.
+
+Every write bumps the catalogue revision and is audited in the same transaction, and commits
+once. A save names the version it changes; the row is updated only `WHERE version = expected`,
+so of two editors who read version 3 the second gets `ProductChanged` and nothing is written.
+Only the staff of the product's provider save it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from kejin.audit import service as audit
+from kejin.core.errors import FieldProblem, InvalidInput
+from kejin.core.i18n import N_
+from kejin.core.pagination import PageRequest
+from kejin.core.uow import UnitOfWork
+from kejin.identity.model import Principal
+from kejin.products import repository
+from kejin.products.conditions import parse_eligibility
+from kejin.products.entries import exact, policy_entry, product_entry
+from kejin.products.errors import NotProvider, PolicyNotFound, ProductChanged, ProductNotFound
+from kejin.products.loader import Catalogue, parse_product
+from kejin.products.model import PolicySpec, ProductSpec, ProviderSpec
+from kejin.products.orm import ProductRow
+from kejin.products.schemas import (
+    MAX_COMPARED,
+    ImportReport,
+    PolicyList,
+    PolicyRead,
+    ProductEdit,
+    ProductFilters,
+    ProductPage,
+    ProductRead,
+    ProductVersionRead,
+    ProductWrite,
+    ProviderRead,
+)
+from kejin.products.views import Names, filtered, policy_read, product_read
+
+UowFactory = Callable[[], UnitOfWork]
+IMPORT_ACTOR = "system:catalogue"
+SUBJECT = "financing_product"
+POLICY_SUBJECT = "financing_policy"
+SAVED = "products.save"
+IMPORTED = "products.import"
+NOT_FOUND = N_("No product has the code {code}")
+POLICY_NOT_FOUND = N_("No policy has the code {code}")
+CHANGED = N_("The product was changed since you opened it (now version {version}); reload it")
+NOT_YOURS = N_("Only the staff of the product's provider may edit it")
+TOO_MANY = N_("Compare between one and {max} products")
+
+
+def now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+# --- reads ----------------------------------------------------------------------------------
+
+
+def list_products(uow: UowFactory, filters: ProductFilters, request: PageRequest) -> ProductPage:
+    """The marketplace: products matching every filter, by layer then code, one page. The
+    catalogue holds hundreds of rows, so the stage and range filters run after the query."""
+    with uow() as work:
+        names = Names.of(work.session)
+        rows = repository.product_rows(work.session, filtered(filters, names))
+        listed = [
+            (spec, row)
+            for spec, row in ((repository.product_spec(row, names.codes), row) for row in rows)
+            if filters.stage is None or filters.stage in spec.stages
+        ]
+        page = listed[request.offset : request.offset + request.size]
+        return ProductPage(
+            items=[product_read(spec, row, names) for spec, row in page],
+            total=len(listed),
+            page=request.page,
+            size=request.size,
+            pages=max(1, -(-len(listed) // request.size)),
+            revision=repository.revision(work.session),
+        )
+
+
+def get_product(uow: UowFactory, code: str) -> ProductRead:
+    with uow() as work:
+        names = Names.of(work.session)
+        row = _product_row(work.session, code)
+        return product_read(repository.product_spec(row, names.codes), row, names)
+
+
+def compare_products(uow: UowFactory, codes: Sequence[str]) -> list[ProductRead]:
+    """Up to `MAX_COMPARED` products side by side, in the order asked."""
+    unique = list(dict.fromkeys(code for code in codes if code))
+    if not 1 <= len(unique) <= MAX_COMPARED:
+        raise InvalidInput(TOO_MANY, field="codes", max=MAX_COMPARED)
+    return [get_product(uow, code) for code in unique]
+
+
+def providers(uow: UowFactory) -> list[ProviderRead]:
+    with uow() as work:
+        return list(Names.of(work.session).reads.values())
+
+
+def editable_product(uow: UowFactory, principal: Principal, code: str) -> ProductEdit:
+    """The product as its provider's editor starts from it; others are refused (403)."""
+    with uow() as work:
+        names = Names.of(work.session)
+        row = _product_row(work.session, code)
+        _require_provider(principal, row)
+        spec = repository.product_spec(row, names.codes)
+        versions = [
+            ProductVersionRead(version=v.version, edited_at=v.edited_at, edited_by=v.edited_by)
+            for v in repository.product_versions(work.session, row.id)
+        ]
+        entry = product_entry(spec)
+        entry.pop("code")
+        return ProductEdit(product=product_read(spec, row, names), entry=entry, versions=versions)
+
+
+def list_policies(uow: UowFactory) -> PolicyList:
+    with uow() as work:
+        names = Names.of(work.session)
+        carried = _carriers(work.session)
+        items = [
+            policy_read(repository.policy_spec(row, names.codes), row, names, carried)
+            for row in repository.policy_rows(work.session)
+        ]
+        return PolicyList(items=items, revision=repository.revision(work.session))
+
+
+def get_policy(uow: UowFactory, code: str) -> PolicyRead:
+    with uow() as work:
+        names = Names.of(work.session)
+        row = repository.policy_row(work.session, code)
+        if row is None:
+            raise PolicyNotFound(POLICY_NOT_FOUND, field="code", code=code)
+        spec = repository.policy_spec(row, names.codes)
+        return policy_read(spec, row, names, _carriers(work.session))
+
+
+# --- the provider's save --------------------------------------------------------------------
+
+
+def save_product(
+    uow: UowFactory, principal: Principal, code: str, form: ProductWrite, expected_version: int
+) -> ProductRead:
+    """Replace the product with `form` if it is still at `expected_version`."""
+    return _save(uow, principal, code, lambda _current: form.entry(code), expected_version)
+
+
+def patch_product(
+    uow: UowFactory,
+    principal: Principal,
+    code: str,
+    changes: Mapping[str, Any],
+    expected_version: int,
+) -> ProductRead:
+    """Replace some top-level fields of the product (a JSON merge of one level), then save as
+    `save_product` does."""
+    unknown = sorted(set(changes) - set(ProductWrite.model_fields))
+    if unknown:
+        raise InvalidInput(
+            "Invalid input", problems=[FieldProblem(unknown[0], N_("not a product field"))]
+        )
+
+    def merged(current: dict[str, Any]) -> dict[str, Any]:
+        form = ProductWrite.model_validate({**current, **changes})
+        return form.entry(code)
+
+    return _save(uow, principal, code, merged, expected_version)
+
+
+def _save(
+    uow: UowFactory,
+    principal: Principal,
+    code: str,
+    build: Callable[[dict[str, Any]], dict[str, Any]],
+    expected_version: int,
+) -> ProductRead:
+    with uow() as work:
+        session = work.session
+        names = Names.of(session)
+        row = _product_row(session, code)
+        _require_provider(principal, row)
+        before = product_entry(repository.product_spec(row, names.codes))
+        current = {key: value for key, value in before.items() if key != "code"}
+        spec = _checked(session, exact(build(exact(current))), row, names)
+        moment = now()
+        revision = repository.bump_revision(session, moment)
+        columns = repository.product_columns(spec, names.ids) | {
+            "revision": revision,
+            "updated_at": moment,
+            "updated_by": principal.login,
+        }
+        if not repository.update_product(session, row.id, expected_version, columns):
+            latest = _product_row(session, code).version
+            raise ProductChanged(CHANGED, field="version", version=latest)
+        after = product_entry(spec)
+        repository.add_product_version(
+            session, row.id, expected_version + 1, after, at=moment, by=principal.login
+        )
+        changed = sorted(key for key in after if after[key] != before.get(key))
+        audit.record(
+            session,
+            actor=principal,
+            action=SAVED,
+            subject_type=SUBJECT,
+            subject_id=code,
+            detail={"version": expected_version + 1, "revision": revision, "changed": changed},
+        )
+        saved = _product_row(session, code)
+        read = product_read(spec, saved, names)
+        work.commit()
+        return read
+
+
+def _checked(session: Session, entry: dict[str, Any], row: ProductRow, names: Names) -> ProductSpec:
+    """The saved entry as a spec: the tree located fault by fault, then every field, then the
+    references. The provider and layer stay those of the product."""
+    if entry.get("provider") != names.codes[row.provider_id]:
+        raise InvalidInput(
+            "Invalid input", problems=[FieldProblem("provider", N_("a product keeps its provider"))]
+        )
+    parse_eligibility(entry.get("eligibility"), row.code)
+    spec = parse_product(entry, row.layer.value)
+    known = set(names.ids)
+    for name, reference in _references(spec):
+        if reference not in known:
+            raise _unknown(name, reference)
+    if spec.policy_code is not None and repository.policy_row(session, spec.policy_code) is None:
+        raise _unknown("policy", spec.policy_code)
+    return spec
+
+
+def _references(spec: ProductSpec) -> list[tuple[str, str]]:
+    found = [("partners", partner) for partner in spec.partners]
+    if spec.programme_owner is not None:
+        found.append(("programme_owner", spec.programme_owner))
+    return found
+
+
+def _unknown(field: str, code: str) -> InvalidInput:
+    problem = FieldProblem(field, N_("unknown code {code}"), params={"code": code})
+    return InvalidInput("Invalid input", problems=[problem], field=field)
+
+
+# --- import, export, the live catalogue -----------------------------------------------------
+
+
+def import_catalogue(
+    uow: UowFactory, catalogue: Catalogue, actor: str = IMPORT_ACTOR
+) -> ImportReport:
+    """Providers, products and policies into the database: new entries at version 1, changed
+    ones as a new version, equal ones left alone; one revision for the whole import. Every
+    provider's institution must exist (by its Chinese name)."""
+    with uow() as work:
+        session = work.session
+        ids = _provider_ids(session, list(catalogue.providers.values()))
+        moment = now()
+        run = _Import(
+            ids=ids,
+            codes={institution: code for code, institution in ids.items()},
+            stamp={
+                "revision": repository.revision(session) + 1,
+                "updated_at": moment,
+                "updated_by": actor,
+            },
+        )
+        for policy in catalogue.policies:
+            _import_policy(session, policy, run)
+        for product in catalogue.products:
+            _import_product(session, product, run)
+        if run.touched:
+            repository.bump_revision(session, moment)
+            audit.record_each(
+                session, actor=actor, action=IMPORTED, subject_type=SUBJECT, subjects=run.touched
+            )
+        report = ImportReport(
+            providers=len(ids),
+            inserted=run.counts["inserted"],
+            updated=run.counts["updated"],
+            unchanged=run.counts["unchanged"],
+            revision=repository.revision(session),
+        )
+        work.commit()
+        return report
+
+
+@dataclass(slots=True)
+class _Import:
+    """What one import carries from entry to entry."""
+
+    ids: Mapping[str, int]
+    codes: Mapping[int, str]
+    stamp: dict[str, Any]
+    counts: dict[str, int] = field(
+        default_factory=lambda: {"inserted": 0, "updated": 0, "unchanged": 0}
+    )
+    touched: list[tuple[str, str | None, Mapping[str, Any]]] = field(default_factory=list)
+
+
+def _provider_ids(session: Session, specs: Sequence[ProviderSpec]) -> dict[str, int]:
+    institutions = repository.institution_ids(session, [spec.name.zh for spec in specs])
+    problems = [
+        FieldProblem(spec.code, N_("no institution named {name}"), params={"name": spec.name.zh})
+        for spec in specs
+        if spec.name.zh not in institutions
+    ]
+    if problems:
+        raise InvalidInput(N_("Create the providers' institutions first"), problems=problems)
+    for spec in specs:
+        repository.put_provider(session, spec, institutions[spec.name.zh])
+    return {spec.code: institutions[spec.name.zh] for spec in specs}
+
+
+def _import_product(session: Session, spec: ProductSpec, run: _Import) -> None:
+    entry = product_entry(spec)
+    row = repository.product_row(session, spec.code)
+    if row is not None and product_entry(repository.product_spec(row, run.codes)) == entry:
+        run.counts["unchanged"] += 1
+        return
+    columns = repository.product_columns(spec, run.ids) | run.stamp
+    if row is None:
+        row = repository.insert_product(session, spec.code, columns)
+        run.counts["inserted"] += 1
+    else:
+        repository.update_product(session, row.id, row.version, columns)
+        row = _product_row(session, spec.code)
+        run.counts["updated"] += 1
+    repository.add_product_version(
+        session, row.id, row.version, entry, at=run.stamp["updated_at"], by=run.stamp["updated_by"]
+    )
+    run.touched.append((spec.code, None, {"version": row.version}))
+
+
+def _import_policy(session: Session, spec: PolicySpec, run: _Import) -> None:
+    entry = policy_entry(spec)
+    row = repository.policy_row(session, spec.code)
+    if row is not None and policy_entry(repository.policy_spec(row, run.codes)) == entry:
+        return
+    columns = repository.policy_columns(spec, run.ids) | run.stamp
+    if row is None:
+        row = repository.insert_policy(session, spec.code, columns)
+    else:
+        repository.update_policy(session, row.id, row.version, columns)
+        row = repository.policy_row(session, spec.code) or row
+    repository.add_policy_version(
+        session, row.id, row.version, entry, at=run.stamp["updated_at"], by=run.stamp["updated_by"]
+    )
+    run.touched.append((spec.code, None, {"version": row.version, "policy": True}))
+
+
+def export_catalogue(uow: UowFactory) -> Catalogue:
+    """The catalogue as the database holds it now."""
+    return live_catalogue(uow).catalogue
+
+
+@dataclass(frozen=True, slots=True)
+class LiveCatalogue:
+    revision: int
+    catalogue: Catalogue
+
+
+_LIVE: dict[str, LiveCatalogue] = {}
+
+
+def live_catalogue(uow: UowFactory) -> LiveCatalogue:
+    """The current catalogue, rebuilt only when the revision moved (one query otherwise): an
+    edit is seen by the next read."""
+    with uow() as work:
+        session = work.session
+        key = str(session.get_bind().engine.url)
+        revision = repository.revision(session)
+        cached = _LIVE.get(key)
+        if cached is not None and cached.revision == revision:
+            return cached
+        names = Names.of(session)
+        catalogue = Catalogue(
+            providers={spec.code: spec for spec in names.specs},
+            products=tuple(
+                repository.product_spec(row, names.codes)
+                for row in repository.product_rows(session)
+            ),
+            policies=tuple(
+                repository.policy_spec(row, names.codes) for row in repository.policy_rows(session)
+            ),
+        )
+        _LIVE[key] = LiveCatalogue(revision, catalogue)
+        return _LIVE[key]
+
+
+# --- helpers --------------------------------------------------------------------------------
+
+
+def _product_row(session: Session, code: str) -> ProductRow:
+    row = repository.product_row(session, code)
+    if row is None:
+        raise ProductNotFound(NOT_FOUND, field="code", code=code)
+    return row
+
+
+def _require_provider(principal: Principal, row: ProductRow) -> None:
+    if principal.is_enterprise_user or principal.institution_id != row.provider_id:
+        raise NotProvider(NOT_YOURS, field="provider")
+
+
+def _carriers(session: Session) -> dict[str, list[str]]:
+    carried: dict[str, list[str]] = {}
+    for code, policy in session.execute(select(ProductRow.code, ProductRow.policy_code)):
+        if policy is not None:
+            carried.setdefault(policy, []).append(code)
+    return carried
