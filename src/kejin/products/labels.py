@@ -12,6 +12,7 @@ from kejin.products.model import (
     DocumentKind,
     Instrument,
     Layer,
+    LprTenor,
     PolicyMode,
     PricingBasis,
     ProductFamily,
@@ -81,6 +82,10 @@ LABELS: dict[type[StrEnum], dict[str, str]] = {
         PricingBasis.SUBSIDY_SHARE: N_("Share paid by the programme"),
         PricingBasis.EQUITY: N_("Priced by the deal"),
         PricingBasis.NONE: N_("Free of charge"),
+    },
+    LprTenor: {
+        LprTenor.ONE_YEAR: N_("One-year LPR"),
+        LprTenor.FIVE_YEAR: N_("Five-year LPR"),
     },
     ProductStatus: {
         ProductStatus.DRAFT: N_("Draft"),
