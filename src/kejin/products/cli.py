@@ -12,7 +12,7 @@ import click
 
 from kejin.bootstrap import bootstrap
 from kejin.core.errors import InvalidInput
-from kejin.products import service
+from kejin.products import imports
 from kejin.products.entries import plain, policy_entry, product_entry
 from kejin.products.loader import Catalogue, load_catalogue
 from kejin.products.model import Layer
@@ -30,7 +30,7 @@ def import_command(directory: Path | None) -> None:
     platform = bootstrap()
     platform.migrate()
     try:
-        report = service.import_catalogue(platform.uow, load_catalogue(directory))
+        report = imports.import_catalogue(platform.uow, load_catalogue(directory))
     except InvalidInput as exc:
         reasons = [f"{p.field}: {p.reason.format(**p.params)}" for p in exc.problems]
         raise click.ClickException("; ".join([str(exc), *reasons])) from exc
@@ -48,7 +48,7 @@ def export_command(directory: Path) -> None:
     """Write the database's catalogue to DIRECTORY in the catalogue file format."""
     platform = bootstrap()
     try:
-        catalogue = service.export_catalogue(platform.uow)
+        catalogue = imports.export_catalogue(platform.uow)
     finally:
         platform.dispose()
     for path, document in files(catalogue).items():

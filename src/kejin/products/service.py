@@ -1,5 +1,5 @@
-"""Catalogue use cases: import and export the catalogue, the marketplace's reads, the provider's
-versioned save, policies, and the live catalogue that matching reads.
+"""Catalogue use cases: the marketplace's reads, the provider's versioned save, and policies
+(the catalogue as a whole — import, export, the live copy — is in `imports`).
 
 Every write bumps the catalogue revision and is audited in the same transaction, and commits
 once. A save names the version it changes; the row is updated only `WHERE version = expected`,
@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import select
@@ -25,14 +24,13 @@ from kejin.core.uow import UnitOfWork
 from kejin.identity.model import Principal
 from kejin.products import repository
 from kejin.products.conditions import parse_eligibility
-from kejin.products.entries import exact, policy_entry, product_entry
+from kejin.products.entries import exact, product_entry
 from kejin.products.errors import NotProvider, PolicyNotFound, ProductChanged, ProductNotFound
-from kejin.products.loader import Catalogue, parse_product
-from kejin.products.model import PolicySpec, ProductSpec, ProviderSpec
+from kejin.products.loader import parse_product
+from kejin.products.model import ProductSpec
 from kejin.products.orm import ProductRow
 from kejin.products.schemas import (
     MAX_COMPARED,
-    ImportReport,
     PolicyList,
     PolicyRead,
     ProductEdit,
@@ -46,11 +44,8 @@ from kejin.products.schemas import (
 from kejin.products.views import Names, filtered, policy_read, product_read
 
 UowFactory = Callable[[], UnitOfWork]
-IMPORT_ACTOR = "system:catalogue"
 SUBJECT = "financing_product"
-POLICY_SUBJECT = "financing_policy"
 SAVED = "products.save"
-IMPORTED = "products.import"
 NOT_FOUND = N_("No product has the code {code}")
 POLICY_NOT_FOUND = N_("No policy has the code {code}")
 CHANGED = N_("The product was changed since you opened it (now version {version}); reload it")
@@ -248,151 +243,6 @@ def _references(spec: ProductSpec) -> list[tuple[str, str]]:
 def _unknown(field: str, code: str) -> InvalidInput:
     problem = FieldProblem(field, N_("unknown code {code}"), params={"code": code})
     return InvalidInput("Invalid input", problems=[problem], field=field)
-
-
-# --- import, export, the live catalogue -----------------------------------------------------
-
-
-def import_catalogue(
-    uow: UowFactory, catalogue: Catalogue, actor: str = IMPORT_ACTOR
-) -> ImportReport:
-    """Providers, products and policies into the database: new entries at version 1, changed
-    ones as a new version, equal ones left alone; one revision for the whole import. Every
-    provider's institution must exist (by its Chinese name)."""
-    with uow() as work:
-        session = work.session
-        ids = _provider_ids(session, list(catalogue.providers.values()))
-        moment = now()
-        run = _Import(
-            ids=ids,
-            codes={institution: code for code, institution in ids.items()},
-            stamp={
-                "revision": repository.revision(session) + 1,
-                "updated_at": moment,
-                "updated_by": actor,
-            },
-        )
-        for policy in catalogue.policies:
-            _import_policy(session, policy, run)
-        for product in catalogue.products:
-            _import_product(session, product, run)
-        if run.touched:
-            repository.bump_revision(session, moment)
-            audit.record_each(
-                session, actor=actor, action=IMPORTED, subject_type=SUBJECT, subjects=run.touched
-            )
-        report = ImportReport(
-            providers=len(ids),
-            inserted=run.counts["inserted"],
-            updated=run.counts["updated"],
-            unchanged=run.counts["unchanged"],
-            revision=repository.revision(session),
-        )
-        work.commit()
-        return report
-
-
-@dataclass(slots=True)
-class _Import:
-    """What one import carries from entry to entry."""
-
-    ids: Mapping[str, int]
-    codes: Mapping[int, str]
-    stamp: dict[str, Any]
-    counts: dict[str, int] = field(
-        default_factory=lambda: {"inserted": 0, "updated": 0, "unchanged": 0}
-    )
-    touched: list[tuple[str, str | None, Mapping[str, Any]]] = field(default_factory=list)
-
-
-def _provider_ids(session: Session, specs: Sequence[ProviderSpec]) -> dict[str, int]:
-    institutions = repository.institution_ids(session, [spec.name.zh for spec in specs])
-    problems = [
-        FieldProblem(spec.code, N_("no institution named {name}"), params={"name": spec.name.zh})
-        for spec in specs
-        if spec.name.zh not in institutions
-    ]
-    if problems:
-        raise InvalidInput(N_("Create the providers' institutions first"), problems=problems)
-    for spec in specs:
-        repository.put_provider(session, spec, institutions[spec.name.zh])
-    return {spec.code: institutions[spec.name.zh] for spec in specs}
-
-
-def _import_product(session: Session, spec: ProductSpec, run: _Import) -> None:
-    entry = product_entry(spec)
-    row = repository.product_row(session, spec.code)
-    if row is not None and product_entry(repository.product_spec(row, run.codes)) == entry:
-        run.counts["unchanged"] += 1
-        return
-    columns = repository.product_columns(spec, run.ids) | run.stamp
-    if row is None:
-        row = repository.insert_product(session, spec.code, columns)
-        run.counts["inserted"] += 1
-    else:
-        repository.update_product(session, row.id, row.version, columns)
-        row = _product_row(session, spec.code)
-        run.counts["updated"] += 1
-    repository.add_product_version(
-        session, row.id, row.version, entry, at=run.stamp["updated_at"], by=run.stamp["updated_by"]
-    )
-    run.touched.append((spec.code, None, {"version": row.version}))
-
-
-def _import_policy(session: Session, spec: PolicySpec, run: _Import) -> None:
-    entry = policy_entry(spec)
-    row = repository.policy_row(session, spec.code)
-    if row is not None and policy_entry(repository.policy_spec(row, run.codes)) == entry:
-        return
-    columns = repository.policy_columns(spec, run.ids) | run.stamp
-    if row is None:
-        row = repository.insert_policy(session, spec.code, columns)
-    else:
-        repository.update_policy(session, row.id, row.version, columns)
-        row = repository.policy_row(session, spec.code) or row
-    repository.add_policy_version(
-        session, row.id, row.version, entry, at=run.stamp["updated_at"], by=run.stamp["updated_by"]
-    )
-    run.touched.append((spec.code, None, {"version": row.version, "policy": True}))
-
-
-def export_catalogue(uow: UowFactory) -> Catalogue:
-    """The catalogue as the database holds it now."""
-    return live_catalogue(uow).catalogue
-
-
-@dataclass(frozen=True, slots=True)
-class LiveCatalogue:
-    revision: int
-    catalogue: Catalogue
-
-
-_LIVE: dict[str, LiveCatalogue] = {}
-
-
-def live_catalogue(uow: UowFactory) -> LiveCatalogue:
-    """The current catalogue, rebuilt only when the revision moved (one query otherwise): an
-    edit is seen by the next read."""
-    with uow() as work:
-        session = work.session
-        key = str(session.get_bind().engine.url)
-        revision = repository.revision(session)
-        cached = _LIVE.get(key)
-        if cached is not None and cached.revision == revision:
-            return cached
-        names = Names.of(session)
-        catalogue = Catalogue(
-            providers={spec.code: spec for spec in names.specs},
-            products=tuple(
-                repository.product_spec(row, names.codes)
-                for row in repository.product_rows(session)
-            ),
-            policies=tuple(
-                repository.policy_spec(row, names.codes) for row in repository.policy_rows(session)
-            ),
-        )
-        _LIVE[key] = LiveCatalogue(revision, catalogue)
-        return _LIVE[key]
 
 
 # --- helpers --------------------------------------------------------------------------------

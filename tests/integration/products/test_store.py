@@ -17,7 +17,7 @@ from kejin.bootstrap import Platform
 from kejin.core.errors import InvalidInput
 from kejin.core.pagination import PageRequest
 from kejin.identity.model import Principal
-from kejin.products import service
+from kejin.products import imports, service
 from kejin.products.cli import files
 from kejin.products.errors import NotProvider, ProductChanged
 from kejin.products.loader import load_catalogue
@@ -52,7 +52,7 @@ def test_every_catalogue_file_loads_into_the_database_and_reads_back_equal(
     seeded: Platform,
 ) -> None:
     shipped = load_catalogue()
-    live = service.live_catalogue(seeded.uow)
+    live = imports.live_catalogue(seeded.uow)
     assert len(live.catalogue.products) == len(shipped.products) == 63
     assert {p.code: p for p in live.catalogue.products} == {p.code: p for p in shipped.products}
     assert {p.code: p for p in live.catalogue.policies} == {p.code: p for p in shipped.policies}
@@ -63,7 +63,7 @@ def test_every_catalogue_file_loads_into_the_database_and_reads_back_equal(
 
 
 def test_an_export_reads_back_as_the_same_catalogue(seeded: Platform, tmp_path: Path) -> None:
-    for path, document in files(service.export_catalogue(seeded.uow)).items():
+    for path, document in files(imports.export_catalogue(seeded.uow)).items():
         (tmp_path / path).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / path).write_text(json.dumps(document, ensure_ascii=False), "utf-8")
     exported, shipped = load_catalogue(tmp_path), load_catalogue()
@@ -74,7 +74,7 @@ def test_an_export_reads_back_as_the_same_catalogue(seeded: Platform, tmp_path: 
 
 def test_an_edit_takes_effect_at_once(seeded: Platform) -> None:
     wang = _officer(seeded)
-    before = service.live_catalogue(seeded.uow)
+    before = imports.live_catalogue(seeded.uow)
     edit = service.editable_product(seeded.uow, wang, POINTS_LOAN)
     form = ProductWrite.model_validate(
         edit.entry | {"eligibility": _threshold(edit.entry["eligibility"], 500)}
@@ -84,7 +84,7 @@ def test_an_edit_takes_effect_at_once(seeded: Platform) -> None:
     assert saved.revision == before.revision + 1
     read = service.get_product(seeded.uow, POINTS_LOAN)
     assert read.eligibility["children"][0]["value"] == 500
-    live = service.live_catalogue(seeded.uow)
+    live = imports.live_catalogue(seeded.uow)
     points = next(p for p in live.catalogue.products if p.code == POINTS_LOAN)
     assert points.eligibility["children"][0]["value"] == 500
     assert live.revision == before.revision + 1
@@ -99,13 +99,13 @@ def test_a_stale_version_is_refused_and_nothing_is_written(seeded: Platform) -> 
     first = ProductWrite.model_validate(entry | {"amount": {"min": 500_000, "max": 4_000_000}})
     second = ProductWrite.model_validate(entry | {"amount": {"min": 500_000, "max": 6_000_000}})
     service.save_product(seeded.uow, wang, POINTS_LOAN, first, expected_version=1)
-    revision, versions = service.live_catalogue(seeded.uow).revision, _versions(seeded)
+    revision, versions = imports.live_catalogue(seeded.uow).revision, _versions(seeded)
     with pytest.raises(ProductChanged) as refused:
         service.save_product(seeded.uow, wang, POINTS_LOAN, second, expected_version=1)
     assert refused.value.status == 412
     read = service.get_product(seeded.uow, POINTS_LOAN)
     assert (read.version, read.amount_max) == (2, 4_000_000)
-    assert (service.live_catalogue(seeded.uow).revision, _versions(seeded)) == (revision, versions)
+    assert (imports.live_catalogue(seeded.uow).revision, _versions(seeded)) == (revision, versions)
 
 
 @pytest.mark.parametrize("who", ["other_bank", "enterprise"])
@@ -211,5 +211,5 @@ def test_comparison_takes_one_to_four_products(seeded: Platform) -> None:
 
 def test_an_import_needs_the_providers_institutions(platform: Platform) -> None:
     with pytest.raises(InvalidInput) as refused:
-        service.import_catalogue(platform.uow, load_catalogue())
+        imports.import_catalogue(platform.uow, load_catalogue())
     assert {p.field for p in refused.value.problems} >= {OWN_BANK, OTHER_BANK}
