@@ -51,6 +51,9 @@ POLICY_NOT_FOUND = N_("No policy has the code {code}")
 CHANGED = N_("The product was changed since you opened it (now version {version}); reload it")
 NOT_YOURS = N_("Only the staff of the product's provider may edit it")
 TOO_MANY = N_("Compare between one and {max} products")
+KEEPS_PROVIDER = N_("a product keeps its provider")
+NOT_A_FIELD = N_("not a product field")
+UNKNOWN_CODE = N_("unknown code {code}")
 
 
 def now() -> dt.datetime:
@@ -161,7 +164,7 @@ def patch_product(
     unknown = sorted(set(changes) - set(ProductWrite.model_fields))
     if unknown:
         raise InvalidInput(
-            "Invalid input", problems=[FieldProblem(unknown[0], N_("not a product field"))]
+            "Invalid input", problems=[FieldProblem(unknown[0], NOT_A_FIELD)]
         )
 
     def merged(current: dict[str, Any]) -> dict[str, Any]:
@@ -220,7 +223,7 @@ def _checked(session: Session, entry: dict[str, Any], row: ProductRow, names: Na
     references. The provider and layer stay those of the product."""
     if entry.get("provider") != names.codes[row.provider_id]:
         raise InvalidInput(
-            "Invalid input", problems=[FieldProblem("provider", N_("a product keeps its provider"))]
+            "Invalid input", problems=[FieldProblem("provider", KEEPS_PROVIDER)]
         )
     parse_eligibility(entry.get("eligibility"), row.code)
     spec = parse_product(entry, row.layer.value)
@@ -241,7 +244,7 @@ def _references(spec: ProductSpec) -> list[tuple[str, str]]:
 
 
 def _unknown(field: str, code: str) -> InvalidInput:
-    problem = FieldProblem(field, N_("unknown code {code}"), params={"code": code})
+    problem = FieldProblem(field, UNKNOWN_CODE, params={"code": code})
     return InvalidInput("Invalid input", problems=[problem], field=field)
 
 
