@@ -159,6 +159,13 @@ def test_the_pages_read_in_both_languages(world: World, lang: str, words: tuple[
     assert listing.text.count('href="/policies/') == 12
 
 
+def test_empty_filter_fields_count_as_absent(world: World) -> None:
+    blank = world.client.get("/marketplace?layer=&family=&provider=&amount=&term=&lang=en")
+    assert blank.status_code == 200
+    assert 'data-total="63"' in blank.text
+    assert world.client.get("/marketplace?amount=lots", headers=HTML).status_code == 422
+
+
 def test_the_marketplace_exports_its_filtered_products_as_csv(world: World) -> None:
     response = world.client.get("/marketplace/export.csv?layer=equity&lang=en")
     assert response.status_code == 200

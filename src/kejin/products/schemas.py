@@ -7,7 +7,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
 from kejin.identity.model import InstitutionKind
 from kejin.products.model import (
@@ -28,9 +28,10 @@ MAX_COMPARED = 4
 
 
 class ProductFilters(BaseModel):
-    """What the marketplace narrows by; an amount or term keeps products whose range holds it."""
+    """What the marketplace narrows by; an amount or term keeps products whose range holds it.
+    Empty form fields count as absent."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="ignore", frozen=True)
 
     layer: Layer | None = None
     family: ProductFamily | None = None
@@ -41,6 +42,15 @@ class ProductFilters(BaseModel):
     collateral: Collateral | None = None
     instrument: Instrument | None = None
     status: ProductStatus = ProductStatus.PUBLISHED
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _blank_is_absent(cls, value: Any, info: ValidationInfo) -> Any:
+        if not isinstance(value, str):
+            return value
+        if value.strip():
+            return value.strip()
+        return cls.model_fields[info.field_name or ""].default
 
 
 class Bilingual(BaseModel):

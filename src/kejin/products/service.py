@@ -163,9 +163,7 @@ def patch_product(
     `save_product` does."""
     unknown = sorted(set(changes) - set(ProductWrite.model_fields))
     if unknown:
-        raise InvalidInput(
-            "Invalid input", problems=[FieldProblem(unknown[0], NOT_A_FIELD)]
-        )
+        raise InvalidInput("Invalid input", problems=[FieldProblem(unknown[0], NOT_A_FIELD)])
 
     def merged(current: dict[str, Any]) -> dict[str, Any]:
         form = ProductWrite.model_validate({**current, **changes})
@@ -222,9 +220,7 @@ def _checked(session: Session, entry: dict[str, Any], row: ProductRow, names: Na
     """The saved entry as a spec: the tree located fault by fault, then every field, then the
     references. The provider and layer stay those of the product."""
     if entry.get("provider") != names.codes[row.provider_id]:
-        raise InvalidInput(
-            "Invalid input", problems=[FieldProblem("provider", KEEPS_PROVIDER)]
-        )
+        raise InvalidInput("Invalid input", problems=[FieldProblem("provider", KEEPS_PROVIDER)])
     parse_eligibility(entry.get("eligibility"), row.code)
     spec = parse_product(entry, row.layer.value)
     known = set(names.ids)
