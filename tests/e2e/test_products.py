@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import event
 
 from kejin.bootstrap import Platform
 from kejin.identity.model import TokenScope
@@ -164,6 +165,30 @@ def test_empty_filter_fields_count_as_absent(world: World) -> None:
     assert blank.status_code == 200
     assert 'data-total="63"' in blank.text
     assert world.client.get("/marketplace?amount=lots", headers=HTML).status_code == 422
+
+
+def _statements(platform: Platform, client: TestClient, url: str) -> int:
+    statements: list[str] = []
+
+    def count(*args: object) -> None:
+        statements.append(str(args[2]))
+
+    event.listen(platform.engine, "before_cursor_execute", count)
+    try:
+        assert client.get(url).status_code == 200
+    finally:
+        event.remove(platform.engine, "before_cursor_execute", count)
+    return len(statements)
+
+
+@pytest.mark.parametrize("path", ["/api/v1/products", "/marketplace"])
+def test_the_list_query_count_does_not_grow_with_the_page_size(
+    platform: Platform, world: World, path: str
+) -> None:
+    small = _statements(platform, world.client, f"{path}?size=2")
+    large = _statements(platform, world.client, f"{path}?size=50&layer=bank")
+    # providers, products, revision; the page adds the provider list of its filter
+    assert small == large <= 4
 
 
 def test_the_marketplace_exports_its_filtered_products_as_csv(world: World) -> None:
