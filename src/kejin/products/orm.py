@@ -105,12 +105,13 @@ class ProductRow(Base):
 
 
 class ProductVersionRow(Base):
-    """Every saved version of a product (append-only): its file-format mapping."""
+    """Every saved version of a product: its file-format mapping. Append-only (on PostgreSQL a
+    trigger refuses UPDATE and DELETE); a product is retired, never deleted."""
 
     __tablename__ = "financing_product_versions"
 
     product_id: Mapped[int] = mapped_column(
-        ForeignKey("financing_products.id", ondelete="CASCADE"), primary_key=True
+        ForeignKey("financing_products.id"), primary_key=True
     )
     version: Mapped[int] = mapped_column(Integer, primary_key=True)
     body: Mapped[dict[str, Any]] = mapped_column(JSON)
@@ -161,7 +162,7 @@ class PolicyVersionRow(Base):
     __tablename__ = "financing_policy_versions"
 
     policy_id: Mapped[int] = mapped_column(
-        ForeignKey("financing_policies.id", ondelete="CASCADE"), primary_key=True
+        ForeignKey("financing_policies.id"), primary_key=True
     )
     version: Mapped[int] = mapped_column(Integer, primary_key=True)
     body: Mapped[dict[str, Any]] = mapped_column(JSON)

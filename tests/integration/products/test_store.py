@@ -10,7 +10,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import DBAPIError
 
 from kejin.audit import service as audit
 from kejin.bootstrap import Platform
@@ -213,3 +214,13 @@ def test_an_import_needs_the_providers_institutions(platform: Platform) -> None:
     with pytest.raises(InvalidInput) as refused:
         imports.import_catalogue(platform.uow, load_catalogue())
     assert {p.field for p in refused.value.problems} >= {OWN_BANK, OTHER_BANK}
+
+
+def test_saved_versions_cannot_be_rewritten_on_postgresql(seeded: Platform) -> None:
+    if seeded.engine.dialect.name != "postgresql":
+        pytest.skip("the append-only trigger exists on PostgreSQL only")
+    with (
+        pytest.raises(DBAPIError, match="append-only"),
+        seeded.engine.begin() as conn,
+    ):
+        conn.execute(update(ProductVersionRow).values(edited_by="someone else"))

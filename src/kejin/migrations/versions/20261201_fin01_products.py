@@ -7,6 +7,9 @@ Create Date: 2026-11-27 11:14:34.219111
 The catalogue of the financing map (docs/products.md): providers (catalogue codes of
 institutions), products and policies with their append-only version history, and the one-row
 catalogue revision. The id is fixed so later financing-map revisions chain onto it.
+
+On PostgreSQL a row trigger refuses UPDATE and DELETE on the two version tables, as for the
+audit log (TRUNCATE is not covered; revoke it from the application's role in production).
 """
 
 from collections.abc import Sequence
@@ -18,6 +21,7 @@ revision: str = "20261201_fin01_products"
 down_revision: str | None = "65d05c2e8de9"
 branch_labels: Sequence[str] | None = None
 depends_on: Sequence[str] | None = None
+VERSION_TABLES = ("financing_product_versions", "financing_policy_versions")
 
 
 def upgrade() -> None:
@@ -325,7 +329,6 @@ def upgrade() -> None:
             ["policy_id"],
             ["financing_policies.id"],
             name=op.f("fk_financing_policy_versions_policy_id_financing_policies"),
-            ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("policy_id", "version", name=op.f("pk_financing_policy_versions")),
     )
@@ -340,15 +343,36 @@ def upgrade() -> None:
             ["product_id"],
             ["financing_products.id"],
             name=op.f("fk_financing_product_versions_product_id_financing_products"),
-            ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint(
             "product_id", "version", name=op.f("pk_financing_product_versions")
         ),
     )
 
+    if op.get_bind().dialect.name == "postgresql":
+        op.execute(
+            """
+            CREATE FUNCTION catalogue_versions_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+                RAISE EXCEPTION '% is append-only', TG_TABLE_NAME
+                    USING ERRCODE = 'insufficient_privilege';
+            END $$
+            """
+        )
+        for table in VERSION_TABLES:
+            op.execute(
+                f"""
+                CREATE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE ON {table}
+                    FOR EACH ROW EXECUTE FUNCTION catalogue_versions_append_only()
+                """
+            )
+
 
 def downgrade() -> None:
+    if op.get_bind().dialect.name == "postgresql":
+        for table in VERSION_TABLES:
+            op.execute(f"DROP TRIGGER {table}_append_only ON {table}")
+        op.execute("DROP FUNCTION catalogue_versions_append_only()")
     op.drop_table("financing_product_versions")
     op.drop_table("financing_policy_versions")
     op.drop_table("financing_providers")
