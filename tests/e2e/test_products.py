@@ -136,6 +136,15 @@ def test_a_patch_replaces_the_named_fields(world: World) -> None:
     )
     assert patched.status_code == 200, patched.text
     assert (patched.json()["term_max_months"], patched.headers["etag"]) == (24, '"2"')
+    refused = world.client.patch(
+        PRODUCT, json={"stages": ["dormant"]}, headers=world.wang | {"If-Match": '"2"'}
+    )
+    assert refused.status_code == 422
+    assert refused.json()["errors"][0]["field"] == "stages.0"
+    unknown = world.client.patch(
+        PRODUCT, json={"colour": "blue"}, headers=world.wang | {"If-Match": '"2"'}
+    )
+    assert (unknown.status_code, unknown.json()["errors"][0]["field"]) == (422, "colour")
 
 
 @pytest.mark.parametrize(

@@ -110,9 +110,7 @@ class ProductVersionRow(Base):
 
     __tablename__ = "financing_product_versions"
 
-    product_id: Mapped[int] = mapped_column(
-        ForeignKey("financing_products.id"), primary_key=True
-    )
+    product_id: Mapped[int] = mapped_column(ForeignKey("financing_products.id"), primary_key=True)
     version: Mapped[int] = mapped_column(Integer, primary_key=True)
     body: Mapped[dict[str, Any]] = mapped_column(JSON)
     edited_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
@@ -161,9 +159,7 @@ class PolicyVersionRow(Base):
 
     __tablename__ = "financing_policy_versions"
 
-    policy_id: Mapped[int] = mapped_column(
-        ForeignKey("financing_policies.id"), primary_key=True
-    )
+    policy_id: Mapped[int] = mapped_column(ForeignKey("financing_policies.id"), primary_key=True)
     version: Mapped[int] = mapped_column(Integer, primary_key=True)
     body: Mapped[dict[str, Any]] = mapped_column(JSON)
     edited_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

@@ -13,6 +13,7 @@ import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
+from pydantic import ValidationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -54,6 +55,7 @@ TOO_MANY = N_("Compare between one and {max} products")
 KEEPS_PROVIDER = N_("a product keeps its provider")
 NOT_A_FIELD = N_("not a product field")
 UNKNOWN_CODE = N_("unknown code {code}")
+NOT_VALID = N_("is not valid: {detail}")
 
 
 def now() -> dt.datetime:
@@ -166,10 +168,25 @@ def patch_product(
         raise InvalidInput("Invalid input", problems=[FieldProblem(unknown[0], NOT_A_FIELD)])
 
     def merged(current: dict[str, Any]) -> dict[str, Any]:
-        form = ProductWrite.model_validate({**current, **changes})
-        return form.entry(code)
+        return form_of({**current, **changes}).entry(code)
 
     return _save(uow, principal, code, merged, expected_version)
+
+
+def form_of(data: Mapping[str, Any]) -> ProductWrite:
+    """`data` as a `ProductWrite`, or an `InvalidInput` naming each faulty field."""
+    try:
+        return ProductWrite.model_validate(data)
+    except ValidationError as error:
+        problems = [
+            FieldProblem(
+                ".".join(str(part) for part in fault["loc"]),
+                NOT_VALID,
+                params={"detail": fault["msg"]},
+            )
+            for fault in error.errors()
+        ]
+        raise InvalidInput("Invalid input", problems=problems) from error
 
 
 def _save(

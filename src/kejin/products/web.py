@@ -16,7 +16,6 @@ from decimal import Decimal
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Query
-from pydantic import ValidationError
 from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response, StreamingResponse
@@ -45,7 +44,6 @@ from kejin.web.deps import PageDep, PlatformDep
 from kejin.web.labels import label
 from kejin.web.locale import locale_of
 from kejin.web.policy import allow, public
-from kejin.web.problems import GENERIC_REASON, VALIDATION_REASONS
 from kejin.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -270,20 +268,7 @@ def _validated(entry: Mapping[str, Any]) -> ProductWrite:
             problems.append(FieldProblem(name, NOT_JSON, params={"detail": str(error)}))
     if problems:
         raise InvalidInput("Invalid input", problems=problems)
-    try:
-        return ProductWrite.model_validate(data)
-    except ValidationError as error:
-        raise InvalidInput(
-            "Invalid input",
-            problems=[
-                FieldProblem(
-                    ".".join(str(part) for part in fault["loc"]),
-                    VALIDATION_REASONS.get(fault["type"], GENERIC_REASON),
-                    params=dict(fault.get("ctx", {})),
-                )
-                for fault in error.errors()
-            ],
-        ) from error
+    return service.form_of(data)
 
 
 @router.get("/policies", response_class=HTMLResponse, dependencies=[Depends(public)])
