@@ -260,6 +260,16 @@ def test_the_provider_saves_through_the_form_and_a_stale_form_gets_409(
     assert world.client.get(PRODUCT).json()["source"] == "RULES.md §5"
 
 
+def test_a_providers_staff_see_edit_links_on_their_own_products_only(world: World) -> None:
+    sign_in(world.client, "wang")
+    page = world.client.get("/marketplace?layer=bank&size=50").text
+    assert f'href="/workbench/products/{POINTS_LOAN}/edit"' in page
+    assert 'href="/workbench/products/bank.bay.points/edit"' not in page
+    assert 'id="own-products" href="/marketplace?provider=kechuang_city_bank"' in page
+    assert 'id="edit-link"' in world.client.get(f"/marketplace/products/{POINTS_LOAN}").text
+    assert 'id="edit-link"' not in world.client.get("/marketplace/products/bank.bay.points").text
+
+
 def test_the_form_names_a_faulty_field_and_others_cannot_open_it(world: World) -> None:
     csrf = sign_in(world.client, "wang")
     fields = _form_fields(world.client, csrf) | {"eligibility": "{not json"}
