@@ -16,7 +16,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import event
 
 from kejin.bootstrap import Platform
-from kejin.identity.model import TokenScope
+from kejin.identity.model import Role, TokenScope
 from kejin.web.app import create_app
 from tests.catalogue import OTHER_BANK, OWN_BANK, POINTS_LOAN, provider_staff, seed_catalogue
 from tests.e2e.sessions import sign_in
@@ -279,3 +279,39 @@ def test_the_form_names_a_faulty_field_and_others_cannot_open_it(world: World) -
     world.client.post("/logout", data={"csrf_token": csrf})
     sign_in(world.client, "qian")
     assert world.client.get(EDIT, headers=HTML).status_code == 403
+
+
+def test_the_policy_owner_saves_a_policy_with_its_etag(platform: Platform, world: World) -> None:
+    chen = provider_staff(platform, "tech_finance_centre", "chen", Role.GOVERNMENT_ANALYST)
+    headers = bearer(platform, chen, TokenScope.PRODUCTS_WRITE)
+    path = "/api/v1/policies/ai_guarantee"
+    read = world.client.get(path)
+    policy, tag = read.json(), read.headers["etag"]
+    body = {
+        "owner": policy["owner"]["code"],
+        "name": {"zh": policy["name_zh"], "en": policy["name_en"]},
+        "summary": {"zh": policy["summary_zh"], "en": policy["summary_en"]},
+        "document": {
+            key: policy[key]
+            for key in (
+                "issuer", "doc_no", "source_url", "document_ref", "cited_paragraph", "confirmed"
+            )
+        },
+        "mode": policy["mode"],
+        "benefit_kind": policy["benefit_kind"],
+        "benefit": {"zh": policy["benefit_zh"], "en": "Guarantees first, at a lower fee"},
+        "eligibility": policy["eligibility"],
+        "stages": policy["stages"],
+        "valid_from": policy["valid_from"],
+        "valid_to": policy["valid_to"],
+        "status": policy["status"],
+        "source": policy["source"],
+        "notes": policy["notes"],
+    }  # fmt: skip
+    assert (
+        world.client.put(path, json=body, headers=world.wang | {"If-Match": tag}).status_code == 403
+    )
+    saved = world.client.put(path, json=body, headers=headers | {"If-Match": tag})
+    assert (saved.status_code, saved.headers["etag"]) == (200, '"2"')
+    assert world.client.get(path).json()["benefit_en"] == "Guarantees first, at a lower fee"
+    assert world.client.put(path, json=body, headers=headers | {"If-Match": tag}).status_code == 412

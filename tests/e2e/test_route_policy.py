@@ -104,6 +104,7 @@ TABLE: dict[tuple[str, str], tuple[str | frozenset[Role], TokenScope | None]] = 
     ("PATCH", "/api/v1/products/{code}"): (PROVIDERS, TokenScope.PRODUCTS_WRITE),
     ("GET", "/api/v1/policies"): (PUBLIC, None),
     ("GET", "/api/v1/policies/{code}"): (PUBLIC, None),
+    ("PUT", "/api/v1/policies/{code}"): (PROVIDERS, TokenScope.PRODUCTS_WRITE),
     ("GET", "/workbench/products/{code}/edit"): (PROVIDERS, None),
     ("POST", "/workbench/products/{code}/edit"): (PROVIDERS, None),
     ("POST", "/logout"): (ANY, None),  # last: it ends the session

@@ -1,9 +1,9 @@
 """Catalogue JSON API under `/api/v1`: the marketplace's products and the policies (public),
-and the provider's versioned save of a product.
+and the versioned save of a product by its provider's staff, of a policy by its owner's.
 
-`GET /products/{code}` sends `ETag: "<version>"`; `PUT` and `PATCH` need `If-Match` with that
-tag (428 without it, 412 when someone saved in between — nothing is written then). Machine
-clients of a provider save with a token holding `products:write`.
+`GET /products/{code}` and `GET /policies/{code}` send `ETag: "<version>"`; `PUT` and `PATCH`
+need `If-Match` with that tag (428 without it, 412 when someone saved in between — nothing is
+written then). Machine clients of a provider save with a token holding `products:write`.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from kejin.products.params import PROVIDER_ROLES, Filters
 from kejin.products.schemas import (
     PolicyList,
     PolicyRead,
+    PolicyWrite,
     ProductPage,
     ProductRead,
     ProductWrite,
@@ -34,6 +35,7 @@ ERRORS: dict[int | str, dict[str, Any]] = dict.fromkeys((401, 403, 404, 412, 422
 router = APIRouter(prefix="/api/v1", tags=["products"], responses=ERRORS)
 Provider = Annotated[Principal, Depends(allow(*PROVIDER_ROLES, scope=TokenScope.PRODUCTS_WRITE))]
 Code = Annotated[str, Path(max_length=80, description="product code, e.g. bank.kcb.points")]
+PolicyCode = Annotated[str, Path(max_length=80, description="policy code, e.g. ai_guarantee")]
 IfMatch = Annotated[str | None, Header(alias="If-Match", description='the ETag read, e.g. "3"')]
 NEEDS_VERSION = N_("Send If-Match with the ETag of the version you edit")
 BAD_TAG = N_('If-Match must be the ETag of one version, e.g. "3"')
@@ -111,5 +113,24 @@ def list_policies(platform: PlatformDep) -> PolicyList:
 
 
 @router.get("/policies/{code}", dependencies=[Depends(public)])
-def get_policy(platform: PlatformDep, code: Annotated[str, Path(max_length=80)]) -> PolicyRead:
-    return service.get_policy(platform.uow, code)
+def get_policy(platform: PlatformDep, code: PolicyCode, response: Response) -> PolicyRead:
+    """One policy with its source document; the `ETag` names its version."""
+    policy = service.get_policy(platform.uow, code)
+    response.headers["ETag"] = etag(policy.version)
+    return policy
+
+
+@router.put("/policies/{code}")
+def put_policy(
+    *,
+    platform: PlatformDep,
+    principal: Provider,
+    code: PolicyCode,
+    form: PolicyWrite,
+    response: Response,
+    if_match: IfMatch = None,
+) -> PolicyRead:
+    """Replace the policy (its owner's staff only) if it is still at the `If-Match` version."""
+    saved = service.save_policy(platform.uow, principal, code, form, expected_version(if_match))
+    response.headers["ETag"] = etag(saved.version)
+    return saved

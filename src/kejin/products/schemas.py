@@ -121,6 +121,44 @@ class ProductWrite(BaseModel):
         return {"code": code, **data}
 
 
+class DocumentWrite(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    issuer: str = Field(min_length=1, max_length=200)
+    doc_no: str = Field(min_length=1, max_length=200)
+    source_url: str = Field(max_length=500)
+    document_ref: str | None = Field(default=None, max_length=64, description="corpus id")
+    cited_paragraph: str | None = Field(default=None, max_length=4000)
+    confirmed: bool = False
+
+
+class PolicyWrite(BaseModel):
+    """A policy as its owner saves it: the entry of `catalogue/policies.json` without the code."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    owner: str = Field(max_length=80)
+    name: Bilingual
+    summary: Bilingual
+    document: DocumentWrite
+    mode: PolicyMode
+    benefit_kind: BenefitKind
+    benefit: Bilingual
+    eligibility: dict[str, Any] = Field(description="criterion tree in the rule-file format")
+    stages: list[Stage] = Field(min_length=1, max_length=len(Stage))
+    amount: Bounds | None = None
+    sizing: dict[str, Any] | None = None
+    valid_from: date
+    valid_to: date | None = None
+    status: ProductStatus
+    source: str = Field(min_length=1, max_length=2000)
+    notes: list[str] = Field(default_factory=list)
+
+    def entry(self, code: str) -> dict[str, Any]:
+        """The file-format mapping (read it with `entries.exact`)."""
+        return {"code": code, **self.model_dump(mode="json")}
+
+
 class ProviderRead(BaseModel):
     code: str
     institution_id: int

@@ -25,15 +25,16 @@ from kejin.core.uow import UnitOfWork
 from kejin.identity.model import Principal
 from kejin.products import repository
 from kejin.products.conditions import parse_eligibility
-from kejin.products.entries import exact, product_entry
+from kejin.products.entries import exact, policy_entry, product_entry
 from kejin.products.errors import NotProvider, PolicyNotFound, ProductChanged, ProductNotFound
-from kejin.products.loader import parse_product
+from kejin.products.loader import parse_policy, parse_product
 from kejin.products.model import ProductSpec
-from kejin.products.orm import ProductRow
+from kejin.products.orm import PolicyRow, ProductRow
 from kejin.products.schemas import (
     MAX_COMPARED,
     PolicyList,
     PolicyRead,
+    PolicyWrite,
     ProductEdit,
     ProductFilters,
     ProductPage,
@@ -47,12 +48,14 @@ from kejin.products.views import Names, filtered, policy_read, product_read
 UowFactory = Callable[[], UnitOfWork]
 SUBJECT = "financing_product"
 SAVED = "products.save"
+POLICY_SUBJECT = "financing_policy"
+POLICY_SAVED = "policies.save"
 NOT_FOUND = N_("No product has the code {code}")
 POLICY_NOT_FOUND = N_("No policy has the code {code}")
-CHANGED = N_("The product was changed since you opened it (now version {version}); reload it")
-NOT_YOURS = N_("Only the staff of the product's provider may edit it")
+CHANGED = N_("It was changed since you opened it (now version {version}); reload it")
+NOT_YOURS = N_("Only the staff of the institution offering it may edit it")
 TOO_MANY = N_("Compare between one and {max} products")
-KEEPS_PROVIDER = N_("a product keeps its provider")
+KEEPS_PROVIDER = N_("it keeps its institution")
 NOT_A_FIELD = N_("not a product field")
 UNKNOWN_CODE = N_("unknown code {code}")
 NOT_VALID = N_("is not valid: {detail}")
@@ -112,7 +115,7 @@ def editable_product(uow: UowFactory, principal: Principal, code: str) -> Produc
     with uow() as work:
         names = Names.of(work.session)
         row = _product_row(work.session, code)
-        _require_provider(principal, row)
+        _require_staff(principal, row.provider_id)
         spec = repository.product_spec(row, names.codes)
         versions = [
             ProductVersionRead(version=v.version, edited_at=v.edited_at, edited_by=v.edited_by)
@@ -137,9 +140,7 @@ def list_policies(uow: UowFactory) -> PolicyList:
 def get_policy(uow: UowFactory, code: str) -> PolicyRead:
     with uow() as work:
         names = Names.of(work.session)
-        row = repository.policy_row(work.session, code)
-        if row is None:
-            raise PolicyNotFound(POLICY_NOT_FOUND, field="code", code=code)
+        row = _policy_row(work.session, code)
         spec = repository.policy_spec(row, names.codes)
         return policy_read(spec, row, names, _carriers(work.session))
 
@@ -200,17 +201,13 @@ def _save(
         session = work.session
         names = Names.of(session)
         row = _product_row(session, code)
-        _require_provider(principal, row)
+        _require_staff(principal, row.provider_id)
         before = product_entry(repository.product_spec(row, names.codes))
         current = {key: value for key, value in before.items() if key != "code"}
         spec = _checked(session, exact(build(exact(current))), row, names)
         moment = now()
         revision = repository.bump_revision(session, moment)
-        columns = repository.product_columns(spec, names.ids) | {
-            "revision": revision,
-            "updated_at": moment,
-            "updated_by": principal.login,
-        }
+        columns = repository.product_columns(spec, names.ids) | _stamp(revision, moment, principal)
         if not repository.update_product(session, row.id, expected_version, columns):
             latest = _product_row(session, code).version
             raise ProductChanged(CHANGED, field="version", version=latest)
@@ -231,6 +228,47 @@ def _save(
         read = product_read(spec, saved, names)
         work.commit()
         return read
+
+
+def save_policy(
+    uow: UowFactory, principal: Principal, code: str, form: PolicyWrite, expected_version: int
+) -> PolicyRead:
+    """Replace the policy (its owner's staff only) if it is still at `expected_version`; the
+    same checks, revision, version row and audit as a product's save."""
+    with uow() as work:
+        session = work.session
+        names = Names.of(session)
+        row = _policy_row(session, code)
+        _require_staff(principal, row.owner_id)
+        entry = exact(form.entry(code))
+        if entry["owner"] != names.codes[row.owner_id]:
+            raise InvalidInput("Invalid input", problems=[FieldProblem("owner", KEEPS_PROVIDER)])
+        parse_eligibility(entry["eligibility"], code)
+        spec = parse_policy(entry)
+        moment = now()
+        revision = repository.bump_revision(session, moment)
+        columns = repository.policy_columns(spec, names.ids) | _stamp(revision, moment, principal)
+        if not repository.update_policy(session, row.id, expected_version, columns):
+            latest = _policy_row(session, code).version
+            raise ProductChanged(CHANGED, field="version", version=latest)
+        repository.add_policy_version(
+            session, row.id, expected_version + 1, policy_entry(spec), at=moment, by=principal.login
+        )
+        audit.record(
+            session,
+            actor=principal,
+            action=POLICY_SAVED,
+            subject_type=POLICY_SUBJECT,
+            subject_id=code,
+            detail={"version": expected_version + 1, "revision": revision},
+        )
+        read = policy_read(spec, _policy_row(session, code), names, _carriers(session))
+        work.commit()
+        return read
+
+
+def _stamp(revision: int, moment: dt.datetime, principal: Principal) -> dict[str, Any]:
+    return {"revision": revision, "updated_at": moment, "updated_by": principal.login}
 
 
 def _checked(session: Session, entry: dict[str, Any], row: ProductRow, names: Names) -> ProductSpec:
@@ -271,8 +309,15 @@ def _product_row(session: Session, code: str) -> ProductRow:
     return row
 
 
-def _require_provider(principal: Principal, row: ProductRow) -> None:
-    if principal.is_enterprise_user or principal.institution_id != row.provider_id:
+def _policy_row(session: Session, code: str) -> PolicyRow:
+    row = repository.policy_row(session, code)
+    if row is None:
+        raise PolicyNotFound(POLICY_NOT_FOUND, field="code", code=code)
+    return row
+
+
+def _require_staff(principal: Principal, institution_id: int) -> None:
+    if principal.is_enterprise_user or principal.institution_id != institution_id:
         raise NotProvider(NOT_YOURS, field="provider")
 
 
