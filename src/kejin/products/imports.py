@@ -150,20 +150,22 @@ def export_catalogue(uow: UowFactory) -> Catalogue:
 class LiveCatalogue:
     revision: int
     catalogue: Catalogue
+    stamp: tuple[int, dt.datetime | None]  # the revision and when it was raised
 
 
-_LIVE: dict[str, LiveCatalogue] = {}
+_LIVE: dict[str, LiveCatalogue] = {}  # by database URL
 
 
 def live_catalogue(uow: UowFactory) -> LiveCatalogue:
     """The current catalogue, rebuilt only when the revision moved (one query otherwise): an
-    edit is seen by the next read."""
+    edit is seen by the next read. The revision's time is part of the key, so a database
+    recreated at the same URL (its revision starting again) is not mistaken for the old one."""
     with uow() as work:
         session = work.session
         key = str(session.get_bind().engine.url)
-        revision = repository.revision(session)
+        stamp = repository.revision_stamp(session)
         cached = _LIVE.get(key)
-        if cached is not None and cached.revision == revision:
+        if cached is not None and cached.stamp == stamp:
             return cached
         names = Names.of(session)
         catalogue = Catalogue(
@@ -176,7 +178,7 @@ def live_catalogue(uow: UowFactory) -> LiveCatalogue:
                 repository.policy_spec(row, names.codes) for row in repository.policy_rows(session)
             ),
         )
-        _LIVE[key] = LiveCatalogue(revision, catalogue)
+        _LIVE[key] = LiveCatalogue(stamp[0], catalogue, stamp)
         return _LIVE[key]
 
 

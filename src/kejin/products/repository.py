@@ -78,6 +78,14 @@ def revision(session: Session) -> int:
     return 0 if found is None else int(found)
 
 
+def revision_stamp(session: Session) -> tuple[int, datetime | None]:
+    """The revision and when it was raised (0, None before the first write)."""
+    row = session.execute(
+        select(CatalogueRevisionRow.revision, CatalogueRevisionRow.updated_at)
+    ).first()
+    return (0, None) if row is None else (int(row[0]), row[1])
+
+
 def bump_revision(session: Session, now: datetime) -> int:
     """Raise the revision by one (creating the row at 1) and return it. The row stays locked
     until the caller's transaction ends, so catalogue writers queue behind each other."""
