@@ -34,6 +34,7 @@ PROBLEM: dict[str, Any] = {"content": {"application/problem+json": {}}}
 ERRORS: dict[int | str, dict[str, Any]] = dict.fromkeys((401, 403, 404, 412, 422, 428), PROBLEM)
 router = APIRouter(prefix="/api/v1", tags=["products"], responses=ERRORS)
 Provider = Annotated[Principal, Depends(allow(*PROVIDER_ROLES, scope=TokenScope.PRODUCTS_WRITE))]
+Viewer = Annotated[Principal | None, Depends(public)]
 Code = Annotated[str, Path(max_length=80, description="product code, e.g. bank.kcb.points")]
 PolicyCode = Annotated[str, Path(max_length=80, description="policy code, e.g. ai_guarantee")]
 IfMatch = Annotated[str | None, Header(alias="If-Match", description='the ETag read, e.g. "3"')]
@@ -56,17 +57,21 @@ def expected_version(if_match: str | None) -> int:
     return int(tag)
 
 
-@router.get("/products", dependencies=[Depends(public)])
-def list_products(platform: PlatformDep, filters: Filters, page: PageDep) -> ProductPage:
+@router.get("/products")
+def list_products(
+    platform: PlatformDep, viewer: Viewer, filters: Filters, page: PageDep
+) -> ProductPage:
     """The marketplace: products by layer, family, provider, stage, amount, term, collateral
-    and instrument; published ones unless `status` says otherwise."""
-    return service.list_products(platform.uow, filters, page)
+    and instrument; published ones unless `status` says otherwise (your institution's only)."""
+    return service.list_products(platform.uow, filters, page, viewer)
 
 
-@router.get("/products/{code}", dependencies=[Depends(public)])
-def get_product(platform: PlatformDep, code: Code, response: Response) -> ProductRead:
+@router.get("/products/{code}")
+def get_product(
+    platform: PlatformDep, viewer: Viewer, code: Code, response: Response
+) -> ProductRead:
     """One product as it is now; the `ETag` names its version."""
-    product = service.get_product(platform.uow, code)
+    product = service.get_product(platform.uow, code, viewer)
     response.headers["ETag"] = etag(product.version)
     return product
 

@@ -28,7 +28,7 @@ from kejin.products.conditions import parse_eligibility
 from kejin.products.entries import exact, policy_entry, product_entry
 from kejin.products.errors import NotProvider, PolicyNotFound, ProductChanged, ProductNotFound
 from kejin.products.loader import parse_policy, parse_product
-from kejin.products.model import ProductSpec
+from kejin.products.model import ProductSpec, ProductStatus
 from kejin.products.orm import PolicyRow, ProductRow
 from kejin.products.schemas import (
     MAX_COMPARED,
@@ -68,12 +68,21 @@ def now() -> dt.datetime:
 # --- reads ----------------------------------------------------------------------------------
 
 
-def list_products(uow: UowFactory, filters: ProductFilters, request: PageRequest) -> ProductPage:
-    """The marketplace: products matching every filter, by layer then code, one page. The
-    catalogue holds hundreds of rows, so the stage and range filters run after the query."""
+def list_products(
+    uow: UowFactory,
+    filters: ProductFilters,
+    request: PageRequest,
+    viewer: Principal | None = None,
+) -> ProductPage:
+    """The marketplace: products matching every filter, by layer then code, one page. Drafts,
+    suspended and retired products are listed only to their provider's staff. The catalogue
+    holds hundreds of rows, so the stage filter and the page cut run after the query."""
     with uow() as work:
         names = Names.of(work.session)
-        rows = repository.product_rows(work.session, filtered(filters, names))
+        query = filtered(filters, names)
+        if filters.status is not ProductStatus.PUBLISHED:
+            query = query.where(ProductRow.provider_id == _staff_of(viewer))
+        rows = repository.product_rows(work.session, query)
         listed = [
             (spec, row)
             for spec, row in ((repository.product_spec(row, names.codes), row) for row in rows)
@@ -90,19 +99,24 @@ def list_products(uow: UowFactory, filters: ProductFilters, request: PageRequest
         )
 
 
-def get_product(uow: UowFactory, code: str) -> ProductRead:
+def get_product(uow: UowFactory, code: str, viewer: Principal | None = None) -> ProductRead:
+    """One product; an unpublished one only for its provider's staff (others: not found)."""
     with uow() as work:
         names = Names.of(work.session)
         row = _product_row(work.session, code)
+        if row.status is not ProductStatus.PUBLISHED and row.provider_id != _staff_of(viewer):
+            raise ProductNotFound(NOT_FOUND, field="code", code=code)
         return product_read(repository.product_spec(row, names.codes), row, names)
 
 
-def compare_products(uow: UowFactory, codes: Sequence[str]) -> list[ProductRead]:
+def compare_products(
+    uow: UowFactory, codes: Sequence[str], viewer: Principal | None = None
+) -> list[ProductRead]:
     """Up to `MAX_COMPARED` products side by side, in the order asked."""
     unique = list(dict.fromkeys(code for code in codes if code))
     if not 1 <= len(unique) <= MAX_COMPARED:
         raise InvalidInput(TOO_MANY, field="codes", max=MAX_COMPARED)
-    return [get_product(uow, code) for code in unique]
+    return [get_product(uow, code, viewer) for code in unique]
 
 
 def providers(uow: UowFactory) -> list[ProviderRead]:
@@ -314,6 +328,13 @@ def _policy_row(session: Session, code: str) -> PolicyRow:
     if row is None:
         raise PolicyNotFound(POLICY_NOT_FOUND, field="code", code=code)
     return row
+
+
+def _staff_of(viewer: Principal | None) -> int:
+    """The institution whose unpublished products `viewer` may see (-1: none)."""
+    if viewer is None or viewer.is_enterprise_user or viewer.institution_id is None:
+        return -1
+    return viewer.institution_id
 
 
 def _require_staff(principal: Principal, institution_id: int) -> None:

@@ -48,6 +48,7 @@ from kejin.web.templating import render
 
 router = APIRouter(include_in_schema=False)
 Provider = Annotated[Principal, Depends(allow(*PROVIDER_ROLES))]
+Viewer = Annotated[Principal | None, Depends(public)]
 Code = Annotated[str, Path(max_length=80)]
 NOT_JSON = N_("not valid JSON: {detail}")
 EXPORT_LIMIT = 200
@@ -80,13 +81,13 @@ def _choices() -> dict[str, Any]:
     }
 
 
-@router.get("/marketplace", response_class=HTMLResponse, dependencies=[Depends(public)])
+@router.get("/marketplace", response_class=HTMLResponse)
 def marketplace(
-    request: Request, platform: PlatformDep, filters: Filters, page: PageDep
+    request: Request, platform: PlatformDep, viewer: Viewer, filters: Filters, page: PageDep
 ) -> HTMLResponse:
     """Every layer's products, narrowed by the filters; tick up to four to compare."""
     context = {
-        "result": service.list_products(platform.uow, filters, page),
+        "result": service.list_products(platform.uow, filters, page, viewer),
         "filters": filters,
         "providers": service.providers(platform.uow),
         "export_query": request.url.query,
@@ -95,10 +96,13 @@ def marketplace(
     return render(request, "products/marketplace.html", context)
 
 
-@router.get("/marketplace/export.csv", dependencies=[Depends(public)])
-def marketplace_export(request: Request, platform: PlatformDep, filters: Filters) -> Response:
+@router.get("/marketplace/export.csv")
+def marketplace_export(
+    request: Request, platform: PlatformDep, viewer: Viewer, filters: Filters
+) -> Response:
     """The filtered products as CSV (first 200), headers in the page's language."""
-    result = service.list_products(platform.uow, filters, PageRequest(page=1, size=EXPORT_LIMIT))
+    first = PageRequest(page=1, size=EXPORT_LIMIT)
+    result = service.list_products(platform.uow, filters, first, viewer)
     lines = _csv_lines(locale_of(request), result)
     headers = {"Content-Disposition": 'attachment; filename="financing-products.csv"'}
     return StreamingResponse(lines, media_type="text/csv; charset=utf-8", headers=headers)
@@ -130,23 +134,24 @@ def _csv_lines(locale: str, result: ProductPage) -> Iterator[str]:
     yield "\ufeff" + buffer.getvalue()
 
 
-@router.get("/marketplace/compare", response_class=HTMLResponse, dependencies=[Depends(public)])
+@router.get("/marketplace/compare", response_class=HTMLResponse)
 def compare(
     request: Request,
     platform: PlatformDep,
+    viewer: Viewer,
     codes: Annotated[list[str], Query(max_length=8)],
 ) -> HTMLResponse:
     """Up to four products side by side (`?codes=a&codes=b` or `?codes=a,b`)."""
     wanted = [code.strip() for text in codes for code in text.split(",")]
-    products = service.compare_products(platform.uow, wanted)
+    products = service.compare_products(platform.uow, wanted, viewer)
     return render(request, "products/compare.html", {"products": products})
 
 
-@router.get(
-    "/marketplace/products/{code}", response_class=HTMLResponse, dependencies=[Depends(public)]
-)
-def product_page(request: Request, platform: PlatformDep, code: Code) -> HTMLResponse:
-    product = service.get_product(platform.uow, code)
+@router.get("/marketplace/products/{code}", response_class=HTMLResponse)
+def product_page(
+    request: Request, platform: PlatformDep, viewer: Viewer, code: Code
+) -> HTMLResponse:
+    product = service.get_product(platform.uow, code, viewer)
     return render(request, "products/product.html", {"product": product})
 
 

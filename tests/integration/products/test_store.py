@@ -20,8 +20,9 @@ from kejin.core.pagination import PageRequest
 from kejin.identity.model import Principal
 from kejin.products import imports, service
 from kejin.products.cli import files
-from kejin.products.errors import NotProvider, ProductChanged
+from kejin.products.errors import NotProvider, ProductChanged, ProductNotFound
 from kejin.products.loader import load_catalogue
+from kejin.products.model import ProductStatus
 from kejin.products.orm import ProductVersionRow
 from kejin.products.schemas import ProductFilters, ProductWrite
 from tests.catalogue import OTHER_BANK, OWN_BANK, POINTS_LOAN, provider_staff, seed_catalogue
@@ -175,6 +176,20 @@ def test_a_patch_changes_only_the_fields_it_names(seeded: Platform) -> None:
     assert (saved.status, saved.version, saved.amount_max) == ("suspended", 2, 5_000_000)
     listed = service.list_products(seeded.uow, ProductFilters(), PageRequest(size=200))
     assert POINTS_LOAN not in {p.code for p in listed.items}
+
+
+def test_an_unpublished_product_shows_only_to_its_providers_staff(seeded: Platform) -> None:
+    wang = _officer(seeded)
+    service.patch_product(seeded.uow, wang, POINTS_LOAN, {"status": "draft"}, expected_version=1)
+    qian = _officer(seeded, OTHER_BANK, "qian")
+    drafts = ProductFilters(status=ProductStatus.DRAFT)
+    for viewer in (None, qian):
+        with pytest.raises(ProductNotFound):
+            service.get_product(seeded.uow, POINTS_LOAN, viewer)
+        assert service.list_products(seeded.uow, drafts, PageRequest(), viewer).total == 0
+    assert service.get_product(seeded.uow, POINTS_LOAN, wang).status == "draft"
+    listed = service.list_products(seeded.uow, drafts, PageRequest(), wang)
+    assert [p.code for p in listed.items] == [POINTS_LOAN]
 
 
 def test_the_marketplace_filters_and_pages(seeded: Platform) -> None:
