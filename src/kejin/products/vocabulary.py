@@ -1,16 +1,20 @@
 """The match vocabulary: inputs that eligibility and sizing may read beyond the assessment
 snapshot (`kejin.assessment.model.SNAPSHOT_INPUTS`).
 
-Each name maps to the Python type of its value, as the snapshot's fields are typed: money in
-CNY as `Decimal`, counts as `int`, token sets as `frozenset[str]`, and `str` for one token.
+`MatchSnapshot` is the assessment snapshot with these inputs added, and `MATCH_VOCABULARY` its
+frame contract (column types and row reader) for the batch engine. Each name of `MATCH_FIELDS`
+maps to the Python type of its value, as the snapshot's fields are typed: money in CNY as
+`Decimal`, counts as `int`, token sets as `frozenset[str]`, and `str` for one token.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 from decimal import Decimal
 
-from kejin.assessment.model import SNAPSHOT_INPUTS
+from kejin.assessment.inputs.frames import Vocabulary, vocabulary_of
+from kejin.assessment.model import SNAPSHOT_INPUTS, EnterpriseSnapshot
 
 MATCH_FIELDS: Mapping[str, type] = {
     # from the assessment
@@ -35,3 +39,27 @@ MATCH_FIELDS: Mapping[str, type] = {
 }
 
 MATCH_INPUTS: frozenset[str] = SNAPSHOT_INPUTS | MATCH_FIELDS.keys()
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class MatchSnapshot(EnterpriseSnapshot):
+    """The assessment snapshot plus the match inputs (`MATCH_FIELDS`), all optional."""
+
+    stage: str | None = None
+    innovation_points: int | None = None
+    points_band: str | None = None
+    standards_met: frozenset[str] | None = None
+    standards_passable: frozenset[str] | None = None
+    cluster: str | None = None
+    region: str | None = None
+    pledgeable_inventions: int | None = None
+    pledgeable_utility_models: int | None = None
+    trademarks: int | None = None
+    bank_loans: int | None = None
+    loans_outstanding: Decimal | None = None
+    annual_interest: Decimal | None = None
+    defaults_3y: int | None = None
+    talent_founder: bool | None = None
+
+
+MATCH_VOCABULARY: Vocabulary = vocabulary_of(MatchSnapshot)
