@@ -4,7 +4,8 @@ located to the criterion and field that caused it (`eligibility.children[2].valu
 The assessment's parser reports the first fault of a whole tree; a provider editing one product
 needs to know where it is. `parse_eligibility` parses the tree; on a fault it parses each
 criterion on its own, children first, so the deepest faulty criterion is named, then finds the
-field by removing one field at a time until the fault changes.
+field by removing one field at a time until the fault changes. `check_compiles` then runs the
+batch compiler once, so a saved tree is one every match run can evaluate.
 """
 
 from __future__ import annotations
@@ -14,13 +15,18 @@ import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+import polars as pl
+
+from kejin.assessment.batch.verdicts import assess_frame
+from kejin.assessment.inputs.frames import KEY_SCHEMA
 from kejin.assessment.standards.rules import RuleSet, parse_ruleset
 from kejin.core.errors import FieldProblem, InvalidInput
 from kejin.core.i18n import N_
-from kejin.products.vocabulary import MATCH_INPUTS
+from kejin.products.vocabulary import MATCH_INPUTS, MATCH_VOCABULARY
 
 ROOT = "eligibility"
 FAULT = N_("This condition is not valid: {detail}")
+_EMPTY_FRAME = pl.DataFrame(schema=KEY_SCHEMA | dict(MATCH_VOCABULARY.schema))
 _REPR = re.compile(r"^\w+\((['\"])(.*)\1\)$")  # "ValueError('…')" → "…"
 
 
@@ -33,6 +39,16 @@ def parse_eligibility(tree: Any, code: str, on: dt.date | None = None) -> RuleSe
     place, detail = _locate(tree, ROOT)
     problem = FieldProblem(place, FAULT, params={"detail": detail})
     raise InvalidInput("Invalid input", problems=[problem], field=place)
+
+
+def check_compiles(ruleset: RuleSet, on: dt.date) -> None:
+    """Compile `ruleset` with the batch engine once (over no rows), as every match run will: a
+    tree the scalar parser accepts but the compiler refuses is refused at save, not at night."""
+    try:
+        assess_frame([ruleset], _EMPTY_FRAME, on, vocabulary=MATCH_VOCABULARY, codes=True)
+    except (ValueError, TypeError, pl.exceptions.PolarsError) as error:
+        problem = FieldProblem(ROOT, FAULT, params={"detail": str(error)})
+        raise InvalidInput("Invalid input", problems=[problem], field=ROOT) from error
 
 
 def _document(tree: Any, code: str = "check", on: dt.date | None = None) -> dict[str, Any]:

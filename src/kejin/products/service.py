@@ -24,7 +24,7 @@ from kejin.core.pagination import PageRequest
 from kejin.core.uow import UnitOfWork
 from kejin.identity.model import Principal
 from kejin.products import repository
-from kejin.products.conditions import parse_eligibility
+from kejin.products.conditions import check_compiles, parse_eligibility
 from kejin.products.entries import exact, policy_entry, product_entry
 from kejin.products.errors import NotProvider, PolicyNotFound, ProductChanged, ProductNotFound
 from kejin.products.loader import parse_policy, parse_product
@@ -257,8 +257,9 @@ def save_policy(
         entry = exact(form.entry(code))
         if entry["owner"] != names.codes[row.owner_id]:
             raise InvalidInput("Invalid input", problems=[FieldProblem("owner", KEEPS_PROVIDER)])
-        parse_eligibility(entry["eligibility"], code)
+        ruleset = parse_eligibility(entry["eligibility"], code)
         spec = parse_policy(entry)
+        check_compiles(ruleset, spec.validity.start)
         moment = now()
         revision = repository.bump_revision(session, moment)
         columns = repository.policy_columns(spec, names.ids) | _stamp(revision, moment, principal)
@@ -290,8 +291,9 @@ def _checked(session: Session, entry: dict[str, Any], row: ProductRow, names: Na
     references. The provider and layer stay those of the product."""
     if entry.get("provider") != names.codes[row.provider_id]:
         raise InvalidInput("Invalid input", problems=[FieldProblem("provider", KEEPS_PROVIDER)])
-    parse_eligibility(entry.get("eligibility"), row.code)
+    ruleset = parse_eligibility(entry.get("eligibility"), row.code)
     spec = parse_product(entry, row.layer.value)
+    check_compiles(ruleset, spec.validity.start)
     known = set(names.ids)
     for name, reference in _references(spec):
         if reference not in known:

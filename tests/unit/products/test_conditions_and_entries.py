@@ -10,7 +10,8 @@ from typing import Any
 import pytest
 
 from kejin.core.errors import InvalidInput
-from kejin.products.conditions import parse_eligibility
+from kejin.products import conditions
+from kejin.products.conditions import check_compiles, parse_eligibility
 from kejin.products.entries import exact, plain, policy_entry, product_entry
 from kejin.products.loader import load_catalogue, parse_policy, parse_product
 
@@ -65,3 +66,21 @@ def test_json_numbers_stay_exact_through_plain_and_exact() -> None:
     values = {"rate": Decimal("0.0175"), "amount": Decimal("3000000.00"), "list": [Decimal("1.5")]}
     assert plain(values) == {"rate": 0.0175, "amount": 3000000, "list": [1.5]}
     assert exact(values) == {"rate": Decimal("0.0175"), "amount": 3000000, "list": [Decimal("1.5")]}
+
+
+def test_every_shipped_tree_compiles_for_the_batch_engine() -> None:
+    for spec in (*CATALOGUE.products, *CATALOGUE.policies):
+        check_compiles(parse_eligibility(spec.eligibility, spec.code), spec.validity.start)
+
+
+def test_a_tree_the_compiler_refuses_is_refused_at_eligibility(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def refuse(*_args: object, **_kwargs: object) -> None:
+        raise ValueError("no batch form for this criterion")
+
+    monkeypatch.setattr(conditions, "assess_frame", refuse)
+    with pytest.raises(InvalidInput) as refused:
+        check_compiles(parse_eligibility(POINTS.eligibility, POINTS.code), POINTS.validity.start)
+    assert refused.value.problems[0].field == "eligibility"
+    assert "no batch form" in refused.value.problems[0].params["detail"]
