@@ -18,6 +18,7 @@ from kejin.core.progress import ProgressCallback, no_progress, scoped
 from kejin.documents import service as documents
 from kejin.identity import demo as accounts
 from kejin.identity.model import Role
+from kejin.products import demo as catalogue
 from kejin.region import calibration as region_defaults
 from kejin.region import service as region
 from kejin.registry import service as registry
@@ -79,6 +80,7 @@ def prepare_demo(
         loaded["news"] = documents.load_search_pages(
             platform, data / "seed", scoped(progress, "news")
         )
+    catalogue.seed_catalogue(platform.uow)
     return DemoReport(
         region=built,
         assessment=assessed,

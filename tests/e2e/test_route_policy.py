@@ -27,6 +27,9 @@ ADMINS = frozenset({Role.PLATFORM_ADMIN, Role.ENTERPRISE_ADMIN})
 ENTERPRISE_ADMIN = frozenset({Role.ENTERPRISE_ADMIN})
 ENTERPRISE_USERS = frozenset({Role.ENTERPRISE_ADMIN, Role.ENTERPRISE_MEMBER})
 REGION_STAFF = frozenset({Role.GOVERNMENT_ANALYST, Role.PLATFORM_ADMIN})
+PROVIDERS = frozenset(
+    {Role.BANK_OFFICER, Role.BANK_APPROVER, Role.FUND_MANAGER, Role.GOVERNMENT_ANALYST}
+)
 ASSET_MOUNTS = {"/static", "/static/vendor/swagger-ui"}
 
 # (method, path) → who may use it: PUBLIC, or the roles allowed (and the token scope, if any).
@@ -89,6 +92,21 @@ TABLE: dict[tuple[str, str], tuple[str | frozenset[Role], TokenScope | None]] = 
     ("GET", "/assessment/enterprises/export.csv"): (REGION_STAFF, None),
     ("POST", "/consent/grants"): (ENTERPRISE_ADMIN, None),
     ("POST", "/consent/grants/{grant_id}/revoke"): (ENTERPRISE_ADMIN, None),
+    ("GET", "/marketplace"): (PUBLIC, None),
+    ("GET", "/marketplace/export.csv"): (PUBLIC, None),
+    ("GET", "/marketplace/compare"): (PUBLIC, None),
+    ("GET", "/marketplace/products/{code}"): (PUBLIC, None),
+    ("GET", "/policies"): (PUBLIC, None),
+    ("GET", "/policies/{code}"): (PUBLIC, None),
+    ("GET", "/api/v1/products"): (PUBLIC, None),
+    ("GET", "/api/v1/products/{code}"): (PUBLIC, None),
+    ("PUT", "/api/v1/products/{code}"): (PROVIDERS, TokenScope.PRODUCTS_WRITE),
+    ("PATCH", "/api/v1/products/{code}"): (PROVIDERS, TokenScope.PRODUCTS_WRITE),
+    ("GET", "/api/v1/policies"): (PUBLIC, None),
+    ("GET", "/api/v1/policies/{code}"): (PUBLIC, None),
+    ("PUT", "/api/v1/policies/{code}"): (PROVIDERS, TokenScope.PRODUCTS_WRITE),
+    ("GET", "/workbench/products/{code}/edit"): (PROVIDERS, None),
+    ("POST", "/workbench/products/{code}/edit"): (PROVIDERS, None),
     ("POST", "/logout"): (ANY, None),  # last: it ends the session
 }
 

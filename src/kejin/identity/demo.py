@@ -7,7 +7,7 @@ account exists, nothing is created again.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -22,11 +22,13 @@ DEMO_PASSWORD = "kejin-demo-2025"  # noqa: S105 - published on purpose; demo ref
 DEMO_ACTOR = "system:demo"
 
 BANK = "科创城市银行"
+SECOND_BANK = "湾区科技银行"  # a second bank, so two banks compete for a need
 FUND = "高新区天使母基金管理有限公司"
 OFFICE = "高新区科技金融服务中心"
 INSTITUTIONS = {
     PLATFORM_OPERATOR_NAME: InstitutionKind.PLATFORM_OPERATOR,
     BANK: InstitutionKind.BANK,
+    SECOND_BANK: InstitutionKind.BANK,
     FUND: InstitutionKind.FUND_MANAGER,
     OFFICE: InstitutionKind.GOVERNMENT_OFFICE,
 }
@@ -35,6 +37,7 @@ STAFF = (
     ("admin", "平台管理员", Role.PLATFORM_ADMIN, PLATFORM_OPERATOR_NAME),
     ("wang", "王明（客户经理）", Role.BANK_OFFICER, BANK),
     ("zhao", "赵青（审批人）", Role.BANK_APPROVER, BANK),
+    ("qian", "钱多（客户经理）", Role.BANK_OFFICER, SECOND_BANK),
     ("sun", "孙悦（基金经理）", Role.FUND_MANAGER, FUND),
     ("chen", "陈晨（分析员）", Role.GOVERNMENT_ANALYST, OFFICE),
 )
@@ -96,6 +99,17 @@ def seed_demo_accounts(uow: UowFactory, enterprise_ids: Sequence[int]) -> DemoAc
         accounts = tuple(_account(session, person) for person in people)
         work.commit()
     return DemoAccounts(accounts, institutions, created)
+
+
+def ensure_institutions(
+    uow: UowFactory, institutions: Mapping[str, InstitutionKind]
+) -> dict[str, int]:
+    """The id of each named institution, creating the missing ones (the demo's invented
+    providers); an existing institution is kept as it is."""
+    with uow() as work:
+        ids = {name: _institution(work.session, name, kind) for name, kind in institutions.items()}
+        work.commit()
+    return ids
 
 
 def _institution(session: Session, name: str, kind: InstitutionKind) -> int:

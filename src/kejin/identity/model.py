@@ -69,6 +69,7 @@ class TokenScope(StrEnum):
     FEEDS_WRITE = "feeds:write"  # department feed imports
     AUDIT_READ = "audit:read"  # the audit log (platform admins)
     ACCOUNTS_READ = "accounts:read"  # institutions and users (admins)
+    PRODUCTS_WRITE = "products:write"  # save your institution's financing products
 
 
 MIN_PASSWORD_LENGTH = 10

@@ -82,6 +82,16 @@ def load_catalogue(directory: Path | None = None) -> Catalogue:
     return catalogue
 
 
+def parse_product(entry: Mapping[str, Any], layer: str) -> ProductSpec:
+    """One product from its file-format mapping (numbers as `Decimal`, see `exact`); a fault is
+    an `InvalidInput` with one problem named by field (`amount.max`)."""
+    return _product(entry, layer)
+
+
+def parse_policy(entry: Mapping[str, Any]) -> PolicySpec:
+    return _policy(entry, "policies")
+
+
 def ruleset_document(spec: ProductSpec | PolicySpec, issuer: str) -> dict[str, Any]:
     """The eligibility of `spec` as a rule-file mapping (docs/assessment.md)."""
     source_url = spec.document.source_url if isinstance(spec, PolicySpec) else ""

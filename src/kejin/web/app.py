@@ -27,6 +27,8 @@ from kejin.consent import web as consent_web
 from kejin.feeds import api as feeds_api
 from kejin.identity import api as identity_api
 from kejin.identity import web as identity_web
+from kejin.products import api as products_api
+from kejin.products import web as products_web
 from kejin.registry import api as registry_api
 from kejin.registry import web as registry_web
 from kejin.web import auth, problems
@@ -104,4 +106,6 @@ def create_app(platform: Platform) -> FastAPI:
     app.include_router(feeds_api.router)
     app.include_router(assessment_api.router)
     app.include_router(assessment_web.router)
+    app.include_router(products_api.router)
+    app.include_router(products_web.router)
     return app

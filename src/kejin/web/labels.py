@@ -10,6 +10,7 @@ from enum import StrEnum
 from kejin.assessment.model import Status
 from kejin.consent.model import DataScope, GrantPurpose, GrantStatus
 from kejin.core.i18n import N_, translate
+from kejin.products.labels import LABELS as PRODUCT_LABELS
 from kejin.registry.model import (
     CertificationKind,
     ComplianceKind,
@@ -147,6 +148,7 @@ LABELS: dict[type[StrEnum], dict[str, str]] = {
         GrantStatus.EXPIRED: N_("Expired"),
         GrantStatus.REVOKED: N_("Revoked"),
     },
+    **PRODUCT_LABELS,
 }
 
 
