@@ -20,6 +20,7 @@ from kejin.documents import cli as documents_cli
 from kejin.feeds import cli as feeds_cli
 from kejin.identity import cli as identity_cli
 from kejin.products import cli as products_cli
+from kejin.needs import cli as needs_cli
 from kejin.region import cli as region_cli
 from kejin.region.cli import region_options
 from kejin.registry import cli as registry_cli
@@ -104,6 +105,7 @@ for module in (
     feeds_cli,
     assessment_cli,
     products_cli,
+    needs_cli,
 ):
     for command in module.commands:
         main.add_command(command)

@@ -279,6 +279,33 @@ def grant(uow: UowFactory, principal: Principal, request: GrantCreate) -> GrantR
         return _grant_read(session, row.id)
 
 
+def grant_within(
+    session: Session,
+    actor: Principal,
+    *,
+    enterprise_id: int,
+    institution_id: int,
+    scopes: Sequence[DataScope],
+    purpose: GrantPurpose,
+    granted_by: int,
+    expires_on: date,
+) -> int:
+    """A grant the enterprise gave in advance (with a financing need), opened inside the
+    caller's unit of work when `actor`'s institution picks the need up; never commits."""
+    row = repository.add_grant(
+        session,
+        enterprise_id=enterprise_id,
+        institution_id=institution_id,
+        scopes=list(dict.fromkeys(scopes)),
+        purpose=purpose.value,
+        granted_by=granted_by,
+        granted_at=now(),
+        expires_on=expires_on,
+    )
+    _record_change(session, actor, GRANTED, row.id)
+    return row.id
+
+
 def revoke(uow: UowFactory, principal: Principal, grant_id: int) -> GrantRead:
     """End a grant now; the next read through it is refused. Revoking twice changes nothing."""
     enterprise_id = _own_enterprise(principal, admin=True)

@@ -55,6 +55,11 @@ MESSAGE_KEYWORDS: dict[str, tuple[int, ...] | None] = {
     "InvalidRuleSet": None,
     "InvalidEffortModel": None,
     "NoAssessmentRun": None,
+    "NeedNotFound": None,
+    "NotYourNeed": None,
+    "NotEligibleProvider": None,
+    "AlreadyPickedUp": None,
+    "NeedChanged": None,
 }
 DEFAULT_LOCALE = "zh_CN"
 

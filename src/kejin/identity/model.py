@@ -70,6 +70,8 @@ class TokenScope(StrEnum):
     AUDIT_READ = "audit:read"  # the audit log (platform admins)
     ACCOUNTS_READ = "accounts:read"  # institutions and users (admins)
     PRODUCTS_WRITE = "products:write"  # save your institution's financing products
+    NEEDS_READ = "needs:read"  # financing needs, offers, the workbench and notices
+    NEEDS_WRITE = "needs:write"  # post, pick up, offer, accept and decline
 
 
 MIN_PASSWORD_LENGTH = 10

@@ -7,7 +7,7 @@ Every write is recorded in the audit log inside the same transaction.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 
 from sqlalchemy.orm import Session
@@ -316,3 +316,9 @@ def list_institutions(uow: UowFactory) -> list[InstitutionRead]:
         return [
             InstitutionRead.model_validate(row) for row in repository.institutions(work.session)
         ]
+
+
+def institution_names(work: UnitOfWork, ids: Iterable[int]) -> dict[int, str]:
+    """The names of the institutions of `ids`, inside the caller's unit of work."""
+    wanted = set(ids)
+    return {row.id: row.name for row in repository.institutions(work.session) if row.id in wanted}

@@ -102,6 +102,7 @@ TRANSITIONS: Mapping[tuple[NeedStatus, NeedAction], NeedStatus] = {
     (S.PICKED_UP, A.WITHDRAW): S.WITHDRAWN,
     (S.OFFERED, A.PICK_UP): S.OFFERED,
     (S.OFFERED, A.OFFER): S.OFFERED,
+    (S.OFFERED, A.RELEASE): S.POSTED,  # every offer declined or lapsed: open to providers again
     (S.OFFERED, A.ACCEPT): S.ACCEPTED,
     (S.OFFERED, A.DECLINE): S.DECLINED,
     (S.OFFERED, A.WITHDRAW): S.WITHDRAWN,
@@ -196,12 +197,15 @@ class SlaPolicy:
 
     windows: Mapping[SlaPhase, dt.timedelta]
     warning_share: Decimal  # e.g. 0.25: amber in the last quarter of the window
+    expire_after: dt.timedelta  # a need nobody picked up expires this long after posting
 
     def __post_init__(self) -> None:
         if set(self.windows) != set(SlaPhase):
             raise _refused(FieldProblem("windows", "Every phase has a window"))
         if any(window <= dt.timedelta(0) for window in self.windows.values()):
             raise _refused(FieldProblem("windows", "A window is positive"))
+        if self.expire_after <= self.windows[SlaPhase.PICK_UP]:
+            raise _refused(FieldProblem("expire_after", "A need expires after its pick-up window"))
         if not 0 < self.warning_share < 1:
             raise _refused(FieldProblem("warning_share", "A share lies between 0 and 1"))
 
@@ -242,7 +246,8 @@ def parse_sla(data: Mapping[str, object]) -> SlaPolicy:
         windows = {SlaPhase(name): dt.timedelta(hours=int(value)) for name, value in hours.items()}
     except ValueError as exc:
         raise _refused(FieldProblem("hours", "Phases are pick_up, offer and decide")) from exc
-    return SlaPolicy(windows, Decimal(str(data["warning_share"])))
+    expire_after = dt.timedelta(hours=int(str(data["expire_after_hours"])))
+    return SlaPolicy(windows, Decimal(str(data["warning_share"])), expire_after)
 
 
 @functools.cache

@@ -10,6 +10,7 @@ from enum import StrEnum
 from kejin.assessment.model import Status
 from kejin.consent.model import DataScope, GrantPurpose, GrantStatus
 from kejin.core.i18n import N_, translate
+from kejin.needs.labels import LABELS as NEED_LABELS
 from kejin.products.labels import LABELS as PRODUCT_LABELS
 from kejin.registry.model import (
     CertificationKind,
@@ -149,6 +150,7 @@ LABELS: dict[type[StrEnum], dict[str, str]] = {
         GrantStatus.REVOKED: N_("Revoked"),
     },
     **PRODUCT_LABELS,
+    **NEED_LABELS,
 }
 
 

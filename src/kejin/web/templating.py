@@ -28,6 +28,8 @@ TEMPLATE_PACKAGES = (
     "kejin.consent",
     "kejin.assessment",
     "kejin.products",
+    "kejin.needs",
+    "kejin.notifications",
 )
 
 

@@ -137,7 +137,7 @@ def test_the_pick_up_clock_turns_amber_in_its_last_quarter_and_red_after_48_hour
 
 def test_an_sla_file_without_every_phase_is_refused() -> None:
     with pytest.raises(InvalidInput) as error:
-        parse_sla({"hours": {"pick_up": 48}, "warning_share": "0.25"})
+        parse_sla({"hours": {"pick_up": 48}, "warning_share": "0.25", "expire_after_hours": 720})
     assert refused_field(error) == "windows"
 
 
