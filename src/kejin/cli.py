@@ -19,8 +19,8 @@ from kejin.demo import STEP_LABELS, DemoReport, prepare_demo
 from kejin.documents import cli as documents_cli
 from kejin.feeds import cli as feeds_cli
 from kejin.identity import cli as identity_cli
-from kejin.products import cli as products_cli
 from kejin.needs import cli as needs_cli
+from kejin.products import cli as products_cli
 from kejin.region import cli as region_cli
 from kejin.region.cli import region_options
 from kejin.registry import cli as registry_cli

@@ -11,9 +11,9 @@ from kejin.documents import orm as _documents  # noqa: F401
 from kejin.feeds import orm as _feeds  # noqa: F401
 from kejin.identity import orm as _identity  # noqa: F401
 from kejin.lending import orm as _lending  # noqa: F401
-from kejin.products import orm as _products  # noqa: F401
 from kejin.needs import orm as _needs  # noqa: F401
 from kejin.notifications import orm as _notifications  # noqa: F401
+from kejin.products import orm as _products  # noqa: F401
 from kejin.registry import orm as _registry  # noqa: F401
 
 metadata = Base.metadata

@@ -14,12 +14,14 @@ from sqlalchemy.orm import Session
 
 from kejin.assessment import repository, store, views
 from kejin.assessment.errors import NoAssessmentRun
-from kejin.assessment.model import Status
+from kejin.assessment.model import EnterpriseSnapshot, Status
 from kejin.assessment.orm import (
     AssessmentRunRow,
 )
 from kejin.assessment.points.config import PointsConfig, load_points_config
+from kejin.assessment.points.enterprise import points_for
 from kejin.assessment.points.lookup import PointsLookup
+from kejin.assessment.points.rank import rank_for
 from kejin.assessment.points.stage import stage_of
 from kejin.assessment.runs.pipeline import Catalogue
 from kejin.assessment.schemas import (
@@ -33,6 +35,7 @@ from kejin.assessment.schemas import (
     SummaryCell,
 )
 from kejin.assessment.service import shipped_catalogue
+from kejin.assessment.standards.engine import assess_many
 from kejin.consent import service as consent
 from kejin.consent.model import DataScope, GrantPurpose
 from kejin.core.errors import InvalidInput
@@ -152,6 +155,63 @@ def enterprise_assessment(
         run_id=None if run is None else run.id,
         run_evaluated_on=None if run is None else run.evaluated_on,
         standards=standards,
+    )
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Standing:
+    """What the assessment says of one enterprise on a date, for the platform's own use cases
+    (matching it to products and policies): no explanation, no consent check — callers show
+    the firm's data to no one through it."""
+
+    snapshot: EnterpriseSnapshot
+    statuses: dict[str, Status]  # rule-set code → status, every standard in force
+    stage: str | None
+    innovation_points: int | None
+    points_band: str | None  # top_5, top_10, top_20, rest; None without a stored run
+    region: str
+    cluster: str
+
+
+def standing(
+    work: UnitOfWork, enterprise_id: int, on: date, catalogue: Catalogue | None = None
+) -> Standing:
+    """One enterprise's standing on `on`, inside the caller's unit of work: the standards in
+    force (without sentences), the stage, and the innovation points and band against the newest
+    stored run."""
+    catalogue = catalogue or shipped_catalogue()
+    key = registry.enterprise_keys(work, [enterprise_id])[enterprise_id]
+    snapshot = repository.load_snapshot(work.session.connection(), enterprise_id, on)
+    assert snapshot is not None  # the enterprise was just found
+    in_force = catalogue.in_force(on)
+    verdicts = assess_many(in_force, snapshot, on, explain=False)
+    statuses = {
+        ruleset.version.code: found.verdict.status
+        for ruleset, found in zip(in_force, verdicts, strict=True)
+    }
+    run = store.latest_run_head(work.session)
+    lookup = None if run is None else _points_lookup(work.session, run)
+    score = band = None
+    if run is not None and lookup is not None:
+        config = points_config(run.points_config)
+        found = points_for(snapshot, lookup.cohorts, config, region=key.region,
+                           cluster=key.cluster.value)  # fmt: skip
+        score = found.innovation_points
+        stage_id = found.stage.stage
+        rank = (
+            None
+            if score is None or stage_id is None
+            else rank_for(score, key.region, stage_id, lookup.scores, config)
+        )
+        band = None if rank is None else rank.band
+    return Standing(
+        snapshot=snapshot,
+        statuses=statuses,
+        stage=stage_of(snapshot, catalogue.points.stages).stage,
+        innovation_points=score,
+        points_band=band,
+        region=key.region,
+        cluster=key.cluster.value,
     )
 
 

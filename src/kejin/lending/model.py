@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
 from enum import StrEnum
 
 
@@ -15,3 +18,15 @@ class LoanProduct(StrEnum):
     WARRANT = "warrant"  # 认股权贷款
     GUARANTEED = "guaranteed"  # 担保贷
     MORTGAGE = "mortgage"  # 抵押贷
+
+
+@dataclass(frozen=True, slots=True)
+class LoanRecord:
+    """One loan as other domains read it: its terms and outcome."""
+
+    principal: Decimal
+    annual_rate: Decimal
+    term_months: int
+    start_on: date
+    defaulted: bool
+    default_on: date | None

@@ -37,18 +37,27 @@ _FEN = Decimal("0.01")
 
 
 class LoanRecord(Protocol):
-    principal: Decimal
-    annual_rate: Decimal
-    term_months: int
-    start_on: dt.date
-    defaulted: bool
-    default_on: dt.date | None
+    @property
+    def principal(self) -> Decimal: ...
+    @property
+    def annual_rate(self) -> Decimal: ...
+    @property
+    def term_months(self) -> int: ...
+    @property
+    def start_on(self) -> dt.date: ...
+    @property
+    def defaulted(self) -> bool: ...
+    @property
+    def default_on(self) -> dt.date | None: ...
 
 
 class IpRecord(Protocol):
-    ip_type: str
-    status: str
-    expires_on: dt.date | None
+    @property
+    def ip_type(self) -> str: ...
+    @property
+    def status(self) -> str: ...
+    @property
+    def expires_on(self) -> dt.date | None: ...
 
 
 def add_months(day: dt.date, months: int) -> dt.date:
@@ -115,24 +124,28 @@ def loan_facts_frame(loans: pl.LazyFrame, on: dt.date) -> pl.LazyFrame:
     interest_fen = (principal_fen * rate * days.clip(lower_bound=0)) // (
         _RATE_SCALE * INTEREST_WINDOW_DAYS
     )
-    return started.group_by("enterprise_id").agg(
-        pl.len().cast(pl.Int64).alias("bank_loans"),
-        pl.when(pl.lit(on) < matures).then(principal_fen).otherwise(0).sum().alias("_outstanding"),
-        interest_fen.sum().alias("_interest"),
-        (
-            pl.col("defaulted")
-            & (pl.col("default_on") > since)
-            & (pl.col("default_on") <= on)
+    return (
+        started.group_by("enterprise_id")
+        .agg(
+            pl.len().cast(pl.Int64).alias("bank_loans"),
+            pl.when(pl.lit(on) < matures)
+            .then(principal_fen)
+            .otherwise(0)
+            .sum()
+            .alias("_outstanding"),
+            interest_fen.sum().alias("_interest"),
+            (pl.col("defaulted") & (pl.col("default_on") > since) & (pl.col("default_on") <= on))
+            .sum()
+            .cast(pl.Int64)
+            .alias("defaults_3y"),
         )
-        .sum()
-        .cast(pl.Int64)
-        .alias("defaults_3y"),
-    ).select(
-        "enterprise_id",
-        "bank_loans",
-        _fen_to_money("_outstanding").alias("loans_outstanding"),
-        _fen_to_money("_interest").alias("annual_interest"),
-        "defaults_3y",
+        .select(
+            "enterprise_id",
+            "bank_loans",
+            _fen_to_money("_outstanding").alias("loans_outstanding"),
+            _fen_to_money("_interest").alias("annual_interest"),
+            "defaults_3y",
+        )
     )
 
 

@@ -59,7 +59,7 @@ class NeedRow(Base):
     instruments: Mapped[list[str]] = mapped_column(JSON)
     mode: Mapped[NeedMode] = mapped_column(str_enum(NeedMode))
     max_pickups: Mapped[int] = mapped_column(Integer)
-    pickups: Mapped[int] = mapped_column(Integer, default=0)
+    pickups: Mapped[int] = mapped_column(Integer, default=0)  # live pick-ups (0 once decided)
     status: Mapped[NeedStatus] = mapped_column(str_enum(NeedStatus), index=True)
     version: Mapped[int] = mapped_column(Integer, default=1)
     stage_at_posting: Mapped[str | None] = mapped_column(String(16))

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from kejin.audit import service as audit
 from kejin.consent import service as consent
-from kejin.consent.model import GrantPurpose
+from kejin.consent.model import DataScope, GrantPurpose
 from kejin.core.errors import FieldProblem, InvalidInput
 from kejin.core.i18n import N_
 from kejin.core.uow import UnitOfWork
@@ -82,7 +82,8 @@ def post_need(uow: UowFactory, principal: Principal, form: NeedCreate) -> int:
     at = now()
     with uow() as work:
         session = work.session
-        fits = fit.fitting_products(work, enterprise_id, spec, at.date())
+        found = fit.need_fit(work, enterprise_id, spec, at.date())
+        fits = found.fits
         row = NeedRow(
             enterprise_id=enterprise_id,
             posted_by=principal.user_id,
@@ -96,26 +97,26 @@ def post_need(uow: UowFactory, principal: Principal, form: NeedCreate) -> int:
             pickups=0,
             status=NeedStatus.POSTED,
             version=1,
-            stage_at_posting=fit.stage_of(work, enterprise_id),
+            stage_at_posting=None if found.stage is None else found.stage.value,
             share_scopes=[scope.value for scope in dict.fromkeys(form.share_scopes)],
             posted_at=at,
             pickup_due_at=shipped_sla().due(SlaPhase.PICK_UP, at),
         )
         session.add(row)
         session.flush()
-        for found in fits:
+        for target in fits:
             session.add(
                 NeedTargetRow(
                     need_id=row.id,
-                    product_code=found.product_code,
-                    product_version=found.product_version,
-                    institution_id=found.institution_id,
-                    match_status=found.match_status,
-                    amount_high=found.amount_high,
+                    product_code=target.product_code,
+                    product_version=target.product_version,
+                    institution_id=target.institution_id,
+                    match_status=target.match_status,
+                    amount_high=target.amount_high,
                     notified_at=at,
                 )
             )
-        for institution_id in sorted({found.institution_id for found in fits}):
+        for institution_id in sorted({target.institution_id for target in fits}):
             notifications.notify(
                 session,
                 Recipient(institution_id=institution_id),
@@ -284,7 +285,7 @@ def accept_offer(uow: UowFactory, principal: Principal, offer_id: int) -> None:
             raise NeedChanged("This offer has expired")
         after = transition(need.status, NeedAction.ACCEPT)
         if not repository.set_status(
-            session, need.id, NeedStatus.OFFERED, after, accepted_offer_id=offer.id
+            session, need.id, NeedStatus.OFFERED, after, accepted_offer_id=offer.id, pickups=0
         ):
             raise NeedChanged("The need changed meanwhile; reload it")
         for other in repository.offers(session, need.id):
@@ -464,7 +465,7 @@ def _finish(
 ) -> None:
     before = need.status
     after = transition(before, action)
-    if not repository.set_status(session, need.id, before, after, closed_at=now()):
+    if not repository.set_status(session, need.id, before, after, closed_at=now(), pickups=0):
         raise NeedChanged("The need changed meanwhile; reload it")
     for offer in repository.offers(session, need.id):
         if offer.status is OfferStatus.OPEN:
@@ -487,7 +488,7 @@ def _share_data(
         principal,
         enterprise_id=need.enterprise_id,
         institution_id=institution_id,
-        scopes=need.share_scopes,  # type: ignore[arg-type]
+        scopes=[DataScope(scope) for scope in need.share_scopes],
         purpose=PURPOSE_OF.get(instrument, GrantPurpose.CREDIT_ASSESSMENT),
         granted_by=need.posted_by,
         expires_on=today() + timedelta(days=ADVANCE_GRANT_DAYS),

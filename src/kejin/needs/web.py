@@ -54,7 +54,7 @@ def needs_page(
     request: Request, platform: PlatformDep, principal: SignedIn, page: PageDep
 ) -> Response:
     """Enterprise users: their needs and the form to post one. Providers: the workbench."""
-    if not principal.is_enterprise_user:
+    if principal.role in PROVIDER_ROLES:
         return RedirectResponse("/workbench", status_code=303)
     return _needs(request, platform, principal, page)
 

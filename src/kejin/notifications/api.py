@@ -18,6 +18,7 @@ PROBLEM: dict[str, Any] = {"content": {"application/problem+json": {}}}
 ERRORS: dict[int | str, dict[str, Any]] = dict.fromkeys((401, 403, 404, 422), PROBLEM)
 router = APIRouter(prefix="/api/v1", tags=["notifications"], responses=ERRORS)
 Reader = Annotated[Principal, Depends(allow(scope=TokenScope.NEEDS_READ))]
+Writer = Annotated[Principal, Depends(allow(scope=TokenScope.NEEDS_WRITE))]
 
 
 @router.get("/notifications")
@@ -31,7 +32,7 @@ def list_notifications(
 
 @router.post("/notifications/{notification_id}/read")
 def mark_read(
-    platform: PlatformDep, principal: Reader, notification_id: Annotated[int, Path(ge=1)]
+    platform: PlatformDep, principal: Writer, notification_id: Annotated[int, Path(ge=1)]
 ) -> dict[str, int]:
     """Mark one notice read."""
     return {"marked": service.mark_read(platform.uow, principal, notification_id)}

@@ -151,6 +151,8 @@ class LiveCatalogue:
     revision: int
     catalogue: Catalogue
     stamp: tuple[int, dt.datetime | None]  # the revision and when it was raised
+    versions: Mapping[str, int]  # product code → its current version
+    institutions: Mapping[str, int]  # provider code → institution id
 
 
 _LIVE: dict[str, LiveCatalogue] = {}  # by database URL
@@ -161,25 +163,29 @@ def live_catalogue(uow: UowFactory) -> LiveCatalogue:
     edit is seen by the next read. The revision's time is part of the key, so a database
     recreated at the same URL (its revision starting again) is not mistaken for the old one."""
     with uow() as work:
-        session = work.session
-        key = str(session.get_bind().engine.url)
-        stamp = repository.revision_stamp(session)
-        cached = _LIVE.get(key)
-        if cached is not None and cached.stamp == stamp:
-            return cached
-        names = Names.of(session)
-        catalogue = Catalogue(
-            providers={spec.code: spec for spec in names.specs},
-            products=tuple(
-                repository.product_spec(row, names.codes)
-                for row in repository.product_rows(session)
-            ),
-            policies=tuple(
-                repository.policy_spec(row, names.codes) for row in repository.policy_rows(session)
-            ),
-        )
-        _LIVE[key] = LiveCatalogue(stamp[0], catalogue, stamp)
-        return _LIVE[key]
+        return catalogue_in(work)
+
+
+def catalogue_in(work: UnitOfWork) -> LiveCatalogue:
+    """`live_catalogue` inside the caller's unit of work (what it reads, it reads there)."""
+    session = work.session
+    key = str(session.get_bind().engine.url)
+    stamp = repository.revision_stamp(session)
+    cached = _LIVE.get(key)
+    if cached is not None and cached.stamp == stamp:
+        return cached
+    names = Names.of(session)
+    rows = repository.product_rows(session)
+    catalogue = Catalogue(
+        providers={spec.code: spec for spec in names.specs},
+        products=tuple(repository.product_spec(row, names.codes) for row in rows),
+        policies=tuple(
+            repository.policy_spec(row, names.codes) for row in repository.policy_rows(session)
+        ),
+    )
+    versions = {row.code: row.version for row in rows}
+    _LIVE[key] = LiveCatalogue(stamp[0], catalogue, stamp, versions, dict(names.ids))
+    return _LIVE[key]
 
 
 def _current(session: Session, code: str) -> ProductRow:

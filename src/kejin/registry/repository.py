@@ -316,3 +316,19 @@ def latest_year_groups(session: Session) -> list[LatestYearGroup]:
     stmt = _join_latest(select(*columns).select_from(EnterpriseRow), latest, outer=False)
     rows = session.execute(stmt.group_by(EnterpriseRow.cluster, stage))
     return [LatestYearGroup(*row) for row in rows]
+
+
+class IpAssetRecord(NamedTuple):
+    ip_type: str
+    status: str
+    expires_on: date | None
+
+
+def ip_records(session: Session, enterprise_id: int) -> list[IpAssetRecord]:
+    """Type, legal status and expiry of every IP asset of one enterprise."""
+    rows = session.execute(
+        select(IPAssetRow.ip_type, IPAssetRow.status, IPAssetRow.expires_on).where(
+            IPAssetRow.enterprise_id == enterprise_id
+        )
+    )
+    return [IpAssetRecord(str(kind), str(status), expires) for kind, status, expires in rows]

@@ -111,6 +111,12 @@ def _reference_day(work: UnitOfWork, valid_on: date | None) -> date:
     return min(today(), data_date) if data_date else today()
 
 
+def ip_records(work: UnitOfWork, enterprise_id: int) -> list[repository.IpAssetRecord]:
+    """Type, legal status and expiry of every IP asset of one enterprise (public registry
+    facts), inside the caller's unit of work."""
+    return repository.ip_records(work.session, enterprise_id)
+
+
 def find_enterprise_id(session: Session, uscc: str, name: str) -> int | None:
     """The id of the enterprise registered with exactly this credit code and name, if any."""
     return repository.enterprise_id_by_code_and_name(session, uscc.strip().upper(), name.strip())

@@ -27,12 +27,12 @@ from kejin.consent import web as consent_web
 from kejin.feeds import api as feeds_api
 from kejin.identity import api as identity_api
 from kejin.identity import web as identity_web
-from kejin.products import api as products_api
-from kejin.products import web as products_web
 from kejin.needs import api as needs_api
 from kejin.needs import web as needs_web
 from kejin.notifications import api as notifications_api
 from kejin.notifications import web as notifications_web
+from kejin.products import api as products_api
+from kejin.products import web as products_web
 from kejin.registry import api as registry_api
 from kejin.registry import web as registry_web
 from kejin.web import auth, problems
