@@ -12,7 +12,8 @@ held equal by a property test.
   least 8 years of protection left, utility models with at least 4 (RULES.md §6);
 - `trademarks`: granted trademarks in force on the date.
 
-A firm with no record gets zeros, not unknowns: the registry holds every loan and IP asset.
+A firm with no record gets zeros, not unknowns: the registry holds every loan and IP asset. The
+frames hold a row only for firms with records; a join fills the others with zeros.
 """
 
 from __future__ import annotations
@@ -169,4 +170,4 @@ def ip_facts_frame(assets: pl.LazyFrame, on: dt.date) -> pl.LazyFrame:
 
 
 def _fen_to_money(column: str) -> pl.Expr:
-    return pl.col(column).cast(pl.Decimal(20, 0)) / pl.lit(100).cast(pl.Decimal(20, 0))
+    return pl.col(column).cast(pl.Decimal(38, 2)) / 100
