@@ -18,6 +18,7 @@ from kejin.core.progress import ProgressCallback, no_progress, scoped
 from kejin.documents import service as documents
 from kejin.identity import demo as accounts
 from kejin.identity.model import Role
+from kejin.needs import demo as needs
 from kejin.products import demo as catalogue
 from kejin.region import calibration as region_defaults
 from kejin.region import service as region
@@ -81,12 +82,9 @@ def prepare_demo(
             platform, data / "seed", scoped(progress, "news")
         )
     catalogue.seed_catalogue(platform.uow)
-    return DemoReport(
-        region=built,
-        assessment=assessed,
-        documents=loaded,
-        accounts=seed_people(platform, enterprises),
-    )
+    people = seed_people(platform, enterprises)
+    seed_need(platform)
+    return DemoReport(region=built, assessment=assessed, documents=loaded, accounts=people)
 
 
 def assess_region(
@@ -113,6 +111,15 @@ def assess_region(
     return assessment.run_registry(
         platform.uow, on, started_by=consent.DEMO_ACTOR, progress=progress, catalogue=catalogue
     )
+
+
+def seed_need(platform: Platform) -> int | None:
+    """Lin's financing need (JOURNEYS.md), answered by the demo banks whose products fit."""
+    people = accounts.principals(platform.uow, ("lin", "wang", "qian"))
+    if "lin" not in people:
+        return None
+    officers = [people[login] for login in ("wang", "qian") if login in people]
+    return needs.seed_demo_need(platform.uow, people["lin"], officers)
 
 
 def seed_people(platform: Platform, enterprises: int) -> accounts.DemoAccounts:

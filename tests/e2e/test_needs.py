@@ -140,10 +140,16 @@ def test_the_workbench_and_notices_show_a_new_need_to_the_bank(
 ) -> None:
     need_id = _need_id(_post_form(world))
     with TestClient(create_app(platform)) as bank:
-        sign_in(bank, "officer0")
+        csrf = sign_in(bank, "officer0")
         bench = bank.get("/workbench?lang=en")
         assert f'data-need="{need_id}"' in bench.text
         assert "Needs to pick up" in bench.text
         notices = bank.get("/notifications?lang=zh-CN")
         assert "融资需求与贵机构的产品匹配" in notices.text
         assert f'href="/needs/{need_id}"' in notices.text
+        form = {"csrf_token": csrf, "product_code": world.needs.loan(0)}
+        picked = bank.post(f"/needs/{need_id}/pickup", data=form)
+        assert picked.status_code == 200  # the need's page again, now with the offer form
+        assert 'id="offer-form"' in picked.text
+        assert "年利率（%）" in picked.text
+        assert "Annual rate (%)" in bank.get(f"/needs/{need_id}?lang=en").text

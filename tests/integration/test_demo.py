@@ -1,6 +1,7 @@
 """`kejin demo` end to end on a small region: accounts per role, grants that open some
 enterprises' financials to the demo bank and not others', an assessment run whose results the
-government office sees for the policy clusters only, and a safe second run."""
+government office sees for the policy clusters only, Lin's financing need, and a safe second
+run."""
 
 from dataclasses import replace
 
@@ -19,6 +20,7 @@ from kejin.identity.model import Role
 from kejin.identity.orm import UserRow
 from kejin.identity.repository import user_by_login
 from kejin.identity.service import principal_of
+from kejin.needs.orm import NeedRow, PickupRow
 from kejin.registry.orm import EnterpriseRow
 
 
@@ -48,7 +50,9 @@ def test_the_demo_seeds_one_account_per_role_and_a_second_run_adds_nothing(
         )
         assert policy_firms
         grants = uow.session.scalar(select(func.count()).select_from(ConsentGrantRow))
-        assert grants == 5 + policy_firms
+        pickups = uow.session.scalar(select(func.count()).select_from(PickupRow))
+        assert grants == 5 + policy_firms + pickups  # Lin's need shares data on pick-up
+        assert uow.session.scalar(select(func.count()).select_from(NeedRow)) == 1
         assert uow.session.scalar(select(func.count()).select_from(AssessmentRunRow)) == 1
     assert second.assessment == first.assessment
     assert first.assessment.enterprises == 400

@@ -14,9 +14,9 @@ from typing import NamedTuple
 from sqlalchemy.orm import Session
 
 from kejin.identity import repository
-from kejin.identity.model import InstitutionKind, Role
+from kejin.identity.model import InstitutionKind, Principal, Role
 from kejin.identity.orm import InstitutionRow
-from kejin.identity.service import PLATFORM_OPERATOR_NAME, UowFactory, new_user_row
+from kejin.identity.service import PLATFORM_OPERATOR_NAME, UowFactory, new_user_row, principal_of
 
 DEMO_PASSWORD = "kejin-demo-2025"  # noqa: S105 - published on purpose; demo refuses production
 DEMO_ACTOR = "system:demo"
@@ -133,3 +133,10 @@ def _account(session: Session, person: _Person) -> DemoAccount:
         enterprise_id=person.enterprise_id,
     )
     return DemoAccount(user.login, user.role, DEMO_PASSWORD, user.id, user.enterprise_id)
+
+
+def principals(uow: UowFactory, logins: Sequence[str]) -> dict[str, Principal]:
+    """The demo people of `logins` as services see them (logins not found are left out)."""
+    with uow() as work:
+        users = [repository.user_by_login(work.session, login) for login in logins]
+        return {user.login: principal_of(user) for user in users if user is not None}
