@@ -115,10 +115,11 @@ def assess_region(
 
 def seed_need(platform: Platform) -> int | None:
     """Lin's financing need (JOURNEYS.md), answered by the demo banks whose products fit."""
-    people = accounts.principals(platform.uow, ("lin", "wang", "qian"))
+    banks = ("wang", "qian", "li")
+    people = accounts.principals(platform.uow, ("lin", *banks))
     if "lin" not in people:
         return None
-    officers = [people[login] for login in ("wang", "qian") if login in people]
+    officers = [people[login] for login in banks if login in people]
     return needs.seed_demo_need(platform.uow, people["lin"], officers)
 
 

@@ -23,12 +23,14 @@ DEMO_ACTOR = "system:demo"
 
 BANK = "科创城市银行"
 SECOND_BANK = "湾区科技银行"  # a second bank, so two banks compete for a need
+THIRD_BANK = "高新区农村商业银行"  # a bank that lends first loans to seed-stage firms
 FUND = "高新区天使母基金管理有限公司"
 OFFICE = "高新区科技金融服务中心"
 INSTITUTIONS = {
     PLATFORM_OPERATOR_NAME: InstitutionKind.PLATFORM_OPERATOR,
     BANK: InstitutionKind.BANK,
     SECOND_BANK: InstitutionKind.BANK,
+    THIRD_BANK: InstitutionKind.BANK,
     FUND: InstitutionKind.FUND_MANAGER,
     OFFICE: InstitutionKind.GOVERNMENT_OFFICE,
 }
@@ -38,6 +40,7 @@ STAFF = (
     ("wang", "王明（客户经理）", Role.BANK_OFFICER, BANK),
     ("zhao", "赵青（审批人）", Role.BANK_APPROVER, BANK),
     ("qian", "钱多（客户经理）", Role.BANK_OFFICER, SECOND_BANK),
+    ("li", "李航（客户经理）", Role.BANK_OFFICER, THIRD_BANK),
     ("sun", "孙悦（基金经理）", Role.FUND_MANAGER, FUND),
     ("chen", "陈晨（分析员）", Role.GOVERNMENT_ANALYST, OFFICE),
 )

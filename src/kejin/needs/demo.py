@@ -1,7 +1,7 @@
-"""The demo's financing need (JOURNEYS.md): Lin's firm asks for 500万 over three years for
-clinical trials, open to two providers; each demo bank whose product fits picks it up and makes
-an offer, so the firm has offers to compare side by side. Idempotent: a firm that already has a
-need gets no second one."""
+"""The demo's financing need (JOURNEYS.md): Lin's firm asks for 300万 over two years for
+clinical trials, open to three providers; each demo bank whose product fits picks it up and
+makes an offer, so the firm has offers to compare side by side. Idempotent: a firm that already
+has a need gets no second one."""
 
 from __future__ import annotations
 
@@ -19,19 +19,20 @@ from kejin.products.model import Instrument
 
 WAN = Decimal(10_000)
 NEED = NeedCreate(
-    amount=500 * WAN,
+    amount=300 * WAN,
     purpose=Purpose.CLINICAL_TRIALS,
     purpose_text="脑机接口医疗器械二期临床试验",
-    term_months=36,
+    term_months=24,
     instruments=[Instrument.LOAN],
     mode=NeedMode.OPEN,
-    max_pickups=2,
+    max_pickups=3,
     share_scopes=[DataScope.FINANCIALS, DataScope.IP],
 )
 # Demo (invented) offer terms per bank, in order: rate, guarantee fee, interest subsidy.
 OFFER_TERMS = (
     (Decimal("0.0345"), Decimal("0.01"), Decimal("0.5")),
     (Decimal("0.0380"), Decimal(0), Decimal(0)),
+    (Decimal("0.0395"), Decimal("0.008"), Decimal("0.5")),
 )
 
 
