@@ -34,5 +34,10 @@ def share(locale: str, value: Decimal | float | None) -> str:
     return MISSING if value is None else format_percent(value, "#,##0.0%", locale=locale)
 
 
+def rate(locale: str, value: Decimal | None) -> str:
+    """An interest or fee rate as a percentage with two decimals (3.45%)."""
+    return MISSING if value is None else format_percent(value, "#,##0.00%", locale=locale)
+
+
 def day(locale: str, value: date | None) -> str:
     return MISSING if value is None else format_date(value, "medium", locale=locale)

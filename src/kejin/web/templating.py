@@ -49,6 +49,7 @@ def environment(locale: str) -> Environment:
         number=partial(formatting.number, locale),
         money=partial(formatting.money, locale),
         share=partial(formatting.share, locale),
+        rate=partial(formatting.rate, locale),
         day=partial(formatting.day, locale),
         label=partial(label, locale),
         chart=chart_json,
