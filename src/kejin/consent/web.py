@@ -14,14 +14,15 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 from kejin.consent import service
 from kejin.consent.model import DataScope, GrantPurpose
 from kejin.consent.schemas import GrantCreate
-from kejin.core.errors import InvalidInput, KejinError
-from kejin.core.i18n import N_, translate
+from kejin.core.errors import KejinError
+from kejin.core.i18n import N_
 from kejin.core.pagination import PageRequest
 from kejin.identity.model import Principal, Role
 from kejin.web.deps import PageDep, PlatformDep
 from kejin.web.labels import label
 from kejin.web.locale import locale_of
 from kejin.web.policy import allow, signed_in
+from kejin.web.problems import refusal
 from kejin.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -119,13 +120,5 @@ def _refused(
     request: Request, platform: PlatformDep, principal: Principal, exc: KejinError
 ) -> HTMLResponse:
     """The centre again, with the reason the action was refused."""
-    locale = locale_of(request)
-    problems = (
-        [(p.field, translate(locale, p.reason, **p.params)) for p in exc.problems]
-        if isinstance(exc, InvalidInput)
-        else []
-    )
-    error = translate(locale, exc.message, **exc.params)
-    return _page(
-        request, platform, principal, PageRequest(), exc.status, error=error, problems=problems
-    )
+    shown = refusal(locale_of(request), exc)
+    return _page(request, platform, principal, PageRequest(), exc.status, **shown)

@@ -14,8 +14,8 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from kejin.consent.model import DataScope
-from kejin.core.errors import InvalidInput, KejinError
-from kejin.core.i18n import N_, translate
+from kejin.core.errors import KejinError
+from kejin.core.i18n import N_
 from kejin.core.pagination import PageRequest
 from kejin.identity.model import Principal, Role
 from kejin.needs import queries, service
@@ -25,6 +25,7 @@ from kejin.products.model import Collateral, Instrument
 from kejin.web.deps import PageDep, PlatformDep
 from kejin.web.locale import locale_of
 from kejin.web.policy import allow, signed_in
+from kejin.web.problems import refusal
 from kejin.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -257,10 +258,4 @@ def _act(
 
 
 def _refusal(request: Request, exc: KejinError) -> dict[str, Any]:
-    locale = locale_of(request)
-    problems = (
-        [(p.field, translate(locale, p.reason, **p.params)) for p in exc.problems]
-        if isinstance(exc, InvalidInput)
-        else []
-    )
-    return {"error": translate(locale, exc.message, **exc.params), "problems": problems}
+    return refusal(locale_of(request), exc)

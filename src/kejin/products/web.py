@@ -44,6 +44,7 @@ from kejin.web.deps import PageDep, PlatformDep
 from kejin.web.labels import label
 from kejin.web.locale import locale_of
 from kejin.web.policy import allow, public
+from kejin.web.problems import refusal
 from kejin.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -191,21 +192,15 @@ def _form(
     error: KejinError | None = None,
     status_code: int = 200,
 ) -> HTMLResponse:
-    locale = locale_of(request)
-    problems = (
-        [(p.field, translate(locale, p.reason, **p.params)) for p in error.problems]
-        if isinstance(error, InvalidInput)
-        else []
-    )
+    shown = {"error": None, "problems": []} if error is None else refusal(locale_of(request), error)
     context = {
         "edit": edit,
         "entry": entry,
         "version": version,
         "eligibility_json": _pretty(entry.get("eligibility")),
         "sizing_json": _pretty(entry.get("sizing")),
-        "error": None if error is None else translate(locale, error.message, **error.params),
+        **shown,
         "changed": isinstance(error, ProductChanged),
-        "problems": problems,
         **_choices(),
     }
     return render(request, "products/edit.html", context, status_code=status_code)

@@ -83,6 +83,17 @@ def from_kejin_error(locale: str, exc: KejinError) -> dict[str, Any]:
     )
 
 
+def refusal(locale: str, exc: KejinError) -> dict[str, Any]:
+    """What a page shows when an action is refused: `error` (the message) and `problems`
+    ((field, reason) pairs of an `InvalidInput`), translated for `locale`."""
+    problems = (
+        [(p.field, translate(locale, p.reason, **p.params)) for p in exc.problems]
+        if isinstance(exc, InvalidInput)
+        else []
+    )
+    return {"error": translate(locale, exc.message, **exc.params), "problems": problems}
+
+
 def from_validation_error(locale: str, exc: RequestValidationError) -> dict[str, Any]:
     errors = []
     for error in exc.errors():
