@@ -19,6 +19,7 @@ from kejin.demo import STEP_LABELS, DemoReport, prepare_demo
 from kejin.documents import cli as documents_cli
 from kejin.feeds import cli as feeds_cli
 from kejin.identity import cli as identity_cli
+from kejin.matching import cli as matching_cli
 from kejin.needs import cli as needs_cli
 from kejin.products import cli as products_cli
 from kejin.region import cli as region_cli
@@ -106,6 +107,7 @@ for module in (
     assessment_cli,
     products_cli,
     needs_cli,
+    matching_cli,
 ):
     for command in module.commands:
         main.add_command(command)

@@ -18,6 +18,7 @@ from kejin.core.progress import ProgressCallback, no_progress, scoped
 from kejin.documents import service as documents
 from kejin.identity import demo as accounts
 from kejin.identity.model import Role
+from kejin.matching import service as matching
 from kejin.needs import demo as needs
 from kejin.products import demo as catalogue
 from kejin.region import calibration as region_defaults
@@ -48,6 +49,9 @@ STEP_LABELS = {
     "news/read": "Reading the news pages",
     "news/prepare": "Preparing news",
     "news/store": "Storing news",
+    "matching/read": "Reading the match inputs",
+    "matching/match": "Matching firms with products and policies",
+    "matching/store": "Storing the match run",
 }
 
 
@@ -82,6 +86,9 @@ def prepare_demo(
             platform, data / "seed", scoped(progress, "news")
         )
     catalogue.seed_catalogue(platform.uow)
+    matching.ensure_run(
+        platform.uow, started_by=consent.DEMO_ACTOR, progress=scoped(progress, "matching")
+    )
     people = seed_people(platform, enterprises)
     seed_need(platform)
     return DemoReport(region=built, assessment=assessed, documents=loaded, accounts=people)

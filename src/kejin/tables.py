@@ -11,6 +11,7 @@ from kejin.documents import orm as _documents  # noqa: F401
 from kejin.feeds import orm as _feeds  # noqa: F401
 from kejin.identity import orm as _identity  # noqa: F401
 from kejin.lending import orm as _lending  # noqa: F401
+from kejin.matching import orm as _matching  # noqa: F401
 from kejin.needs import orm as _needs  # noqa: F401
 from kejin.notifications import orm as _notifications  # noqa: F401
 from kejin.products import orm as _products  # noqa: F401

@@ -61,6 +61,8 @@ class FileAssessment:
     rejected: int
     rule_versions: dict[str, object]
     config_versions: dict[str, str]
+    snapshots: pl.DataFrame  # the valid enterprises' snapshots, row for row with `results`
+    ip_assets: pl.DataFrame  # their IP assets as the file gives them (by `uscc`)
 
 
 def assess_file(path: Path, on: date, catalogue: Catalogue | None = None) -> FileAssessment:
@@ -68,14 +70,50 @@ def assess_file(path: Path, on: date, catalogue: Catalogue | None = None) -> Fil
     enterprises are their own population for innovation points."""
     catalogue = catalogue or shipped_catalogue()
     read = read_enterprise_file(path)
-    results, _ = assess_snapshots(build_snapshots(read.frames, on), on, catalogue)
+    snapshots = build_snapshots(read.frames, on)
+    results, _ = assess_snapshots(snapshots, on, catalogue)
     return FileAssessment(
         results=results,
         problems=read.problems,
         rejected=read.rejected,
         rule_versions=catalogue.versions(on),
         config_versions=catalogue.config_versions(),
+        snapshots=snapshots,
+        ip_assets=read.frames.ip_assets,
     )
+
+
+@dataclasses.dataclass(frozen=True)
+class StoredAnswers:
+    """The newest run's answers beside the registry's snapshots on its date, row for row."""
+
+    run_id: int
+    evaluated_on: date  # the snapshots' date
+    snapshots: pl.DataFrame  # the snapshot frame (keys and inputs), by enterprise id
+    results: pl.DataFrame  # `stage`, `innovation_points`, `points_band`, `<code>.status`
+
+
+def stored_answers(work: UnitOfWork, on: date | None = None) -> StoredAnswers | None:
+    """The snapshots of every enterprise as of `on` (default: the run's date) and the newest
+    finished run's stored answers for the same rows (None before the first run). A firm
+    registered after the run has no stored answer: its row has nulls. Reads inside the
+    caller's unit of work."""
+    run = store.latest_run_row(work.session)
+    if run is None:
+        return None
+    conn = work.session.connection()
+    snapshots = repository.load_snapshots(conn, on or run.evaluated_on)
+    stored = store.read_results(conn, run.id, run.rule_versions).drop("cluster")
+    results = snapshots.select("enterprise_id").join(
+        stored, on="enterprise_id", how="left", maintain_order="left"
+    )
+    return StoredAnswers(run.id, on or run.evaluated_on, snapshots, results.drop("enterprise_id"))
+
+
+def latest_run_id(work: UnitOfWork) -> int | None:
+    """The newest finished run's id (None before the first run)."""
+    head = store.latest_run_head(work.session)
+    return None if head is None else head.id
 
 
 class Engine(StrEnum):

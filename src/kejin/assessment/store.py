@@ -120,6 +120,42 @@ def prune(session: Session, keep: int) -> None:
         session.execute(delete(table).where(table.run_id.in_(old.scalar_subquery())))
 
 
+def read_results(conn: Connection, run_id: int, standards: Iterable[str]) -> pl.DataFrame:
+    """A stored run's answers in the pipeline's terms: per enterprise (by id) its `stage`,
+    `cluster`, `innovation_points`, `points_band` and `<code>.status` (text) under each of
+    `standards` (the run's codes), verdicts decoded from their letters."""
+    row = EnterpriseResultRow
+    stored = pl.read_database(
+        select(
+            row.enterprise_id,
+            row.cluster,
+            row.stage,
+            row.verdicts,
+            row.innovation_points,
+            row.band,
+        )
+        .where(row.run_id == run_id)
+        .order_by(row.enterprise_id),
+        conn,
+        schema_overrides={"innovation_points": pl.Int64, "band": pl.String, "stage": pl.String},
+    )
+    statuses = {letter: status.value for letter, status in STATUSES.items()}
+    return stored.select(
+        pl.col("enterprise_id").cast(pl.Int64),
+        pl.col("cluster").cast(pl.String),
+        "stage",
+        "innovation_points",
+        pl.col("band").alias("points_band"),
+        *(
+            pl.col("verdicts")
+            .str.slice(place, 1)
+            .replace_strict(statuses, return_dtype=pl.String)
+            .alias(f"{code}.status")
+            for place, code in enumerate(sorted(standards))
+        ),
+    )
+
+
 def latest_run_row(session: Session) -> AssessmentRunRow | None:
     return session.scalars(
         select(AssessmentRunRow)

@@ -59,6 +59,11 @@ def live_catalogue(work: UnitOfWork, on: dt.date) -> tuple[LiveCatalogue, MatchC
     return live, compiled
 
 
+def catalogue_revision(work: UnitOfWork) -> int:
+    """The catalogue's revision now."""
+    return catalogue_in(work).revision
+
+
 def enterprise_match(
     work: UnitOfWork, enterprise_id: int, on: dt.date, *, explain: bool = True
 ) -> EnterpriseMatch:

@@ -153,6 +153,7 @@ class LiveCatalogue:
     stamp: tuple[int, dt.datetime | None]  # the revision and when it was raised
     versions: Mapping[str, int]  # product code → its current version
     institutions: Mapping[str, int]  # provider code → institution id
+    policy_versions: Mapping[str, int]  # policy code → its current version
 
 
 _LIVE: dict[str, LiveCatalogue] = {}  # by database URL
@@ -176,15 +177,21 @@ def catalogue_in(work: UnitOfWork) -> LiveCatalogue:
         return cached
     names = Names.of(session)
     rows = repository.product_rows(session)
+    policies = repository.policy_rows(session)
     catalogue = Catalogue(
         providers={spec.code: spec for spec in names.specs},
         products=tuple(repository.product_spec(row, names.codes) for row in rows),
-        policies=tuple(
-            repository.policy_spec(row, names.codes) for row in repository.policy_rows(session)
-        ),
+        policies=tuple(repository.policy_spec(row, names.codes) for row in policies),
     )
     versions = {row.code: row.version for row in rows}
-    _LIVE[key] = LiveCatalogue(stamp[0], catalogue, stamp, versions, dict(names.ids))
+    _LIVE[key] = LiveCatalogue(
+        stamp[0],
+        catalogue,
+        stamp,
+        versions,
+        dict(names.ids),
+        {row.code: row.version for row in policies},
+    )
     return _LIVE[key]
 
 

@@ -15,6 +15,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any, NamedTuple
 
+import polars as pl
 from sqlalchemy import (
     ColumnElement,
     Row,
@@ -332,3 +333,18 @@ def ip_records(session: Session, enterprise_id: int) -> list[IpAssetRecord]:
         )
     )
     return [IpAssetRecord(str(kind), str(status), expires) for kind, status, expires in rows]
+
+
+def ip_assets_frame(session: Session) -> pl.DataFrame:
+    """Type, legal status and expiry of every IP asset of the registry, by `enterprise_id`."""
+    ip = IPAssetRow.__table__.c
+    return pl.read_database(
+        select(ip.enterprise_id, ip.ip_type, ip.status, ip.expires_on),
+        session.connection(),
+        schema_overrides={
+            "enterprise_id": pl.Int64(),
+            "ip_type": pl.String(),
+            "status": pl.String(),
+            "expires_on": pl.Date(),
+        },
+    )

@@ -18,6 +18,7 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import NamedTuple
 
+import polars as pl
 from sqlalchemy.orm import Session
 
 from kejin.consent import service as consent
@@ -115,6 +116,12 @@ def ip_records(work: UnitOfWork, enterprise_id: int) -> list[repository.IpAssetR
     """Type, legal status and expiry of every IP asset of one enterprise (public registry
     facts), inside the caller's unit of work."""
     return repository.ip_records(work.session, enterprise_id)
+
+
+def ip_assets_frame(work: UnitOfWork) -> pl.DataFrame:
+    """`ip_records` of every enterprise as one frame (`enterprise_id`, `ip_type`, `status`,
+    `expires_on`), inside the caller's unit of work."""
+    return repository.ip_assets_frame(work.session)
 
 
 def find_enterprise_id(session: Session, uscc: str, name: str) -> int | None:

@@ -18,6 +18,7 @@ from kejin.core.i18n import N_, translate
 from kejin.core.money import WAN
 from kejin.feeds.web import reported_card
 from kejin.identity.model import Principal
+from kejin.matching.web import financing_url
 from kejin.registry import service
 from kejin.registry.model import CertificationKind, IndustryCluster, IPType, Stage
 from kejin.registry.schemas import (
@@ -173,6 +174,7 @@ def enterprise_page(
         "yearly_chart": _yearly_chart(locale_of(request), detail),
         "reported": reported_card(request, platform, detail.uscc),
         "assessment_url": assessment_url(principal, detail.uscc),
+        "financing_url": financing_url(principal, detail.uscc),
     }
     return render(request, "registry/detail.html", context)
 

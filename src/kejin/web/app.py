@@ -27,6 +27,8 @@ from kejin.consent import web as consent_web
 from kejin.feeds import api as feeds_api
 from kejin.identity import api as identity_api
 from kejin.identity import web as identity_web
+from kejin.matching import api as matching_api
+from kejin.matching import web as matching_web
 from kejin.needs import api as needs_api
 from kejin.needs import web as needs_web
 from kejin.notifications import api as notifications_api
@@ -112,6 +114,8 @@ def create_app(platform: Platform) -> FastAPI:
     app.include_router(assessment_web.router)
     app.include_router(products_api.router)
     app.include_router(products_web.router)
+    app.include_router(matching_api.router)
+    app.include_router(matching_web.router)
     app.include_router(needs_api.router)
     app.include_router(needs_web.router)
     app.include_router(notifications_api.router)

@@ -28,6 +28,7 @@ TEMPLATE_PACKAGES = (
     "kejin.consent",
     "kejin.assessment",
     "kejin.products",
+    "kejin.matching",
     "kejin.needs",
     "kejin.notifications",
 )
