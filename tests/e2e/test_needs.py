@@ -133,6 +133,7 @@ def test_a_bad_need_form_names_the_field_in_both_languages_and_stores_nothing(
     chinese = _post_form(world, instruments=[])
     assert "请至少选择一种融资工具" in chinese.text  # type: ignore[attr-defined]
     assert world.client.get("/api/v1/needs").json()["total"] == 0
+    assert 'id="financing-map"' in chinese.text  # type: ignore[attr-defined]
 
 
 def test_the_workbench_and_notices_show_a_new_need_to_the_bank(

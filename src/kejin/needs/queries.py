@@ -101,6 +101,16 @@ def my_needs(uow: UowFactory, principal: Principal, request: PageRequest) -> Nee
     return NeedPage(items=items, total=total, page=request.page, size=request.size, pages=pages)
 
 
+def enterprise_code(uow: UowFactory, principal: Principal) -> str | None:
+    """The credit code of the principal's enterprise (None for institution staff)."""
+    if principal.enterprise_id is None:
+        return None
+    with uow() as work:
+        return registry.enterprise_keys(work, [principal.enterprise_id])[
+            principal.enterprise_id
+        ].uscc
+
+
 def workbench(uow: UowFactory, principal: Principal) -> Workbench:
     """Needs the institution may pick up, with their clocks, and its own pick-ups."""
     institution_id = principal.institution_id

@@ -71,6 +71,7 @@ def _needs(
     context = {
         "principal": principal,
         "needs": queries.my_needs(platform.uow, principal, page),
+        "uscc": queries.enterprise_code(platform.uow, principal),
         "purposes": list(Purpose),
         "instruments": list(Instrument),
         "modes": list(NeedMode),
