@@ -145,6 +145,7 @@ def test_the_workbench_and_notices_show_a_new_need_to_the_bank(
         bench = bank.get("/workbench?lang=en")
         assert f'data-need="{need_id}"' in bench.text
         assert "Needs to pick up" in bench.text
+        assert f'href="/workbench/products/{world.needs.loan(0)}/edit"' in bench.text
         notices = bank.get("/notifications?lang=zh-CN")
         assert "融资需求与贵机构的产品匹配" in notices.text
         assert f'href="/needs/{need_id}"' in notices.text

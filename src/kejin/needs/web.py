@@ -21,6 +21,7 @@ from kejin.identity.model import Principal, Role
 from kejin.needs import queries, service
 from kejin.needs.model import NeedMode, Purpose, Repayment
 from kejin.needs.schemas import NeedCreate, OfferCreate, PickupCreate
+from kejin.products import service as products
 from kejin.products.model import Collateral, Instrument
 from kejin.web.deps import PageDep, PlatformDep
 from kejin.web.locale import locale_of
@@ -239,7 +240,10 @@ def withdraw(
 
 @router.get("/workbench", response_class=HTMLResponse)
 def workbench_page(request: Request, platform: PlatformDep, principal: Provider) -> HTMLResponse:
-    context = {"bench": queries.workbench(platform.uow, principal)}
+    context = {
+        "bench": queries.workbench(platform.uow, principal),
+        "products": products.own_products(platform.uow, principal),
+    }
     return render(request, "needs/workbench.html", context)
 
 

@@ -119,6 +119,17 @@ def compare_products(
     return [get_product(uow, code, viewer) for code in unique]
 
 
+def own_products(uow: UowFactory, principal: Principal) -> list[ProductRead]:
+    """Every product of the principal's institution, in any status (its workbench)."""
+    if principal.institution_id is None:
+        return []
+    with uow() as work:
+        names = Names.of(work.session)
+        query = select(ProductRow).where(ProductRow.provider_id == principal.institution_id)
+        rows = repository.product_rows(work.session, query)
+        return [product_read(repository.product_spec(row, names.codes), row, names) for row in rows]
+
+
 def providers(uow: UowFactory) -> list[ProviderRead]:
     with uow() as work:
         return list(Names.of(work.session).reads.values())
