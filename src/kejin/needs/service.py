@@ -360,6 +360,14 @@ def sweep(uow: UowFactory, at: datetime | None = None) -> SweepReport:
         session = work.session
         for pickup in repository.lapsing(session, at):
             _end_pickup(session, pickup, PickupStatus.LAPSED, actor, "lapsed")
+            notifications.notify(
+                session,
+                Recipient(institution_id=pickup.institution_id),
+                NotificationKind.SLA_BREACHED,
+                N_("Your pick-up of need {need} lapsed: no offer within the deadline"),
+                params={"need": pickup.need_id},
+                link=f"/needs/{pickup.need_id}",
+            )
             lapsed += 1
         for offer in repository.stale_offers(session, at.date()):
             offer.status = OfferStatus.EXPIRED
@@ -369,6 +377,14 @@ def sweep(uow: UowFactory, at: datetime | None = None) -> SweepReport:
             expired_offers += 1
         for need in repository.expiring(session, at - shipped_sla().expire_after):
             _finish(session, need, NeedAction.EXPIRE, actor, "expired")
+            notifications.notify(
+                session,
+                Recipient(enterprise_id=need.enterprise_id),
+                NotificationKind.SLA_BREACHED,
+                N_("Your financing need {need} expired: no provider picked it up"),
+                params={"need": need.id},
+                link=f"/needs/{need.id}",
+            )
             expired_needs += 1
         work.commit()
     return SweepReport(

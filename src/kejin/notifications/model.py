@@ -17,9 +17,7 @@ class NotificationKind(StrEnum):
     NEED_PICKED_UP = "need_picked_up"
     OFFER_RECEIVED = "offer_received"
     OFFER_DECIDED = "offer_decided"
-    SLA_WARNING = "sla_warning"
-    SLA_BREACHED = "sla_breached"
-    POLICY_ENTITLED = "policy_entitled"
+    SLA_BREACHED = "sla_breached"  # a pick-up lapsed, or a need expired unanswered
 
 
 @dataclasses.dataclass(frozen=True, slots=True)

@@ -168,6 +168,10 @@ def test_the_sweep_lapses_a_pick_up_without_an_offer_and_expires_a_forgotten_nee
     report = service.sweep(world.platform.uow, dt.datetime.now(dt.UTC) + dt.timedelta(days=31))
     assert report.expired_needs == 2
     assert detail(world, forgotten).need.status is NeedStatus.EXPIRED
+    told = notifications.inbox(world.platform.uow, world.officers[0], PageRequest(), "en")
+    assert "lapsed" in told.items[0].text
+    firm = notifications.inbox(world.platform.uow, world.firm, PageRequest(), "en")
+    assert "expired" in firm.items[0].text
     again = service.sweep(world.platform.uow, dt.datetime.now(dt.UTC) + dt.timedelta(days=31))
     assert again.model_dump() == {"lapsed_pickups": 0, "expired_needs": 0, "expired_offers": 0}
 
