@@ -80,11 +80,12 @@ def _match_registry(on: dt.date | None) -> None:
             run = service.run_all(platform.uow, started_by="cli", on=on, progress=progress)
     except KejinError as error:
         raise click.ClickException(translate(_locale(), error.message, **error.params)) from error
+    finally:
+        platform.dispose()
     console.print(
         f"match run {run.id}: {run.enterprises:,} enterprises matched as of {run.evaluated_on}"
         f" (assessment run {run.assessment_run_id}, catalogue revision {run.catalogue_revision})"
     )
-    platform.dispose()
 
 
 def _locale() -> str:
