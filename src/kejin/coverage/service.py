@@ -205,9 +205,7 @@ def policy_firms(
         for firm, stage, cluster, status, benefit in rows
         if firm in keys
     ]
-    return PolicyFirms(
-        run=read, policy=code, listed=listed, total=total, firms=firms
-    )
+    return PolicyFirms(run=read, policy=code, listed=listed, total=total, firms=firms)
 
 
 def _run(work: UnitOfWork) -> MatchRunRow:
