@@ -9,7 +9,6 @@ recorded as reads.
 from __future__ import annotations
 
 import datetime as dt
-import threading
 from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
@@ -51,9 +50,6 @@ from kejin.registry import service as registry
 from kejin.registry.model import IndustryCluster, Stage
 
 UowFactory = Callable[[], UnitOfWork]
-_BLOCKERS: dict[tuple[Any, ...], list[Blocker]] = {}
-_CACHED_CELLS = 64
-_BLOCKERS_LOCK = threading.Lock()
 
 
 def thresholds() -> Thresholds:
@@ -110,7 +106,7 @@ def cell_drill_down(uow: UowFactory, principal: Principal, query: CellQuery) -> 
             None if cluster is None else cluster.value,
         )
         ids = list(work.session.scalars(gap))
-        found = _cell_blockers(work, run, query, ids)
+        found = _cell_blockers(work, query, ids)
         readable = consent.readable_enterprise_ids(work.session, principal, DataScope.ASSESSMENT)
         shown = sorted(readable.intersection(ids))
         listed = _gap_firms(work, principal, shown, stage)
@@ -137,27 +133,13 @@ def cell_drill_down(uow: UowFactory, principal: Principal, query: CellQuery) -> 
     )
 
 
-def _cell_blockers(
-    work: UnitOfWork, run: MatchRunRow, query: CellQuery, ids: list[int]
-) -> list[Blocker]:
-    """A cell's blockers, computed once per run, catalogue revision and cell in this process:
-    rebuilding the gap firms' inputs reads every snapshot (seconds on the demo region)."""
+def _cell_blockers(work: UnitOfWork, query: CellQuery, ids: list[int]) -> list[Blocker]:
     if not ids:
         return []
-    database = work.session.get_bind().engine.url.render_as_string()
-    key = (database, run.id, run.started_at, catalogue_in(work).stamp, query)
-    cached = _BLOCKERS.get(key)
-    if cached is not None:
-        return cached
     catalogue, inputs = matching.gap_inputs(work, ids)
     layer = query.layer_or_none
     entries = catalogue.products if layer is None else catalogue.layer(layer)
-    found = blockers([e.ruleset for e in entries], inputs, catalogue.on)
-    with _BLOCKERS_LOCK:  # requests are answered on several threads
-        while len(_BLOCKERS) >= _CACHED_CELLS:
-            _BLOCKERS.pop(next(iter(_BLOCKERS)))
-        _BLOCKERS[key] = found
-    return found
+    return blockers([e.ruleset for e in entries], inputs, catalogue.on)
 
 
 def _gap_firms(

@@ -123,11 +123,9 @@ def gap_inputs(
 ) -> tuple[MatchCatalogue, pl.DataFrame]:
     """The live catalogue compiled for the newest assessment run's date, and the match inputs
     of these firms on it, as a match run builds them (what blocks a coverage cell's gap firms)."""
-    answers = assessment.stored_answers(work)
+    answers = assessment.stored_answers(work, ids=enterprise_ids)
     if answers is None:
         raise NoAssessmentRun("No assessment run has been stored yet: run kejin assess --all")
-    kept = answers.snapshots["enterprise_id"].is_in(list(enterprise_ids))
-    snapshots, results = answers.snapshots.filter(kept), answers.results.filter(kept)
-    facts = facts_frame(work, snapshots, answers.evaluated_on)
+    facts = facts_frame(work, answers.snapshots, answers.evaluated_on)
     _, compiled = reads.live_catalogue(work, answers.evaluated_on)
-    return compiled, match_inputs(snapshots, results, facts)
+    return compiled, match_inputs(answers.snapshots, answers.results, facts)

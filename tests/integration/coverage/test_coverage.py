@@ -1,7 +1,8 @@
 """Coverage over a stored match run, on SQLite and PostgreSQL: the cells equal what the run's
 rows say firm by firm; needs count by stage at posting and instrument layer within the window;
 a cell's drill-down counts its gap firms, names their blockers and lists only consented firms;
-a policy's reach adds up to the run's firms and its lists name only consented firms."""
+a policy's reach adds up to the run's firms and its lists name only consented firms; the gap
+firms' inputs, read apart, equal the whole registry's rows for them."""
 
 from __future__ import annotations
 
@@ -10,7 +11,9 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
+import polars as pl
 import pytest
+from polars.testing import assert_frame_equal
 from sqlalchemy import select
 
 from kejin.assessment import service as assessment
@@ -19,6 +22,7 @@ from kejin.consent.model import DataScope, GrantPurpose
 from kejin.coverage import service
 from kejin.coverage.schemas import CellQuery
 from kejin.matching import service as matching
+from kejin.matching.inputs import match_inputs
 from kejin.matching.model import PolicyList
 from kejin.matching.orm import MatchLayerResultRow, PolicyMatchRow
 from kejin.needs.model import NeedMode, NeedStatus, Purpose
@@ -171,3 +175,16 @@ def test_a_policys_reach_adds_up_to_the_runs_firms_and_its_list_names_consented_
     firms = service.policy_firms(matched.uow, principal(matched, chen), code, PolicyList.AUTOMATIC)
     assert firms.total == len(entitled)
     assert len(firms.firms) == 1
+
+
+def test_gap_inputs_read_in_process_equal_the_whole_registrys_rows_for_those_firms(
+    matched: Platform,
+) -> None:
+    with matched.uow() as work:
+        answers = assessment.stored_answers(work)
+        assert answers is not None
+        facts = matching.facts_frame(work, answers.snapshots, answers.evaluated_on)
+        whole = match_inputs(answers.snapshots, answers.results, facts)
+        ids = whole["enterprise_id"].to_list()[3::7]
+        _, found = matching.gap_inputs(work, ids)
+    assert_frame_equal(found, whole.filter(pl.col("enterprise_id").is_in(ids)))
