@@ -108,6 +108,8 @@ def test_a_policys_reach_page_and_lists_show_consented_firms_and_the_policy_link
     chinese = client.get(f"/policies/{code}/reach?lang=zh-CN", headers=HTML)
     assert english.status_code == chinese.status_code == 200
     assert 'id="list-automatic"' in english.text
+    figure = english.text.split('data-chart-for="chart-reach">', 1)[1].split("</script>", 1)[0]
+    assert "Must apply" in figure
     assert 'id="list-apply"' in chinese.text
     export = client.get(f"/policies/{code}/reach/export.csv?list=automatic")
     assert len(export.text.lstrip("\ufeff").splitlines()) == 1 + len(entitled["firms"])

@@ -125,6 +125,8 @@ class ReachCell(BaseModel):
 class PolicyReachRead(BaseModel):
     run: MatchRunRead | None
     policy: str
+    name_zh: str = ""
+    name_en: str = ""
     cells: list[ReachCell] = []
 
 

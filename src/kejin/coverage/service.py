@@ -162,8 +162,16 @@ def policy_reach(uow: UowFactory, code: str) -> PolicyReachRead:
             return PolicyReachRead(run=None, policy=code)
         _require_policy(run, code)
         rows = repository.policy_reach(work.session, run.id, code)
+        live = catalogue_in(work).catalogue.policies
+        name = next((spec.name for spec in live if spec.code == code), None)
         read = MatchRunRead.model_validate(run)
-    return PolicyReachRead(run=read, policy=code, cells=_reach(rows))
+    return PolicyReachRead(
+        run=read,
+        policy=code,
+        name_zh=code if name is None else name.zh,
+        name_en=code if name is None else name.en,
+        cells=_reach(rows),
+    )
 
 
 def _reach(rows: list[tuple[Any, ...]]) -> list[ReachCell]:

@@ -187,7 +187,7 @@ def reach_page(
     context = {
         "reach": reach,
         "totals": _reach_totals(reach.cells),
-        "chart": _reach_chart(locale, reach.cells),
+        "reach_chart": _reach_chart(locale, reach.cells),
         "lists": lists,
         "shown": SHOWN_FIRMS,
         "stage_name": lambda stage: _stage_name(locale, stage),
