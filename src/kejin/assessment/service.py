@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from enum import StrEnum
@@ -93,16 +93,23 @@ class StoredAnswers:
     results: pl.DataFrame  # `stage`, `innovation_points`, `points_band`, `<code>.status`
 
 
-def stored_answers(work: UnitOfWork, on: date | None = None) -> StoredAnswers | None:
-    """The snapshots of every enterprise as of `on` (default: the run's date) and the newest
-    finished run's stored answers for the same rows (None before the first run). A firm
-    registered after the run has no stored answer: its row has nulls. Reads inside the
-    caller's unit of work."""
+def stored_answers(
+    work: UnitOfWork, on: date | None = None, ids: Collection[int] | None = None
+) -> StoredAnswers | None:
+    """The snapshots of every enterprise (or of those of `ids`, read in this process) as of
+    `on` (default: the run's date) and the newest finished run's stored answers for the same
+    rows (None before the first run). A firm registered after the run has no stored answer:
+    its row has nulls. Reads inside the caller's unit of work."""
     run = store.latest_run_row(work.session)
     if run is None:
         return None
     conn = work.session.connection()
-    snapshots = repository.load_snapshots(conn, on or run.evaluated_on)
+    day = on or run.evaluated_on
+    snapshots = (
+        repository.load_snapshots(conn, day)
+        if ids is None
+        else repository.load_snapshots_of(conn, ids, day)
+    )
     stored = store.read_results(conn, run.id, run.rule_versions).drop("cluster")
     results = snapshots.select("enterprise_id").join(
         stored, on="enterprise_id", how="left", maintain_order="left"

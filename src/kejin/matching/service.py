@@ -13,7 +13,7 @@ the newest `KEEP_RUNS` runs are pruned; run rows stay.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 
 import polars as pl
 
@@ -24,6 +24,7 @@ from kejin.core.uow import UnitOfWork
 from kejin.lending import service as lending
 from kejin.matching import reads, store
 from kejin.matching.batch import PARTITION_ROWS, match_frame
+from kejin.matching.catalogue import MatchCatalogue
 from kejin.matching.errors import EmptyCatalogue
 from kejin.matching.facts import ip_facts_frame, loan_facts_frame
 from kejin.matching.inputs import FACT_COLUMNS, match_inputs
@@ -115,3 +116,16 @@ def facts_frame(work: UnitOfWork, snapshots: pl.DataFrame, on: dt.date) -> pl.Da
         .join(ip, on="enterprise_id", how="left", maintain_order="left")
     )
     return keyed.with_columns(pl.col(name).fill_null(0) for name in FACT_COLUMNS).collect()
+
+
+def gap_inputs(
+    work: UnitOfWork, enterprise_ids: Collection[int]
+) -> tuple[MatchCatalogue, pl.DataFrame]:
+    """The live catalogue compiled for the newest assessment run's date, and the match inputs
+    of these firms on it, as a match run builds them (what blocks a coverage cell's gap firms)."""
+    answers = assessment.stored_answers(work, ids=enterprise_ids)
+    if answers is None:
+        raise NoAssessmentRun("No assessment run has been stored yet: run kejin assess --all")
+    facts = facts_frame(work, answers.snapshots, answers.evaluated_on)
+    _, compiled = reads.live_catalogue(work, answers.evaluated_on)
+    return compiled, match_inputs(answers.snapshots, answers.results, facts)

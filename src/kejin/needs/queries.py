@@ -1,13 +1,18 @@
 """Needs read use cases: one need with its offers side by side and its history, an
 enterprise's needs, and a provider's workbench. An enterprise sees everything about its own
 needs; a provider sees a need it was told of or picked up, and only its own pick-ups and
-offers."""
+offers. `need_totals` counts the needs posted since a date for the coverage view."""
 
 from __future__ import annotations
 
+import dataclasses
+import json
 from collections import Counter
 from collections.abc import Callable
 from datetime import UTC, datetime
+from decimal import Decimal
+
+from sqlalchemy import String, cast, func, select
 
 from kejin.assessment.model import Status
 from kejin.consent.model import DataScope
@@ -230,3 +235,28 @@ def _offer_read(offer: OfferRow, names: dict[int, str]) -> OfferRead:
         valid_until=offer.valid_until,
         made_at=offer.made_at,
     )
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class NeedTotal:
+    """Needs posted by firms of one stage (at posting) that accept the same instruments."""
+
+    stage: str | None
+    instruments: tuple[str, ...]
+    needs: int
+    amount: Decimal
+
+
+def need_totals(work: UnitOfWork, since: datetime) -> list[NeedTotal]:
+    """Every need posted since `since`, whatever became of it, counted and summed per stage at
+    posting and instrument list (one GROUP BY)."""
+    instruments = cast(NeedRow.instruments, String)
+    rows = work.session.execute(
+        select(NeedRow.stage_at_posting, instruments, func.count(), func.sum(NeedRow.amount))
+        .where(NeedRow.posted_at >= since)
+        .group_by(NeedRow.stage_at_posting, instruments)
+    ).all()
+    return [
+        NeedTotal(stage, tuple(json.loads(names)), int(count), amount or Decimal(0))
+        for stage, names, count, amount in rows
+    ]

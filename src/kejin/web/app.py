@@ -24,6 +24,8 @@ from kejin.audit import web as audit_web
 from kejin.bootstrap import Platform
 from kejin.consent import api as consent_api
 from kejin.consent import web as consent_web
+from kejin.coverage import api as coverage_api
+from kejin.coverage import web as coverage_web
 from kejin.feeds import api as feeds_api
 from kejin.identity import api as identity_api
 from kejin.identity import web as identity_web
@@ -114,6 +116,8 @@ def create_app(platform: Platform) -> FastAPI:
     app.include_router(assessment_web.router)
     app.include_router(products_api.router)
     app.include_router(products_web.router)
+    app.include_router(coverage_api.router)
+    app.include_router(coverage_web.router)
     app.include_router(matching_api.router)
     app.include_router(matching_web.router)
     app.include_router(needs_api.router)

@@ -73,11 +73,18 @@ def yearly(
     years: Sequence[int], series: Sequence[tuple[str, Sequence[Number]]], unit: str
 ) -> dict[str, Any]:
     """Grouped bars of several amounts per year (revenue and R&D expense over years)."""
+    return grouped([str(year) for year in years], series, unit)
+
+
+def grouped(
+    labels: Sequence[str], series: Sequence[tuple[str, Sequence[Number]]], unit: str
+) -> dict[str, Any]:
+    """Grouped bars: per label one bar of each `(name, values)` series, in `unit`."""
     data = [
         {
             "type": "bar",
             "name": name,
-            "x": [str(year) for year in years],
+            "x": list(labels),
             "y": [float(value) for value in values],
             "marker": {"color": PALETTE[index]},
             "hovertemplate": "%{x}: %{y:,.1f} " + unit + "<extra>" + name + "</extra>",
@@ -173,4 +180,33 @@ def distribution(
             "bgcolor": "rgba(255,255,255,0.85)",
         }
     ]
+    return {"data": [trace], "layout": layout}
+
+
+def heatmap(
+    columns: Sequence[str],
+    rows: Sequence[str],
+    values: Sequence[Sequence[Number | None]],
+    *,
+    percent: bool = False,
+) -> dict[str, Any]:
+    """A grid of cells coloured by value (one list of values per row; None leaves a cell
+    blank), each cell labelled with its value; `percent` shows values (0..1) as percentages."""
+    value_format = ".0%" if percent else ","
+    trace: dict[str, Any] = {
+        "type": "heatmap",
+        "x": list(columns),
+        "y": list(rows),
+        "z": [[None if v is None else float(v) for v in row] for row in values],
+        "colorscale": [[0.0, "#fef2f2"], [0.5, "#fde68a"], [1.0, "#059669"]],
+        "texttemplate": "%{z:" + value_format + "}",
+        "hovertemplate": "%{y} · %{x}: %{z:" + value_format + "}<extra></extra>",
+        "xgap": 2,
+        "ygap": 2,
+        "showscale": False,
+        **({"zmin": 0, "zmax": 1} if percent else {}),
+    }
+    layout = _layout(height=60 + 44 * len(rows))
+    layout["xaxis"] = {"automargin": True, "side": "top"}
+    layout["yaxis"] = {"automargin": True, "autorange": "reversed"}
     return {"data": [trace], "layout": layout}

@@ -31,6 +31,7 @@ TEMPLATE_PACKAGES = (
     "kejin.matching",
     "kejin.needs",
     "kejin.notifications",
+    "kejin.coverage",
 )
 
 
