@@ -24,7 +24,9 @@ def credit() -> None:
 @click.option("--target", required=True, help="Column holding the outcome.")
 @click.option("--event", help="The target's value for the event (bad); default 1.")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("model"))
-@click.option("--trend", type=click.Choice([t.value for t in Trend]), default=Trend.AUTO_ASC_DESC)
+@click.option(
+    "--trend", type=click.Choice([t.value for t in Trend]), default=Trend.AUTO_ASC_DESC.value
+)
 @click.option("--seed", type=int, default=DEFAULT_SEED, show_default=True)
 def train_command(  # noqa: PLR0917 — click passes the options by name
     data: Path, target: str, event: str | None, out: Path, trend: str, seed: int
