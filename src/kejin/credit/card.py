@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 
 from kejin.credit.export import content_version
-from kejin.credit.metrics import calibration, discrimination, score_histogram
+from kejin.credit.metrics import Discrimination, calibration, discrimination, score_histogram
 from kejin.credit.model import Scorecard
 from kejin.credit.scoring import PD, SCORE, score_frame
 from kejin.credit.training import Fitted
@@ -21,8 +21,7 @@ def model_card(fitted: Fitted) -> dict[str, Any]:
     scored = score_frame(scorecard, fitted.frame)
     pd_values, scores = scored[PD].to_numpy(), scored[SCORE].to_numpy()
     splits = {
-        part: dataclasses.asdict(discrimination(pd_values[rows], fitted.events[rows]))
-        | {"gini": discrimination(pd_values[rows], fitted.events[rows]).gini}
+        part: _measured(discrimination(pd_values[rows], fitted.events[rows]))
         for part, rows in fitted.split.parts().items()
     }
     test = fitted.split.test
@@ -43,6 +42,10 @@ def model_card(fitted: Fitted) -> dict[str, Any]:
         ],
         "score_summary": _summary(scores),
     }
+
+
+def _measured(result: Discrimination) -> dict[str, float]:
+    return {**dataclasses.asdict(result), "gini": result.gini}
 
 
 def _features(scorecard: Scorecard) -> list[dict[str, Any]]:

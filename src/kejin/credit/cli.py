@@ -28,11 +28,41 @@ def credit() -> None:
     "--trend", type=click.Choice([t.value for t in Trend]), default=Trend.AUTO_ASC_DESC.value
 )
 @click.option("--seed", type=int, default=DEFAULT_SEED, show_default=True)
+@click.option(
+    "--trend-of",
+    "trend_of",
+    multiple=True,
+    metavar="FEATURE=TREND",
+    help="A feature's own monotonic trend (repeatable).",
+)
+@click.option(
+    "--special",
+    multiple=True,
+    metavar="FEATURE=CODE",
+    help="A numeric code of a feature that gets a bin of its own (repeatable).",
+)
 def train_command(  # noqa: PLR0917 — click passes the options by name
-    data: Path, target: str, event: str | None, out: Path, trend: str, seed: int
+    data: Path,
+    target: str,
+    event: str | None,
+    out: Path,
+    trend: str,
+    seed: int,
+    trend_of: tuple[str, ...],
+    special: tuple[str, ...],
 ) -> None:
     """Train a monotonic scorecard on DATA (CSV or Parquet) and write a model directory."""
-    config = TrainingConfig(target=target, event=event, trend=Trend(trend), seed=seed)
+    codes: dict[str, tuple[float, ...]] = {}
+    for name, code in _pairs(special, "--special"):
+        codes[name] = (*codes.get(name, ()), _number(code))
+    config = TrainingConfig(
+        target=target,
+        event=event,
+        trend=Trend(trend),
+        trends={name: _trend(value) for name, value in _pairs(trend_of, "--trend-of")},
+        special_codes=codes,
+        seed=seed,
+    )
     try:
         trained = service.train(data, config, out)
     except KejinError as exc:
@@ -43,6 +73,27 @@ def train_command(  # noqa: PLR0917 — click passes the options by name
         f"in {trained.directory}: test AUC {test['auc']:.3f}, KS {test['ks']:.3f}, "
         f"Gini {test['gini']:.3f}"
     )
+
+
+def _pairs(values: tuple[str, ...], option: str) -> list[tuple[str, str]]:
+    pairs = [value.partition("=") for value in values]
+    if any(not name or not sep or not text for name, sep, text in pairs):
+        raise click.BadParameter("expected FEATURE=VALUE", param_hint=option)
+    return [(name, text) for name, _, text in pairs]
+
+
+def _trend(value: str) -> Trend:
+    try:
+        return Trend(value)
+    except ValueError:
+        raise click.BadParameter(f"unknown trend {value}", param_hint="--trend-of") from None
+
+
+def _number(value: str) -> float:
+    try:
+        return float(value)
+    except ValueError:
+        raise click.BadParameter(f"not a number: {value}", param_hint="--special") from None
 
 
 @credit.command("report")

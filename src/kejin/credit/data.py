@@ -38,10 +38,10 @@ def read_table(path: Path) -> pl.DataFrame:
     raise UnreadableData("unknown data format {suffix}: use CSV or Parquet", suffix=suffix)
 
 
-def event_indicator(frame: pl.DataFrame, target: str, event: str | None) -> pl.Series:
-    """1 where the target holds the event (the bad outcome), else 0.
+def event_of(frame: pl.DataFrame, target: str, event: str | None) -> str:
+    """The target's value that is the event (the bad outcome), checking the target is binary.
 
-    Without `event`, the target must be 0/1 (or true/false) and 1 is the event.
+    Without `event`, the target must be 0/1 (or true/false) and 1 (true) is the event.
     """
     if target not in frame.columns:
         raise TargetNotBinary("no target column {target}", target=target)
@@ -55,7 +55,13 @@ def event_indicator(frame: pl.DataFrame, target: str, event: str | None) -> pl.S
         event = values[1]
     if event not in values:
         raise TargetNotBinary("the target {target} never holds {event}", target=target, event=event)
-    return (column.cast(pl.String) == event).cast(pl.Int8).alias(EVENT)
+    return event
+
+
+def event_indicator(frame: pl.DataFrame, target: str, event: str | None) -> pl.Series:
+    """1 where the target holds the event (see `event_of`), else 0."""
+    value = event_of(frame, target, event)
+    return (frame[target].cast(pl.String) == value).cast(pl.Int8).alias(EVENT)
 
 
 def stratified_split(events: np.ndarray, fractions: tuple[float, float, float], seed: int) -> Split:

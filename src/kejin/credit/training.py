@@ -20,7 +20,7 @@ import polars as pl
 from optbinning import BinningProcess
 from sklearn.linear_model import LogisticRegression
 
-from kejin.credit.data import Split, event_indicator, fingerprint, stratified_split
+from kejin.credit.data import Split, event_indicator, event_of, fingerprint, stratified_split
 from kejin.credit.errors import NoPredictiveFeature
 from kejin.credit.model import (
     DataSource,
@@ -69,7 +69,8 @@ class Fitted:
 
 def fit_scorecard(frame: pl.DataFrame, config: TrainingConfig, source: str) -> Fitted:
     """Bin the training part, keep the predictive features, fit the logistic scorecard."""
-    events = event_indicator(frame, config.target, config.event).to_numpy()
+    event = event_of(frame, config.target, config.event)
+    events = event_indicator(frame, config.target, event).to_numpy()
     names = list(config.features or [c for c in frame.columns if c != config.target])
     split = stratified_split(events, config.fractions, config.seed)
     kinds = {n: _kind(frame.schema[n]) for n in names}
@@ -102,7 +103,6 @@ def fit_scorecard(frame: pl.DataFrame, config: TrainingConfig, source: str) -> F
         for name, beta in zip(chosen, regression.coef_[0], strict=True)
     )
     data = DataSource(source, frame.height, float(events.mean()), fingerprint(frame))
-    event = config.event if config.event is not None else "1"
     scorecard = Scorecard(
         config.target, event, intercept, config.scaling, features, data, config.seed
     )
