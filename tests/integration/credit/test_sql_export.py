@@ -32,6 +32,8 @@ def engine(
         pytest.skip("PostgreSQL runs when KEJIN_TEST_DATABASE_URL is set")
     engine = make_engine(url)
     yield engine
+    with engine.begin() as conn:  # the shared test database must keep only migrated tables
+        conn.execute(sa.text("DROP TABLE IF EXISTS credit_rows"))
     engine.dispose()
 
 
