@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import functools
+import operator
+
 import polars as pl
 
 from kejin.credit.errors import MissingFeature
@@ -40,8 +43,11 @@ def _first_match(cases: list[tuple[pl.Expr, float]], otherwise: float) -> pl.Exp
 
 
 def score_expression(scorecard: Scorecard) -> pl.Expr:
-    """A row's score: the sum of its points over the scorecard's features."""
-    return pl.sum_horizontal([points_expression(f) for f in scorecard.features]).alias(SCORE)
+    """A row's score: the sum of its points over the scorecard's features, added left to right
+    in the scorecard's order (a fixed order, so the same row always gets the same last bit;
+    `sum_horizontal` may add in any order)."""
+    points = [points_expression(f) for f in scorecard.features]
+    return functools.reduce(operator.add, points).alias(SCORE)
 
 
 def pd_expression(scorecard: Scorecard, score: pl.Expr) -> pl.Expr:
