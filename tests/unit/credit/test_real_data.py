@@ -74,3 +74,10 @@ def test_the_scorecard_pd_is_the_logistic_regression_on_the_bins_woe() -> None:
 
 def test_training_twice_on_the_same_data_gives_the_same_artefact() -> None:
     assert dumps(german_fit().scorecard) == dumps(german_fit.__wrapped__().scorecard)
+
+
+def test_scoring_the_same_rows_again_gives_the_same_scores_to_the_last_bit() -> None:
+    fitted = lending_club_fit()
+    rows = fitted.frame[fitted.split.test]
+    first = score_frame(fitted.scorecard, rows)["score"].to_list()
+    assert all(score_frame(fitted.scorecard, rows)["score"].to_list() == first for _ in range(20))
