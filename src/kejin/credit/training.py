@@ -21,7 +21,7 @@ from optbinning import BinningProcess
 from sklearn.linear_model import LogisticRegression
 
 from kejin.credit.data import Split, event_indicator, event_of, fingerprint, stratified_split
-from kejin.credit.errors import NoPredictiveFeature
+from kejin.credit.errors import MissingFeature, NoPredictiveFeature
 from kejin.credit.model import (
     DataSource,
     FeatureKind,
@@ -72,6 +72,9 @@ def fit_scorecard(frame: pl.DataFrame, config: TrainingConfig, source: str) -> F
     event = event_of(frame, config.target, config.event)
     events = event_indicator(frame, config.target, event).to_numpy()
     names = list(config.features or [c for c in frame.columns if c != config.target])
+    absent = [n for n in names if n not in frame.columns]
+    if absent:
+        raise MissingFeature("the data lacks the scorecard's features {names}", names=absent)
     split = stratified_split(events, config.fractions, config.seed)
     kinds = {n: _kind(frame.schema[n]) for n in names}
     train = _to_pandas(frame[split.train], names, kinds)

@@ -13,7 +13,7 @@ from click.testing import CliRunner
 
 from kejin.cli import main
 from kejin.credit.data import read_table
-from kejin.credit.errors import NoPredictiveFeature, UnreadableData
+from kejin.credit.errors import MissingFeature, NoPredictiveFeature, UnreadableData
 from kejin.credit.model import Trend, is_monotonic
 from kejin.credit.scoring import points_frame
 from kejin.credit.training import TrainingConfig, fit_scorecard
@@ -62,6 +62,12 @@ def test_a_feature_forced_against_its_direction_still_has_monotonic_bins() -> No
 def test_data_where_nothing_predicts_the_target_is_refused() -> None:
     with pytest.raises(NoPredictiveFeature):
         fit_scorecard(_loans().drop("debt"), TrainingConfig(target="bad"), "loans")
+
+
+def test_training_on_features_the_data_lacks_is_refused_naming_them() -> None:
+    config = TrainingConfig(target="bad", features=("debt", "income"))
+    with pytest.raises(MissingFeature, match="income"):
+        fit_scorecard(_loans(), config, "loans")
 
 
 def test_parquet_reads_like_csv_and_other_formats_are_refused(tmp_path: Path) -> None:
