@@ -53,6 +53,7 @@ class TrainingConfig:
     min_bin_size: float = 0.05
     min_iv: float = 0.02
     category_cutoff: float | None = 0.02
+    right_signs: bool = True
     regularisation: float = 1.0
     scaling: Scaling = dataclasses.field(default_factory=Scaling)
 
@@ -81,7 +82,8 @@ def fit_scorecard(frame: pl.DataFrame, config: TrainingConfig, source: str) -> F
     with _quiet_optbinning():
         process = _binning_process(names, kinds, config).fit(train, events[split.train])
         tables = {n: process.get_binned_variable(n).binning_table.build() for n in names}
-        chosen = [n for n in names if float(tables[n].loc["Totals", "IV"]) >= config.min_iv]
+        ivs = {n: float(tables[n].loc["Totals", "IV"]) for n in names}
+        chosen = [n for n in names if ivs[n] >= config.min_iv]
         if not chosen:
             raise NoPredictiveFeature(
                 "no feature reaches an information value of {iv}", iv=config.min_iv
@@ -89,8 +91,7 @@ def fit_scorecard(frame: pl.DataFrame, config: TrainingConfig, source: str) -> F
         woe = process.transform(
             train, metric="woe", metric_special="empirical", metric_missing="empirical"
         )[chosen]
-    regression = LogisticRegression(C=config.regularisation, max_iter=1000)
-    regression.fit(woe.to_numpy(), events[split.train])
+    chosen, regression = _fit_with_right_signs(woe, events[split.train], chosen, ivs, config)
     intercept = float(regression.intercept_[0])
     features = tuple(
         _feature(
@@ -110,6 +111,27 @@ def fit_scorecard(frame: pl.DataFrame, config: TrainingConfig, source: str) -> F
         config.target, event, intercept, config.scaling, features, data, config.seed
     )
     return Fitted(scorecard, frame, events, split)
+
+
+def _fit_with_right_signs(
+    woe: pd.DataFrame,
+    events: np.ndarray,
+    chosen: list[str],
+    ivs: Mapping[str, float],
+    config: TrainingConfig,
+) -> tuple[list[str], LogisticRegression]:
+    """Fit the regression, then drop the weakest feature whose coefficient has the wrong sign
+    and refit, until every coefficient is negative. WoE is ln(good share / bad share), so a
+    negative β is what makes a better bin earn more points; a positive β (from features that
+    say the same thing as others) would make the card contradict its own binning tables."""
+    while True:
+        regression = LogisticRegression(C=config.regularisation, max_iter=1000)
+        regression.fit(woe[chosen].to_numpy(), events)
+        wrong = [n for n, b in zip(chosen, regression.coef_[0], strict=True) if b >= 0]
+        if not wrong or not config.right_signs or len(chosen) == 1:
+            return chosen, regression
+        weakest = min(wrong, key=lambda name: ivs[name])
+        chosen = [n for n in chosen if n != weakest]
 
 
 @contextlib.contextmanager

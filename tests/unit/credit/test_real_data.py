@@ -19,7 +19,7 @@ from kejin.credit.export import dumps, loads
 from kejin.credit.metrics import discrimination
 from kejin.credit.model import FeatureKind, is_monotonic
 from kejin.credit.scoring import score_frame
-from kejin.credit.training import Fitted
+from kejin.credit.training import Fitted, TrainingConfig, fit_scorecard
 from tests.credit_data import german_fit, lending_club_fit
 
 FITS = {"german credit": (german_fit, 0.75), "lending club": (lending_club_fit, 0.70)}
@@ -81,3 +81,19 @@ def test_scoring_the_same_rows_again_gives_the_same_scores_to_the_last_bit() -> 
     rows = fitted.frame[fitted.split.test]
     first = score_frame(fitted.scorecard, rows)["score"].to_list()
     assert all(score_frame(fitted.scorecard, rows)["score"].to_list() == first for _ in range(20))
+
+
+@pytest.mark.parametrize("name", FITS)
+def test_every_coefficient_is_negative_so_a_better_bin_never_earns_fewer_points(name: str) -> None:
+    for feature in FITS[name][0]().scorecard.features:
+        assert feature.coefficient < 0, feature.name
+        ordered = sorted((*feature.bins, feature.special, feature.missing), key=lambda b: b.woe)
+        assert [b.points for b in ordered] == sorted(b.points for b in ordered), feature.name
+
+
+def test_without_the_sign_rule_lending_club_keeps_features_of_the_wrong_sign() -> None:
+    fitted = lending_club_fit()
+    config = TrainingConfig(target="Class", event="bad", right_signs=False)
+    loose = fit_scorecard(fitted.frame, config, "modeldata::lending_club").scorecard
+    assert any(f.coefficient >= 0 for f in loose.features)
+    assert len(loose.features) > len(fitted.scorecard.features)
