@@ -14,8 +14,9 @@ import time
 
 from benchmarks.credit_synthetic import credit_frame
 from kejin.credit.export import dumps, loads
+from kejin.credit.model import TrainingConfig
 from kejin.credit.scoring import score_frame
-from kejin.credit.training import TrainingConfig, fit_scorecard
+from kejin.credit.training import fit_scorecard
 
 
 def main() -> None:

@@ -15,7 +15,8 @@ import time
 
 from benchmarks.credit_synthetic import credit_frame
 from kejin.credit.card import model_card
-from kejin.credit.training import TrainingConfig, fit_scorecard
+from kejin.credit.model import TrainingConfig
+from kejin.credit.training import fit_scorecard
 
 
 def main() -> None:

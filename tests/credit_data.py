@@ -10,7 +10,8 @@ from pathlib import Path
 
 import polars as pl
 
-from kejin.credit.training import Fitted, TrainingConfig, fit_scorecard
+from kejin.credit.model import TrainingConfig
+from kejin.credit.training import Fitted, fit_scorecard
 
 
 def german_credit_path() -> Path:

@@ -4,7 +4,7 @@ calibration and score distribution — as JSON-ready data and as Markdown."""
 from __future__ import annotations
 
 import dataclasses
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -12,7 +12,9 @@ from kejin.credit.export import content_version
 from kejin.credit.metrics import Discrimination, calibration, discrimination, score_histogram
 from kejin.credit.model import Scorecard
 from kejin.credit.scoring import PD, SCORE, score_frame
-from kejin.credit.training import Fitted
+
+if TYPE_CHECKING:  # the fitting stack is imported only by training itself
+    from kejin.credit.training import Fitted
 
 
 def model_card(fitted: Fitted) -> dict[str, Any]:

@@ -8,8 +8,7 @@ import click
 
 from kejin.core.errors import KejinError
 from kejin.credit import service
-from kejin.credit.model import Trend
-from kejin.credit.training import DEFAULT_SEED, TrainingConfig
+from kejin.credit.model import DEFAULT_SEED, TrainingConfig, Trend
 
 _FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
 

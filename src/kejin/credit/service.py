@@ -15,9 +15,8 @@ from kejin.credit.card import model_card, render_markdown
 from kejin.credit.data import read_table
 from kejin.credit.errors import UnreadableData
 from kejin.credit.export import dumps, loads, sql_expressions
-from kejin.credit.model import Scorecard
+from kejin.credit.model import Scorecard, TrainingConfig
 from kejin.credit.scoring import score_frame
-from kejin.credit.training import TrainingConfig, fit_scorecard
 
 ARTEFACT = "scorecard.json"
 CARD = "card.json"
@@ -35,6 +34,10 @@ class Trained:
 
 def train(data: Path, config: TrainingConfig, directory: Path) -> Trained:
     """Fit a scorecard on `data` and write the model directory."""
+    # optbinning (with OR-Tools) takes over a second to import; only training needs it, so
+    # every other `kejin` command and the web app load without it.
+    from kejin.credit.training import fit_scorecard  # noqa: PLC0415
+
     fitted = fit_scorecard(read_table(data), config, source=data.name)
     card = model_card(fitted)
     directory.mkdir(parents=True, exist_ok=True)

@@ -26,36 +26,12 @@ from kejin.credit.model import (
     DataSource,
     FeatureKind,
     FeatureScorecard,
-    Scaling,
     Scorecard,
     ScoredBin,
+    TrainingConfig,
     Trend,
     bin_points,
 )
-
-DEFAULT_SEED = 20_240_601
-
-
-@dataclasses.dataclass(frozen=True, slots=True)
-class TrainingConfig:
-    """What to fit and how. Defaults follow common scorecard practice: every bin holds at least
-    5% of the training rows, features under an information value of 0.02 are dropped as
-    unpredictive, and bins are monotonic in whichever direction fits best."""
-
-    target: str
-    event: str | None = None
-    features: tuple[str, ...] | None = None
-    trend: Trend = Trend.AUTO_ASC_DESC
-    trends: Mapping[str, Trend] = dataclasses.field(default_factory=dict)
-    special_codes: Mapping[str, tuple[float, ...]] = dataclasses.field(default_factory=dict)
-    fractions: tuple[float, float, float] = (0.6, 0.2, 0.2)
-    seed: int = DEFAULT_SEED
-    min_bin_size: float = 0.05
-    min_iv: float = 0.02
-    category_cutoff: float | None = 0.02
-    right_signs: bool = True
-    regularisation: float = 1.0
-    scaling: Scaling = dataclasses.field(default_factory=Scaling)
 
 
 @dataclasses.dataclass(frozen=True, slots=True)

@@ -4,6 +4,8 @@ artefact, the card and the SQL; the card in Markdown; the scores of a data file.
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import polars as pl
@@ -75,3 +77,11 @@ def test_training_on_a_column_that_is_not_a_binary_target_fails_with_one_clear_l
     assert result.exit_code == 1
     assert "purpose" in result.output
     assert not (tmp_path / "scorecard.json").exists()
+
+
+def test_the_kejin_command_loads_without_the_fitting_stack() -> None:
+    probe = "import sys, kejin.cli; print(sorted({'optbinning', 'sklearn'} & set(sys.modules)))"
+    result = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == "[]"

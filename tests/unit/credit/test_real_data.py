@@ -17,9 +17,9 @@ import pytest
 
 from kejin.credit.export import dumps, loads
 from kejin.credit.metrics import discrimination
-from kejin.credit.model import FeatureKind, is_monotonic
+from kejin.credit.model import FeatureKind, TrainingConfig, is_monotonic
 from kejin.credit.scoring import score_frame
-from kejin.credit.training import Fitted, TrainingConfig, fit_scorecard
+from kejin.credit.training import Fitted, fit_scorecard
 from tests.credit_data import german_fit, lending_club_fit
 
 FITS = {"german credit": (german_fit, 0.75), "lending club": (lending_club_fit, 0.70)}

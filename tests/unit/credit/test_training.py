@@ -14,9 +14,9 @@ from click.testing import CliRunner
 from kejin.cli import main
 from kejin.credit.data import read_table
 from kejin.credit.errors import MissingFeature, NoPredictiveFeature, UnreadableData
-from kejin.credit.model import Trend, is_monotonic
+from kejin.credit.model import TrainingConfig, Trend, is_monotonic
 from kejin.credit.scoring import points_frame
-from kejin.credit.training import TrainingConfig, fit_scorecard
+from kejin.credit.training import fit_scorecard
 from tests.credit_data import german_credit_path
 
 
