@@ -141,8 +141,13 @@ def _feature_markdown(feature: dict[str, Any]) -> list[str]:
         "|---|---:|---:|---:|---:|---:|---:|",
     ]
     lines.extend(
-        f"| {b['label']} | {b['count']:,} | {b['events']:,} | {b['event_rate']:.2%} | "
+        f"| {_cell(b['label'])} | {b['count']:,} | {b['events']:,} | {b['event_rate']:.2%} | "
         f"{b['woe']:.3f} | {b['iv']:.3f} | {b['points']:.1f} |"
         for b in feature["bins"]
     )
     return lines
+
+
+def _cell(text: str) -> str:
+    """Text safe inside a Markdown table cell."""
+    return text.replace("|", "\\|")
