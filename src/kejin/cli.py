@@ -15,6 +15,7 @@ from kejin.audit import cli as audit_cli
 from kejin.bootstrap import bootstrap
 from kejin.config import InsecureSettings
 from kejin.core.progress import progress_bars
+from kejin.credit import cli as credit_cli
 from kejin.demo import STEP_LABELS, DemoReport, prepare_demo
 from kejin.documents import cli as documents_cli
 from kejin.feeds import cli as feeds_cli
@@ -108,6 +109,7 @@ for module in (
     products_cli,
     needs_cli,
     matching_cli,
+    credit_cli,
 ):
     for command in module.commands:
         main.add_command(command)

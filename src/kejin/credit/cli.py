@@ -1,0 +1,125 @@
+"""Commands of the credit model: `kejin credit train | report | score`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from kejin.core.errors import KejinError
+from kejin.credit import service
+from kejin.credit.model import DEFAULT_SEED, TrainingConfig, Trend
+
+_FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
+
+
+@click.group("credit")
+def credit() -> None:
+    """Credit scorecards (信用评分卡): train, report, score."""
+
+
+@credit.command("train")
+@click.argument("data", type=_FILE)
+@click.option("--target", required=True, help="Column holding the outcome.")
+@click.option("--event", help="The target's value for the event (bad); default 1.")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("model"))
+@click.option(
+    "--trend", type=click.Choice([t.value for t in Trend]), default=Trend.AUTO_ASC_DESC.value
+)
+@click.option("--seed", type=int, default=DEFAULT_SEED, show_default=True)
+@click.option(
+    "--trend-of",
+    "trend_of",
+    multiple=True,
+    metavar="FEATURE=TREND",
+    help="A feature's own monotonic trend (repeatable).",
+)
+@click.option(
+    "--special",
+    multiple=True,
+    metavar="FEATURE=CODE",
+    help="A numeric code of a feature that gets a bin of its own (repeatable).",
+)
+def train_command(  # noqa: PLR0917 — click passes the options by name
+    data: Path,
+    target: str,
+    event: str | None,
+    out: Path,
+    trend: str,
+    seed: int,
+    trend_of: tuple[str, ...],
+    special: tuple[str, ...],
+) -> None:
+    """Train a monotonic scorecard on DATA (CSV or Parquet) and write a model directory."""
+    codes: dict[str, tuple[float, ...]] = {}
+    for name, code in _pairs(special, "--special"):
+        codes[name] = (*codes.get(name, ()), _number(code))
+    config = TrainingConfig(
+        target=target,
+        event=event,
+        trend=Trend(trend),
+        trends={name: _trend(value) for name, value in _pairs(trend_of, "--trend-of")},
+        special_codes=codes,
+        seed=seed,
+    )
+    try:
+        trained = service.train(data, config, out)
+    except KejinError as exc:
+        raise click.ClickException(str(exc)) from exc
+    test = trained.card["splits"]["test"]
+    click.echo(
+        f"scorecard {trained.card['version']} with {len(trained.card['features'])} features "
+        f"in {trained.directory}: test AUC {test['auc']:.3f}, KS {test['ks']:.3f}, "
+        f"Gini {test['gini']:.3f}"
+    )
+
+
+def _pairs(values: tuple[str, ...], option: str) -> list[tuple[str, str]]:
+    pairs = [value.partition("=") for value in values]
+    if any(not name or not sep or not text for name, sep, text in pairs):
+        raise click.BadParameter("expected FEATURE=VALUE", param_hint=option)
+    return [(name, text) for name, _, text in pairs]
+
+
+def _trend(value: str) -> Trend:
+    try:
+        return Trend(value)
+    except ValueError:
+        raise click.BadParameter(f"unknown trend {value}", param_hint="--trend-of") from None
+
+
+def _number(value: str) -> float:
+    try:
+        return float(value)
+    except ValueError:
+        raise click.BadParameter(f"not a number: {value}", param_hint="--special") from None
+
+
+@credit.command("report")
+@click.argument("model", type=click.Path(exists=True, path_type=Path))
+def report_command(model: Path) -> None:
+    """Print the model card of MODEL (a model directory) as Markdown."""
+    try:
+        click.echo(service.report(model), nl=False)
+    except KejinError as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
+@credit.command("score")
+@click.argument("model", type=click.Path(exists=True, path_type=Path))
+@click.argument("data", type=_FILE)
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="CSV to write.")
+def score_command(model: Path, data: Path, out: Path | None) -> None:
+    """Score DATA with MODEL; write the rows with `score` and `pd` (CSV) or print them."""
+    try:
+        scored = service.score(model, data)
+    except KejinError as exc:
+        raise click.ClickException(str(exc)) from exc
+    if out is None:
+        click.echo(scored.write_csv(), nl=False)
+    else:
+        scored.write_csv(out)
+        click.echo(f"{scored.height:,} rows scored into {out}")
+
+
+commands = [credit]

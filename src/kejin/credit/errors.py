@@ -1,0 +1,35 @@
+"""Credit-model errors, all in the Kejin error family."""
+
+from __future__ import annotations
+
+from kejin.core.errors import InvalidInput, KejinError
+
+
+class UnreadableData(InvalidInput):
+    """The training or scoring data cannot be read (unknown format, missing file)."""
+
+    code = "unreadable-data"
+
+
+class TargetNotBinary(InvalidInput):
+    """The target column does not hold exactly two outcomes."""
+
+    code = "target-not-binary"
+
+
+class MissingFeature(InvalidInput):
+    """Data to score lacks a column the scorecard needs."""
+
+    code = "missing-feature"
+
+
+class NoPredictiveFeature(KejinError):
+    """No feature reached the minimum information value: there is nothing to score with."""
+
+    code = "no-predictive-feature"
+
+
+class UnknownArtefact(InvalidInput):
+    """A model file is not a scorecard artefact of a format this version reads."""
+
+    code = "unknown-artefact"

@@ -1,0 +1,76 @@
+"""Use cases of the credit model: train from a data file into a model directory, read its
+card, score a data file. A model directory holds `scorecard.json` (the artefact),
+`card.json` and `card.md` (the model card) and `scorecard.sql` (the SQL export)."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+from kejin.credit.card import model_card, render_markdown
+from kejin.credit.data import read_table
+from kejin.credit.errors import UnreadableData
+from kejin.credit.export import dumps, loads, sql_expressions
+from kejin.credit.model import Scorecard, TrainingConfig
+from kejin.credit.scoring import score_frame
+
+ARTEFACT = "scorecard.json"
+CARD = "card.json"
+CARD_MARKDOWN = "card.md"
+SQL = "scorecard.sql"
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Trained:
+    """Where a trained model was written, and its card."""
+
+    directory: Path
+    card: dict[str, Any]
+
+
+def train(data: Path, config: TrainingConfig, directory: Path) -> Trained:
+    """Fit a scorecard on `data` and write the model directory."""
+    # optbinning (with OR-Tools) takes over a second to import; only training needs it, so
+    # every other `kejin` command and the web app load without it.
+    from kejin.credit.training import fit_scorecard  # noqa: PLC0415
+
+    fitted = fit_scorecard(read_table(data), config, source=data.name)
+    card = model_card(fitted)
+    directory.mkdir(parents=True, exist_ok=True)
+    (directory / ARTEFACT).write_text(dumps(fitted.scorecard), encoding="utf-8")
+    (directory / CARD).write_text(json.dumps(card, indent=2, ensure_ascii=False), encoding="utf-8")
+    (directory / CARD_MARKDOWN).write_text(render_markdown(card), encoding="utf-8")
+    (directory / SQL).write_text(_sql_file(fitted.scorecard), encoding="utf-8")
+    return Trained(directory, card)
+
+
+def _sql_file(scorecard: Scorecard) -> str:
+    parts = [
+        f"-- {name}\n{expression}\n" for name, expression in sql_expressions(scorecard).items()
+    ]
+    return "\n".join(parts)
+
+
+def load_model(directory: Path) -> Scorecard:
+    """The scorecard of a model directory (or of an artefact file given directly)."""
+    path = directory / ARTEFACT if directory.is_dir() else directory
+    if not path.is_file():
+        raise UnreadableData("no scorecard artefact at {path}", path=str(path))
+    return loads(path.read_text(encoding="utf-8"))
+
+
+def report(directory: Path) -> str:
+    """The model card of a model directory, as Markdown."""
+    path = directory / CARD
+    if not path.is_file():
+        raise UnreadableData("no model card at {path}", path=str(path))
+    return render_markdown(json.loads(path.read_text(encoding="utf-8")))
+
+
+def score(directory: Path, data: Path) -> pl.DataFrame:
+    """The rows of `data` with their score and PD under the model."""
+    return score_frame(load_model(directory), read_table(data))
