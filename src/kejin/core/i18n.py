@@ -60,6 +60,15 @@ MESSAGE_KEYWORDS: dict[str, tuple[int, ...] | None] = {
     "NotEligibleProvider": None,
     "AlreadyPickedUp": None,
     "NeedChanged": None,
+    "UnreadableData": None,
+    "TargetNotBinary": None,
+    "MissingFeature": None,
+    "NoPredictiveFeature": None,
+    "UnknownArtefact": None,
+    "ProductNotInForce": None,
+    "EmptyCatalogue": None,
+    "NoMatchRun": None,
+    "PolicyNotInRun": None,
 }
 DEFAULT_LOCALE = "zh_CN"
 
