@@ -9,7 +9,8 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import DBAPIError
 
 from kejin.bootstrap import Platform
 from kejin.consent.model import DataScope
@@ -20,7 +21,7 @@ from kejin.identity.model import Role
 from kejin.needs import queries, service
 from kejin.needs.errors import AlreadyPickedUp, NeedChanged, NeedNotFound, NotEligibleProvider
 from kejin.needs.model import NeedMode, NeedStatus, OfferStatus, PickupStatus, Repayment
-from kejin.needs.orm import NeedRow
+from kejin.needs.orm import NeedEventRow, NeedRow
 from kejin.needs.schemas import NeedDetail, OfferCreate, PickupCreate
 from kejin.notifications import service as notifications
 from kejin.products import service as products
@@ -224,3 +225,14 @@ def test_posting_refuses_a_bad_need_naming_the_field_and_stores_nothing(world: W
     assert refused.value.problems[0].field == "instruments"
     with world.platform.uow() as work:
         assert work.session.scalar(select(func.count()).select_from(NeedRow)) == 0
+
+
+def test_a_needs_history_cannot_be_rewritten_on_postgresql(world: World) -> None:
+    if world.platform.engine.dialect.name != "postgresql":
+        pytest.skip("the append-only trigger exists on PostgreSQL only")
+    post(world)
+    with (
+        pytest.raises(DBAPIError, match="append-only"),
+        world.platform.engine.begin() as conn,
+    ):
+        conn.execute(update(NeedEventRow).values(actor="someone else"))

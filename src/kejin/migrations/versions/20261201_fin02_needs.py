@@ -3,6 +3,10 @@
 Revision ID: 20261201_fin02_needs
 Revises: 20261201_fin01_products
 Create Date: 2026-11-27 11:50:00.454083
+
+Financing needs, the products they targeted, pick-ups, offers, each need's history and the
+notices (docs/needs.md). On PostgreSQL a row trigger (the catalogue's append-only function)
+refuses any UPDATE of a history row; rows go only with their need.
 """
 
 from collections.abc import Sequence
@@ -341,9 +345,18 @@ def upgrade() -> None:
     with op.batch_alter_table("need_offers", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_need_offers_need_id"), ["need_id"], unique=False)
 
+    if op.get_bind().dialect.name == "postgresql":
+        op.execute(
+            """
+            CREATE TRIGGER need_events_append_only BEFORE UPDATE ON need_events
+                FOR EACH ROW EXECUTE FUNCTION catalogue_versions_append_only()
+            """
+        )
+
 
 def downgrade() -> None:
-
+    if op.get_bind().dialect.name == "postgresql":
+        op.execute("DROP TRIGGER need_events_append_only ON need_events")
     with op.batch_alter_table("need_offers", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_need_offers_need_id"))
 
