@@ -13,15 +13,17 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import json
 from collections.abc import Callable, Mapping
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 from kejin.assessment import reads as assessment
 from kejin.consent import service as consent
 from kejin.consent.model import DataScope
 from kejin.core.uow import UnitOfWork
-from kejin.credit.errors import UnreadableData
+from kejin.credit.errors import NoModelInService
 from kejin.credit.export import content_version
 from kejin.credit.grading import (
     GradeTable,
@@ -33,7 +35,7 @@ from kejin.credit.grading import (
     suggested_rate,
 )
 from kejin.credit.model import Scorecard
-from kejin.credit.service import ARTEFACT, load_model
+from kejin.credit.service import ARTEFACT, CARD, load_model
 from kejin.identity.model import Principal
 from kejin.registry import service as registry
 
@@ -50,8 +52,14 @@ def current_model(data_dir: Path) -> Path:
     folder = models_folder(data_dir)
     candidates = [p.parent for p in folder.glob(f"*/{ARTEFACT}")] if folder.is_dir() else []
     if not candidates:
-        raise UnreadableData("no credit model under {path}", path=str(folder))
+        raise NoModelInService("no credit model in service under {path}", path=str(folder))
     return max(candidates, key=lambda d: ((d / ARTEFACT).stat().st_mtime_ns, d.name))
+
+
+def current_card(data_dir: Path) -> dict[str, Any]:
+    """The model card of the model in service."""
+    card: dict[str, Any] = json.loads((current_model(data_dir) / CARD).read_text("utf-8"))
+    return card
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
