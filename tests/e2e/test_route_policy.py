@@ -88,6 +88,8 @@ TABLE: dict[tuple[str, str], tuple[str | frozenset[Role], TokenScope | None]] = 
     ("GET", "/api/v1/assessment/region"): (REGION_STAFF, TokenScope.REGISTRY_READ),
     ("GET", "/api/v1/enterprises/{uscc}/credit"): (BANK_STAFF, TokenScope.CONSENT_READ),
     ("GET", "/api/v1/credit/model"): (CARD_READERS, TokenScope.REGISTRY_READ),
+    ("GET", "/credit/model"): (CARD_READERS, None),
+    ("GET", "/enterprises/{uscc}/credit"): (BANK_STAFF, None),
     ("GET", "/api/v1/assessment/region/enterprises"): (REGION_STAFF, TokenScope.CONSENT_READ),
     ("GET", "/api/v1/assessment/runs/latest"): (ANY, TokenScope.REGISTRY_READ),
     ("GET", "/enterprises/{uscc}/assessment"): (ANY, None),

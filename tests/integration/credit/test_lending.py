@@ -8,7 +8,6 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
-import numpy as np
 import polars as pl
 import pytest
 from sqlalchemy import select
@@ -21,42 +20,21 @@ from kejin.consent.service import READ, READ_REFUSED, SUBJECT
 from kejin.core.pagination import PageRequest
 from kejin.credit import lending, service
 from kejin.credit.grading import shipped_grade_table
-from kejin.credit.model import TrainingConfig
 from kejin.credit.scoring import score_frame
 from kejin.region import service as region
 from kejin.registry.orm import EnterpriseRow
+from tests.credit_data import put_model_in_service
 from tests.factories import create_grant, create_user, institution_of, principal
 
 ON = date(2026, 6, 30)
 PURPOSE = GrantPurpose.CREDIT_ASSESSMENT.value
 
 
-def _synthetic_loans(path: Path, rows: int = 3_000) -> Path:
-    """Loans whose default odds fall with R&D intensity and tech staff and rise with debt."""
-    rng = np.random.default_rng(7)
-    rd = rng.uniform(0.0, 0.12, rows)
-    debt = rng.uniform(0.1, 0.95, rows)
-    tech = rng.uniform(0.0, 0.6, rows)
-    log_odds = -2.5 - 18 * rd + 3.0 * debt - 2.0 * tech
-    default = rng.uniform(size=rows) < 1 / (1 + np.exp(-log_odds))
-    frame = pl.DataFrame(
-        {
-            "rd_intensity": rd,
-            "debt_ratio": debt,
-            "tech_staff_ratio": tech,
-            "default": default.astype(int),
-        }
-    )
-    frame.write_csv(path)
-    return path
-
-
 @pytest.fixture
 def world(platform: Platform, tmp_path: Path) -> tuple[Platform, Path]:
     """A region of 40 firms and a model in service under a data dir."""
     region.build_demo_region(platform, 40, 3)
-    data = _synthetic_loans(tmp_path / "loans.csv")
-    service.train(data, TrainingConfig(target="default"), lending.models_folder(tmp_path) / "m1")
+    put_model_in_service(tmp_path)
     return platform, tmp_path
 
 
