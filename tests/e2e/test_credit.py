@@ -113,3 +113,15 @@ def test_the_model_card_is_open_to_bank_staff_and_admins_as_json_and_page(
         assert f'id="feature-{feature["name"]}"' in page.text
     sign_in(client, "chen")
     assert client.get("/api/v1/credit/model").status_code == 403
+
+
+def test_the_report_names_features_in_words_and_shows_ratios_in_percent(
+    world: CreditWorld, client: TestClient
+) -> None:
+    sign_in(client, "wang")
+    body = client.get(f"/api/v1/enterprises/{world.granted}/credit").json()
+    page = client.get(f"/enterprises/{world.granted}/credit?lang=en", headers=HTML).text
+    assert "<td>Debt ratio</td>" in page
+    debt = next(d for d in body["drivers"] if d["feature"] == "debt_ratio")
+    assert f"<td>{debt['value']:.1%}</td>" in page
+    assert "Not shared with your institution, scored as missing: Tech staff share" in page
