@@ -8,8 +8,10 @@ import functools
 import importlib.util
 from pathlib import Path
 
+import numpy as np
 import polars as pl
 
+from kejin.credit import lending, service
 from kejin.credit.model import TrainingConfig
 from kejin.credit.training import Fitted, fit_scorecard
 
@@ -44,3 +46,32 @@ def german_fit() -> Fitted:
 def lending_club_fit() -> Fitted:
     config = TrainingConfig(target="Class", event="bad")
     return fit_scorecard(lending_club(), config, "modeldata::lending_club")
+
+
+def tech_loans(path: Path, rows: int = 3_000) -> Path:
+    """Synthetic loans whose default odds fall with R&D intensity and tech staff and rise
+    with debt (a CSV with target `default`)."""
+    rng = np.random.default_rng(7)
+    rd = rng.uniform(0.0, 0.12, rows)
+    debt = rng.uniform(0.1, 0.95, rows)
+    tech = rng.uniform(0.0, 0.6, rows)
+    log_odds = -2.5 - 18 * rd + 3.0 * debt - 2.0 * tech
+    default = rng.uniform(size=rows) < 1 / (1 + np.exp(-log_odds))
+    frame = pl.DataFrame(
+        {
+            "rd_intensity": rd,
+            "debt_ratio": debt,
+            "tech_staff_ratio": tech,
+            "default": default.astype(int),
+        }
+    )
+    frame.write_csv(path)
+    return path
+
+
+def put_model_in_service(data_dir: Path) -> Path:
+    """Train a scorecard on `tech_loans` into the data dir's models folder."""
+    data = tech_loans(data_dir / "tech-loans.csv")
+    directory = lending.models_folder(data_dir) / "tech-loans"
+    service.train(data, TrainingConfig(target="default"), directory)
+    return directory

@@ -30,6 +30,8 @@ REGION_STAFF = frozenset({Role.GOVERNMENT_ANALYST, Role.PLATFORM_ADMIN})
 PROVIDERS = frozenset(
     {Role.BANK_OFFICER, Role.BANK_APPROVER, Role.FUND_MANAGER, Role.GOVERNMENT_ANALYST}
 )
+BANK_STAFF = frozenset({Role.BANK_OFFICER, Role.BANK_APPROVER})
+CARD_READERS = BANK_STAFF | PLATFORM
 ASSET_MOUNTS = {"/static", "/static/vendor/swagger-ui"}
 
 # (method, path) → who may use it: PUBLIC, or the roles allowed (and the token scope, if any).
@@ -84,6 +86,10 @@ TABLE: dict[tuple[str, str], tuple[str | frozenset[Role], TokenScope | None]] = 
     ),
     ("GET", "/api/v1/enterprises/{uscc}/assessment"): (ANY, TokenScope.CONSENT_READ),
     ("GET", "/api/v1/assessment/region"): (REGION_STAFF, TokenScope.REGISTRY_READ),
+    ("GET", "/api/v1/enterprises/{uscc}/credit"): (BANK_STAFF, TokenScope.CONSENT_READ),
+    ("GET", "/api/v1/credit/model"): (CARD_READERS, TokenScope.REGISTRY_READ),
+    ("GET", "/credit/model"): (CARD_READERS, None),
+    ("GET", "/enterprises/{uscc}/credit"): (BANK_STAFF, None),
     ("GET", "/api/v1/assessment/region/enterprises"): (REGION_STAFF, TokenScope.CONSENT_READ),
     ("GET", "/api/v1/assessment/runs/latest"): (ANY, TokenScope.REGISTRY_READ),
     ("GET", "/enterprises/{uscc}/assessment"): (ANY, None),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from kejin.core.errors import InvalidInput, KejinError
+from kejin.core.errors import InvalidInput, KejinError, NotFound
 
 
 class UnreadableData(InvalidInput):
@@ -33,3 +33,9 @@ class UnknownArtefact(InvalidInput):
     """A model file is not a scorecard artefact of a format this version reads."""
 
     code = "unknown-artefact"
+
+
+class NoModelInService(NotFound):
+    """No scorecard has been put in service under the data directory's models folder."""
+
+    code = "no-credit-model"

@@ -27,6 +27,7 @@ TEMPLATE_PACKAGES = (
     "kejin.audit",
     "kejin.consent",
     "kejin.assessment",
+    "kejin.credit",
     "kejin.products",
     "kejin.matching",
     "kejin.needs",

@@ -1,0 +1,112 @@
+"""The credit API's contracts: one enterprise's credit report (grade, limit, price, the bins
+that drive the score, adverse reasons and advice)."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from pydantic import BaseModel
+
+from kejin.credit.grading import Change, Driver, Value
+from kejin.credit.lending import CreditReport
+
+
+class DriverRead(BaseModel):
+    """One feature's bin and points, and how far it falls below the feature's best bin."""
+
+    feature: str
+    value: float | str | None
+    bin: str
+    points: float
+    best_bin: str
+    best_points: float
+    shortfall: float
+
+
+class ChangeRead(BaseModel):
+    """Move `feature` to ≥ `threshold` (rising) or below it (not rising) for `gain` points."""
+
+    feature: str
+    value: float | str | None
+    threshold: float
+    rising: bool
+    to_bin: str
+    gain: float
+
+
+class AdviceRead(BaseModel):
+    target_grade: str
+    target_score: float
+    changes: list[ChangeRead]
+
+
+class CreditReportRead(BaseModel):
+    uscc: str
+    name: str
+    on: date
+    model_version: str
+    grade_table: str
+    score: float
+    pd: float
+    grade: str
+    limit: Decimal
+    rate: Decimal
+    drivers: list[DriverRead]
+    adverse: list[DriverRead]
+    advice: AdviceRead | None
+    withheld: list[str]
+
+
+def _value(value: Value) -> float | str | None:
+    return value
+
+
+def _driver(driver: Driver) -> DriverRead:
+    return DriverRead(
+        feature=driver.feature,
+        value=_value(driver.value),
+        bin=driver.bin.label,
+        points=driver.bin.points,
+        best_bin=driver.best.label,
+        best_points=driver.best.points,
+        shortfall=driver.shortfall,
+    )
+
+
+def _change(change: Change) -> ChangeRead:
+    return ChangeRead(
+        feature=change.feature,
+        value=change.value,
+        threshold=change.threshold,
+        rising=change.rising,
+        to_bin=change.to.label,
+        gain=change.gain,
+    )
+
+
+def report_read(report: CreditReport) -> CreditReportRead:
+    graded = report.grading
+    advice = graded.advice
+    return CreditReportRead(
+        uscc=report.uscc,
+        name=report.name,
+        on=report.on,
+        model_version=report.model_version,
+        grade_table=report.grade_table,
+        score=graded.score,
+        pd=graded.pd,
+        grade=graded.grade,
+        limit=report.limit,
+        rate=report.rate,
+        drivers=[_driver(d) for d in graded.drivers],
+        adverse=[_driver(d) for d in graded.adverse],
+        advice=None
+        if advice is None
+        else AdviceRead(
+            target_grade=advice.target_grade,
+            target_score=advice.target_score,
+            changes=[_change(c) for c in advice.changes],
+        ),
+        withheld=list(report.withheld),
+    )
