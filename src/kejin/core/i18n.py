@@ -65,6 +65,7 @@ MESSAGE_KEYWORDS: dict[str, tuple[int, ...] | None] = {
     "MissingFeature": None,
     "NoPredictiveFeature": None,
     "UnknownArtefact": None,
+    "NoModelInService": None,
     "ProductNotInForce": None,
     "EmptyCatalogue": None,
     "NoMatchRun": None,
