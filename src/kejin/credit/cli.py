@@ -154,7 +154,9 @@ def monitor_command(model: Path, data: Path, period: str | None) -> None:
     try:
         frame = read_table(data)
         if period is not None:
-            frame = frame.with_columns(pl.col(period).cast(pl.Date))
+            column = pl.col(period)
+            text = frame.schema.get(period) == pl.String
+            frame = frame.with_columns(column.str.to_date() if text else column.cast(pl.Date))
         result = service.monitor(model, frame, period)
     except (KejinError, pl.exceptions.PolarsError) as exc:
         raise click.ClickException(str(exc)) from exc
