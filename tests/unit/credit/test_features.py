@@ -32,9 +32,7 @@ def _frames() -> dict[str, pl.DataFrame]:
             "net_profit": [50_000.0, -3_000_000.0],
         }
     )
-    staff = pl.DataFrame(
-        {"enterprise_id": [10], "year": [2024], "total": [20.0], "tech": [5.0]}
-    )
+    staff = pl.DataFrame({"enterprise_id": [10], "year": [2024], "total": [20.0], "tech": [5.0]})
     patents = pl.DataFrame(
         {
             "enterprise_id": [10, 10, 10],

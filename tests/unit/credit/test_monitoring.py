@@ -132,7 +132,7 @@ def test_the_training_data_itself_is_stable_and_a_skewed_sample_is_not(
     same = service.monitor(german_model, data, None)
     assert same.score_psi == pytest.approx(0.0, abs=1e-12)
     assert all(f.band is Stability.STABLE for f in same.features)
-    young = data.filter(pl.col("age_in_years") < 28)  # noqa: PLR2004
+    young = data.filter(pl.col("age_in_years") < 28)
     skewed = service.monitor(german_model, young, None)
     assert stability(skewed.score_psi) is not Stability.STABLE
     age = next(f for f in skewed.features if f.name == "age_in_years")
@@ -143,9 +143,9 @@ def test_kejin_credit_monitor_prints_the_score_and_feature_table_by_quarter(
     german_model: Path, tmp_path: Path
 ) -> None:
     data = pl.read_csv(german_credit_path()).with_columns(
-        pl.date_range(
-            pl.date(2024, 1, 1), pl.date(2026, 9, 26), "1d", eager=True
-        ).head(1000).alias("start_on")
+        pl.date_range(pl.date(2024, 1, 1), pl.date(2026, 9, 26), "1d", eager=True)
+        .head(1000)
+        .alias("start_on")
     )
     path = tmp_path / "now.csv"
     data.write_csv(path)
