@@ -19,6 +19,7 @@ from kejin.region.model import generate_region
 from kejin.region.service import build_demo_region
 
 AS_OF = date(2025, 12, 31)
+ASSESSED_ON = date(2026, 6, 30)
 
 
 def test_the_table_has_one_row_per_stored_loan_with_figures_only_from_before_its_start(
@@ -39,11 +40,15 @@ def test_the_table_has_one_row_per_stored_loan_with_figures_only_from_before_its
     assert table["stage"].null_count() == table.height  # no assessment run yet
 
 
+@pytest.mark.slow
 def test_on_an_assessed_region_the_tech_aware_model_ranks_hold_out_loans_better(
     platform: Platform,
 ) -> None:
-    build_demo_region(platform, 5000, 3, AS_OF)
-    assessment.run_registry(platform.uow, AS_OF, started_by="test")
+    # 20,000 firms (about 14,000 loans, 190 defaults held out): regions of seeds 1-4 gave the
+    # tech-aware card +0.039, +0.015, +0.044 and +0.041 hold-out AUC over the financial one;
+    # at 5,000 firms the sign of the difference changes with the seed.
+    build_demo_region(platform, 20_000, 1, AS_OF)
+    assessment.run_registry(platform.uow, ASSESSED_ON, started_by="test")
     table = service.region_training_table(platform)
     assert table["stage"].null_count() < table.height
     result = compare(table)
