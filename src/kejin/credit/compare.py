@@ -91,16 +91,12 @@ def reference(table: pl.DataFrame, fitted: Fitted) -> dict[str, Any]:
     """A nearly unpenalised logistic regression on the raw generating signals (stage as the
     documented dummies, growth the reference) over the training rows with every signal known:
     its coefficients beside the documented β, and its hold-out AUC."""
-    names = [n for n in DEFAULT_MODEL if n != "intercept" and n in table.columns]
-    if STAGE not in table.columns or table[STAGE].null_count() == table.height:
-        names = [n for n in names if n not in STAGE_DUMMIES]
+    staged = table[STAGE].null_count() < table.height
+    names = [n for n in DEFAULT_MODEL if n != "intercept" and (staged or n not in STAGE_DUMMIES)]
     frame = table.with_columns(
         (pl.col(STAGE) == dummy.removeprefix("stage_")).cast(pl.Float64).alias(dummy)
         for dummy in STAGE_DUMMIES
     )
-    names = [*names, *(d for d in STAGE_DUMMIES if d not in names and STAGE in table.columns)]
-    if table[STAGE].null_count() == table.height:
-        names = [n for n in names if n not in STAGE_DUMMIES]
     x = frame.select(pl.col(n).cast(pl.Float64) for n in names).to_numpy()
     known = ~np.isnan(x).any(axis=1)
     train = np.zeros(len(x), bool)

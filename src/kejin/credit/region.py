@@ -64,8 +64,7 @@ def _assessment(conn: Connection) -> pl.DataFrame:
     )
     run = conn.execute(
         text(
-            "SELECT id, rule_versions FROM assessment_runs WHERE finished_at IS NOT NULL "
-            "ORDER BY id DESC LIMIT 1"
+            "SELECT id FROM assessment_runs WHERE finished_at IS NOT NULL ORDER BY id DESC LIMIT 1"
         )
     ).first()
     if run is None:
