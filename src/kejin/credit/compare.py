@@ -20,9 +20,12 @@ SEGMENTS = ("seed", "start_up")
 STAGE_DUMMIES = ("stage_seed", "stage_start_up", "stage_expansion", "stage_mature")
 
 
-def compare(table: pl.DataFrame, seed: int = DEFAULT_SEED) -> dict[str, Any]:
+def compare(
+    table: pl.DataFrame, seed: int = DEFAULT_SEED
+) -> tuple[dict[str, Any], dict[str, Fitted]]:
     """Fit both feature sets on one split (the split depends only on the outcome and the seed)
-    and measure AUC / KS / Gini on the hold-out (validation and test), overall and by stage."""
+    and measure AUC / KS / Gini on the hold-out (validation and test), overall and by stage.
+    Returns the report and the two fitted scorecards by feature set."""
     usable = table.select(c for c in table.columns if table[c].null_count() < table.height)
     models: dict[str, Any] = {}
     fitted_by: dict[str, Fitted] = {}
@@ -36,7 +39,7 @@ def compare(table: pl.DataFrame, seed: int = DEFAULT_SEED) -> dict[str, Any]:
             "holdout": _holdout(fitted, usable),
         }
     tech = fitted_by["tech"]
-    return {
+    report = {
         "rows": table.height,
         "event_rate": float(tech.events.mean()),
         "seed": seed,
@@ -44,6 +47,7 @@ def compare(table: pl.DataFrame, seed: int = DEFAULT_SEED) -> dict[str, Any]:
         "directions": directions(tech.scorecard),
         "reference": reference(table, tech),
     }
+    return report, fitted_by
 
 
 def _holdout(fitted: Fitted, table: pl.DataFrame) -> dict[str, dict[str, float] | None]:

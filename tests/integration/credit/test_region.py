@@ -51,7 +51,7 @@ def test_on_an_assessed_region_the_tech_aware_model_ranks_hold_out_loans_better(
     assessment.run_registry(platform.uow, ASSESSED_ON, started_by="test")
     table = service.region_training_table(platform)
     assert table["stage"].null_count() < table.height
-    result = compare(table)
+    result, _ = compare(table)
     financial = result["models"]["financial"]["holdout"]
     tech = result["models"]["tech"]["holdout"]
     assert tech["all"]["auc"] > financial["all"]["auc"]
@@ -71,3 +71,11 @@ def test_kejin_credit_compare_writes_the_report(
     report = (tmp_path / "comparison.md").read_text()
     assert "| tech | all |" in report
     assert pl.read_json(tmp_path / "comparison.json").height == 1
+    loans = tmp_path / "loans.parquet"
+    assert pl.read_parquet(loans).height == service.region_training_table(platform).height
+    monitored = CliRunner().invoke(
+        main, ["credit", "monitor", str(tmp_path / "tech"), str(loans), "--period", "start_on"]
+    )
+    assert monitored.exit_code == 0, monitored.output
+    assert "score PSI 0.0000 (stable)" in monitored.output
+    assert "2025-Q4" in monitored.output
