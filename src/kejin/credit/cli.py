@@ -5,10 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
+import polars as pl
 
+from kejin.bootstrap import bootstrap
 from kejin.core.errors import KejinError
 from kejin.credit import service
+from kejin.credit.data import read_table
 from kejin.credit.model import DEFAULT_SEED, TrainingConfig, Trend
+from kejin.credit.monitoring import stability
 
 _FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
 
@@ -120,6 +124,50 @@ def score_command(model: Path, data: Path, out: Path | None) -> None:
     else:
         scored.write_csv(out)
         click.echo(f"{scored.height:,} rows scored into {out}")
+
+
+@credit.command("compare")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("compare"))
+@click.option("--seed", type=int, default=DEFAULT_SEED, show_default=True)
+def compare_command(out: Path, seed: int) -> None:
+    """Financial-only against tech-aware scorecard on the stored demo region's loans."""
+    platform = bootstrap()
+    try:
+        result = service.compare_on_region(platform, out, seed)
+    except KejinError as exc:
+        raise click.ClickException(str(exc)) from exc
+    finally:
+        platform.dispose()
+    for name, model in result["models"].items():
+        m = model["holdout"]["all"]
+        click.echo(f"{name}: hold-out AUC {m['auc']:.3f}, KS {m['ks']:.3f}, Gini {m['gini']:.3f}")
+    click.echo(f"report in {out / 'comparison.md'}")
+
+
+@credit.command("monitor")
+@click.argument("model", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.argument("data", type=_FILE)
+@click.option("--period", help="A date column: the score PSI of each quarter too.")
+def monitor_command(model: Path, data: Path, period: str | None) -> None:
+    """Population stability of DATA against MODEL's training data (PSI: < 0.1 stable,
+    0.1-0.25 shift, >= 0.25 significant)."""
+    try:
+        frame = read_table(data)
+        if period is not None:
+            column = pl.col(period)
+            text = frame.schema.get(period) == pl.String
+            frame = frame.with_columns(column.str.to_date() if text else column.cast(pl.Date))
+        result = service.monitor(model, frame, period)
+    except (KejinError, pl.exceptions.PolarsError) as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(
+        f"{result.rows:,} rows; score PSI {result.score_psi:.4f} ({stability(result.score_psi)})"
+    )
+    click.echo(f"{'feature':<28} {'PSI':>8}  band")
+    for feature in result.features:
+        click.echo(f"{feature.name:<28} {feature.psi:>8.4f}  {feature.band}")
+    for label, rows, value in result.periods:
+        click.echo(f"{label:<10} {rows:>8,} {value:>8.4f}  {stability(value)}")
 
 
 commands = [credit]

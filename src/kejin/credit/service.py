@@ -7,21 +7,29 @@ from __future__ import annotations
 import dataclasses
 import json
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import polars as pl
 
+from kejin.bootstrap import Platform
+from kejin.credit import monitoring
 from kejin.credit.card import model_card, render_markdown
 from kejin.credit.data import read_table
 from kejin.credit.errors import UnreadableData
 from kejin.credit.export import dumps, loads, sql_expressions
 from kejin.credit.model import Scorecard, TrainingConfig
+from kejin.credit.monitoring import Monitoring
+from kejin.credit.region import region_table
 from kejin.credit.scoring import score_frame
+
+if TYPE_CHECKING:
+    from kejin.credit.training import Fitted
 
 ARTEFACT = "scorecard.json"
 CARD = "card.json"
 CARD_MARKDOWN = "card.md"
 SQL = "scorecard.sql"
+LOANS = "loans.parquet"
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -38,7 +46,11 @@ def train(data: Path, config: TrainingConfig, directory: Path) -> Trained:
     # every other `kejin` command and the web app load without it.
     from kejin.credit.training import fit_scorecard  # noqa: PLC0415
 
-    fitted = fit_scorecard(read_table(data), config, source=data.name)
+    return _write(fit_scorecard(read_table(data), config, source=data.name), directory)
+
+
+def _write(fitted: Fitted, directory: Path) -> Trained:
+    """Write a fitted scorecard's model directory."""
     card = model_card(fitted)
     directory.mkdir(parents=True, exist_ok=True)
     (directory / ARTEFACT).write_text(dumps(fitted.scorecard), encoding="utf-8")
@@ -74,3 +86,36 @@ def report(directory: Path) -> str:
 def score(directory: Path, data: Path) -> pl.DataFrame:
     """The rows of `data` with their score and PD under the model."""
     return score_frame(load_model(directory), read_table(data))
+
+
+def region_training_table(platform: Platform) -> pl.DataFrame:
+    """The demo region's loans with their borrowers' signals at the start (read only)."""
+    with platform.engine.connect() as conn:
+        return region_table(conn)
+
+
+def compare_on_region(platform: Platform, directory: Path, seed: int) -> dict[str, Any]:
+    """Compare the financial-only and the tech-aware scorecard on the stored region; write
+    `comparison.json` and `comparison.md`, the two model directories (`financial/`, `tech/`)
+    and the training table (`loans.parquet`) into `directory`."""
+    from kejin.credit.compare import compare, render_markdown  # noqa: PLC0415 — optbinning
+
+    table = region_training_table(platform)
+    result, fitted = compare(table, seed)
+    directory.mkdir(parents=True, exist_ok=True)
+    table.write_parquet(directory / LOANS)
+    for name, model in fitted.items():
+        _write(model, directory / name)
+    (directory / "comparison.json").write_text(json.dumps(result, indent=2), encoding="utf-8")
+    (directory / "comparison.md").write_text(render_markdown(result), encoding="utf-8")
+    return result
+
+
+def monitor(directory: Path, data: pl.DataFrame, period_of: str | None) -> Monitoring:
+    """Stability of `data` against the training data of the model in `directory`."""
+    path = directory / CARD
+    if not path.is_file():
+        raise UnreadableData("no model card at {path}", path=str(path))
+    card = json.loads(path.read_text(encoding="utf-8"))
+    bands = {float(b["from"]): int(b["rows"]) for b in card["score_distribution"]}
+    return monitoring.monitor(load_model(directory), bands, data, period_of)
