@@ -46,11 +46,12 @@ def event_of(frame: pl.DataFrame, target: str, event: str | None) -> str:
     if target not in frame.columns:
         raise TargetNotBinary("no target column {target}", target=target)
     column = frame[target]
-    values = sorted(str(v) for v in column.drop_nulls().unique().to_list())
+    # spelt as `event_indicator` compares them (a Boolean column casts to "true"/"false")
+    values = sorted(column.drop_nulls().unique().cast(pl.String).to_list())
     if len(values) != 2 or column.null_count():
         raise TargetNotBinary("the target {target} must hold two outcomes", target=target)
     if event is None:
-        if values not in (["0", "1"], ["false", "true"], ["False", "True"]):
+        if values not in (["0", "1"], ["false", "true"]):
             raise TargetNotBinary("name the event outcome of {target}", target=target)
         event = values[1]
     if event not in values:

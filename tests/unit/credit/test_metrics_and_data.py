@@ -56,6 +56,12 @@ def test_the_split_is_seeded_disjoint_complete_and_keeps_the_event_rate() -> Non
     assert [events[p].mean() for p in split.parts().values()] == [0.3, 0.3, 0.3]
 
 
+def test_a_true_false_target_takes_true_as_the_event() -> None:
+    frame = pl.DataFrame({"defaulted": [False, True, False, True]})
+    assert event_indicator(frame, "defaulted", None).to_list() == [0, 1, 0, 1]
+    assert event_indicator(frame, "defaulted", "true").to_list() == [0, 1, 0, 1]
+
+
 def test_the_event_is_named_or_is_the_one_of_a_zero_one_target() -> None:
     frame = pl.DataFrame({"named": ["good", "bad", "good"], "coded": [0, 1, 1]})
     assert event_indicator(frame, "named", "bad").to_list() == [0, 1, 0]
