@@ -102,10 +102,11 @@ def _points(code: str) -> pl.Expr:
 
 
 def _json_list(column: str) -> pl.Expr:
-    """A list of plain identifiers as JSON text, built column-wise (ids hold no quotes)."""
+    """A list of plain identifiers as JSON text, built column-wise (ids hold no quotes); an
+    enterprise without one (not scored: no stage or cohort on the day) stores an empty list."""
     joined = pl.col(column).list.join('","')
     return (
-        pl.when(pl.col(column).list.len() == 0)
+        pl.when(pl.col(column).is_null() | (pl.col(column).list.len() == 0))
         .then(pl.lit("[]"))
         .otherwise(pl.lit('["') + joined + pl.lit('"]'))
         .alias(column)

@@ -34,7 +34,7 @@ def _results() -> pl.DataFrame:
             "innovation_points": [41, None, 3],
             "points_rank": [2, None, 1],
             "points_band": ["rest", None, "top5"],
-            "top_indicators": [["revenue", "rd_expense"], [], ["revenue"]],
+            "top_indicators": [["revenue", "rd_expense"], None, ["revenue"]],  # 8: not scored
         }
     )
 
