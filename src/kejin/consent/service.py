@@ -117,17 +117,21 @@ def require_access(
 
 
 def readable_scopes(
-    session: Session, principal: Principal | None, enterprise_id: int
+    session: Session,
+    principal: Principal | None,
+    enterprise_id: int,
+    also: frozenset[DataScope] = frozenset(),
 ) -> frozenset[DataScope]:
-    """The consented scopes `principal` may see on the enterprise's page; each live grant used
-    is recorded as an allowed read for its purpose (the caller commits)."""
+    """The consented scopes `principal` may see on the enterprise's page, and of `also` (scopes
+    a use case reads beyond the page's sections); each live grant used is recorded as an
+    allowed read for its purpose (the caller commits)."""
     if principal is None:
         return frozenset()
     if is_own_enterprise(principal, enterprise_id):
         return frozenset(DataScope)
     if principal.institution_id is None or principal.is_enterprise_user:
         return frozenset()
-    shown = set(CONSENTED_SECTIONS.values())
+    shown = set(CONSENTED_SECTIONS.values()) | also
     readable: set[DataScope] = set()
     for grant in repository.grants_between(session, enterprise_id, principal.institution_id):
         opened = sorted(grant.scopes & shown)

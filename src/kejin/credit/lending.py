@@ -3,10 +3,12 @@ give its grade, suggested limit and price, adverse reasons and advice.
 
 The model in use is the newest model directory (by its artefact's modification time, then name)
 under `<data dir>/credit/models/`: `kejin credit train … --out <data dir>/credit/models/<name>`
-puts a model in service. An enterprise's values come from its registry snapshot and its
-assessment standing; each value belongs to one consent scope, and a scope the bank may not read
-leaves its values withheld (they score in the missing bin). Scoring needs the `financials`
-scope for purpose `credit_assessment`; a refusal is recorded by the consent gate.
+puts a model in service. An enterprise's values are the signals of a loan starting on the
+scoring day, derived as the region models' training table derives them (`region`, `features`);
+the suggested limit reads the revenue of its registry snapshot. Each value belongs to one
+consent scope, and a scope the bank may not read leaves its values withheld (they score in the
+missing bin). Scoring needs the `financials` scope for purpose `credit_assessment`; a refusal
+is recorded by the consent gate.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from kejin.consent.model import DataScope
 from kejin.core.uow import UnitOfWork
 from kejin.credit.errors import NoModelInService
 from kejin.credit.export import content_version
+from kejin.credit.features import STAGE
 from kejin.credit.grading import (
     GradeTable,
     Grading,
@@ -35,6 +38,7 @@ from kejin.credit.grading import (
     suggested_rate,
 )
 from kejin.credit.model import Scorecard
+from kejin.credit.region import enterprise_signals
 from kejin.credit.service import ARTEFACT, CARD, load_model
 from kejin.identity.model import Principal
 from kejin.registry import service as registry
@@ -77,66 +81,35 @@ class CreditReport:
     withheld: tuple[str, ...]  # scorecard features the bank may not read
 
 
-def _ratio(part: Decimal | int | None, whole: Decimal | int | None) -> float | None:
-    if part is None or whole is None or whole == 0:
-        return None
-    return float(Decimal(part) / Decimal(whole))
+# The consent scope that opens each feature of `features.FEATURE_SETS["tech"]` (None: public).
+SCOPES: dict[str, DataScope | None] = {
+    "debt_ratio": DataScope.FINANCIALS,
+    "net_margin": DataScope.FINANCIALS,
+    "revenue_growth": DataScope.FINANCIALS,
+    "log_revenue_wan": DataScope.FINANCIALS,
+    "rd_intensity": DataScope.FINANCIALS,
+    "tech_staff_ratio": DataScope.SOCIAL_SECURITY,
+    "log1p_invention_patents": DataScope.IP,
+    "has_equity_funding": DataScope.PROFILE,
+    STAGE: DataScope.ASSESSMENT,
+    "innovation_points": DataScope.ASSESSMENT,
+    "log1p_age_years": None,
+    "high_tech_certificate": None,
+    "compliance_flag": None,
+}
+_SCORED_SCOPES = frozenset(scope for scope in SCOPES.values() if scope is not None)
 
 
-def _number(value: object) -> Value:
-    if value is None or isinstance(value, str):
-        return value
-    if isinstance(value, bool):
-        return float(value)
-    if isinstance(value, int | Decimal | float):
-        return float(value)
-    if isinstance(value, frozenset):
-        return float(len(value))
-    return None
-
-
-def enterprise_values(standing: assessment.Standing) -> dict[DataScope | None, dict[str, Value]]:
-    """The values a scorecard may read of one enterprise, by the consent scope that opens them
-    (None: public). Every scalar snapshot input under its own name, and derived ratios."""
-    s = standing.snapshot
-    growth = None
-    if s.sales_history and len(s.sales_history) >= 2:
-        growth = _ratio(s.sales_history[-1] - s.sales_history[-2], s.sales_history[-2])
-    financials: dict[str, Value] = {
-        "revenue": _number(s.revenue),
-        "rd_expense": _number(s.rd_expense),
-        "total_assets": _number(s.total_assets),
-        "total_liabilities": _number(s.total_liabilities),
-        "net_profit": _number(s.net_profit),
-        "rd_intensity": _ratio(s.rd_expense, s.revenue),
-        "debt_ratio": _ratio(s.total_liabilities, s.total_assets),
-        "net_margin": _ratio(s.net_profit, s.revenue),
-        "revenue_growth": growth,
-    }
-    return {
-        None: {
-            "age_years": None if s.age_days is None else s.age_days / 365.25,
-            "certifications": _number(s.certifications),
-            "cluster": standing.cluster,
-        },
-        DataScope.FINANCIALS: financials,
-        DataScope.SOCIAL_SECURITY: {
-            "staff": _number(s.staff),
-            "tech_staff_ratio": _ratio(s.tech_staff, s.staff),
-            "rd_staff_ratio": _ratio(s.rd_staff, s.staff),
-        },
-        DataScope.IP: {
-            "class_i_ip": _number(s.class_i_ip_main),
-            "class_ii_ip": _number(s.class_ii_ip_main),
-            "invention_patents": _number(s.invention_patents_main),
-            "ip_count": _number((s.class_i_ip_main or 0) + (s.class_ii_ip_main or 0)),
-        },
-        DataScope.PROFILE: {"equity_raised_3y": _number(s.equity_raised_3y)},
-        DataScope.ASSESSMENT: {
-            "innovation_points": _number(standing.innovation_points),
-            "stage": standing.stage,
-        },
-    }
+def enterprise_values(signals: Mapping[str, Any]) -> dict[DataScope | None, dict[str, Value]]:
+    """An enterprise's signals (`region.enterprise_signals`) by the consent scope that opens
+    them (None: public)."""
+    by_scope: dict[DataScope | None, dict[str, Value]] = {}
+    for name, scope in SCOPES.items():
+        value = signals.get(name)
+        by_scope.setdefault(scope, {})[name] = (
+            value if value is None or isinstance(value, str) else float(value)
+        )
+    return by_scope
 
 
 def readable_values(
@@ -172,10 +145,12 @@ def credit_report(
     with uow() as work:
         key = registry.enterprise_key(work, code)
         consent.require_access(work.session, principal, key.id, SCORING_SCOPE, purpose)
-        scopes = consent.readable_scopes(work.session, principal, key.id) | {SCORING_SCOPE}
+        opened = consent.readable_scopes(work.session, principal, key.id, _SCORED_SCOPES)
+        scopes = opened | {SCORING_SCOPE}
         standing = assessment.standing(work, key.id, day)
+        signals = enterprise_signals(work.session.connection(), key.id, day)
         work.commit()
-    values, hidden = readable_values(enterprise_values(standing), frozenset(scopes))
+    values, hidden = readable_values(enterprise_values(signals), frozenset(scopes))
     return _report(scorecard, table, key, day, values, hidden, standing.snapshot.revenue)
 
 

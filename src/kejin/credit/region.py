@@ -1,13 +1,18 @@
 """Reading the demo region's loan history as a training table: plain SQL into Polars frames
-(one query per table, no ORM objects), then `features.loan_features`."""
+(one query per table, no ORM objects), then `features.loan_features`. The same queries, kept
+to one enterprise, give its signals on a scoring day (a loan starting that day), so a model
+scores exactly what it was trained on."""
 
 from __future__ import annotations
+
+import datetime as dt
+from typing import Any
 
 import polars as pl
 from sqlalchemy import Connection, text
 
 from kejin.assessment import store
-from kejin.credit.features import loan_features
+from kejin.credit.features import FEATURE_SETS, TARGET, loan_features
 
 _QUERIES = {
     "loans": "SELECT l.id AS loan_id, l.enterprise_id, l.start_on, e.founded_on, l.defaulted "
@@ -40,8 +45,34 @@ def region_table(conn: Connection) -> pl.DataFrame:
     return loan_features({**frames, "assessment": _assessment(conn)})
 
 
-def _read(conn: Connection, sql: str) -> pl.DataFrame:
-    frame = pl.read_database(text(sql), conn, infer_schema_length=None)
+def enterprise_signals(conn: Connection, enterprise_id: int, on: dt.date) -> dict[str, Any]:
+    """One enterprise's signals of `FEATURE_SETS["tech"]` as those of a loan starting `on`
+    (the training table's definitions; None where a signal is unknown)."""
+    firm = {"firm": enterprise_id}
+    founded = _read(
+        conn, "SELECT id AS enterprise_id, founded_on FROM enterprises WHERE id = :firm", firm
+    )
+    loan = founded.select(
+        pl.lit(0, pl.Int64).alias("loan_id"),
+        "enterprise_id",
+        pl.lit(on, pl.Date).alias("start_on"),
+        "founded_on",
+        pl.lit(False).alias(TARGET),
+    )
+    frames = {
+        name: _read(conn, f"SELECT * FROM ({sql}) q WHERE q.enterprise_id = :firm", firm)
+        for name, sql in _QUERIES.items()
+        if name != "loans"
+    }
+    assessed = _assessment(conn).filter(pl.col("enterprise_id") == enterprise_id)
+    rows = loan_features({**frames, "loans": loan, "assessment": assessed}).to_dicts()
+    return {name: rows[0][name] if rows else None for name in FEATURE_SETS["tech"]}
+
+
+def _read(conn: Connection, sql: str, params: dict[str, Any] | None = None) -> pl.DataFrame:
+    frame = pl.read_database(
+        text(sql), conn, execute_options={"parameters": params or {}}, infer_schema_length=None
+    )
     dates = [c for c in frame.columns if c in _DATES]
     # SQLite hands dates over as ISO text, PostgreSQL as dates
     frame = frame.with_columns(

@@ -38,24 +38,17 @@ FEATURE_LABELS = {
     "net_margin": N_("Net margin"),
     "revenue_growth": N_("Revenue growth"),
     "tech_staff_ratio": N_("Tech staff share"),
-    "rd_staff_ratio": N_("R&D staff share"),
-    "revenue": N_("Revenue"),
-    "rd_expense": N_("R&D expense"),
-    "total_assets": N_("Total assets"),
-    "total_liabilities": N_("Total liabilities"),
-    "net_profit": N_("Net profit"),
-    "staff": N_("Staff"),
-    "age_years": N_("Years since registration"),
-    "certifications": N_("Certifications held"),
-    "class_i_ip": N_("Class I IP"),
-    "class_ii_ip": N_("Class II IP"),
-    "invention_patents": N_("Invention patents"),
-    "ip_count": N_("IP count"),
-    "equity_raised_3y": N_("Equity raised in three years"),
+    "log_revenue_wan": N_("Revenue (log of 10,000 yuan)"),
+    "log1p_age_years": N_("Age (log of 1 + years since founding)"),
+    "log1p_invention_patents": N_("Invention patents in force (log of 1 + count)"),
+    "high_tech_certificate": N_("High-tech enterprise certificate"),
+    "has_equity_funding": N_("Has raised equity funding"),
+    "compliance_flag": N_("Compliance flag on record"),
+    "stage": N_("Stage"),
     "innovation_points": N_("Innovation points"),
 }
 RATIOS = frozenset({"rd_intensity", "debt_ratio", "net_margin", "revenue_growth",
-                    "tech_staff_ratio", "rd_staff_ratio"})  # fmt: skip
+                    "tech_staff_ratio"})  # fmt: skip
 
 
 def feature_label(locale: str, name: str) -> str:
