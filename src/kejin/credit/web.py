@@ -31,19 +31,15 @@ CardReader = Annotated[Principal, Depends(allow(*BANK_STAFF, Role.PLATFORM_ADMIN
 Uscc = Annotated[str, PathParam(max_length=40)]
 PURPOSE = GrantPurpose.CREDIT_ASSESSMENT
 
-# The features `lending.enterprise_values` offers, in words; ratios are shown as percentages.
+# Features of `lending.SCOPES` in words (the transformed ones show their own name); ratios are
+# shown as percentages.
 FEATURE_LABELS = {
     "rd_intensity": N_("R&D intensity"),
     "debt_ratio": N_("Debt ratio"),
     "net_margin": N_("Net margin"),
     "revenue_growth": N_("Revenue growth"),
     "tech_staff_ratio": N_("Tech staff share"),
-    "log_revenue_wan": N_("Revenue (log of 10,000 yuan)"),
-    "log1p_age_years": N_("Age (log of 1 + years since founding)"),
-    "log1p_invention_patents": N_("Invention patents in force (log of 1 + count)"),
-    "high_tech_certificate": N_("High-tech enterprise certificate"),
-    "has_equity_funding": N_("Has raised equity funding"),
-    "compliance_flag": N_("Compliance flag on record"),
+    "high_tech_certificate": N_("High-tech enterprise"),
     "stage": N_("Stage"),
     "innovation_points": N_("Innovation points"),
 }
