@@ -4,7 +4,7 @@ region view of the newest run, its drill-down and the newest run itself."""
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Query
 
@@ -20,9 +20,9 @@ from kejin.consent.model import GrantPurpose
 from kejin.identity.model import Principal, Role, TokenScope
 from kejin.web.deps import PageDep, PlatformDep
 from kejin.web.policy import allow
+from kejin.web.problems import problem_responses
 
-PROBLEM: dict[str, Any] = {"content": {"application/problem+json": {}}}
-ERRORS: dict[int | str, dict[str, Any]] = dict.fromkeys((401, 403, 404, 422), PROBLEM)
+ERRORS = problem_responses(401, 403, 404, 422)
 router = APIRouter(prefix="/api/v1", tags=["assessment"], responses=ERRORS)
 
 # Anyone signed in may ask; consent decides what they get.

@@ -3,7 +3,7 @@ search the log and verify the chain."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
 
@@ -12,8 +12,8 @@ from kejin.audit.schemas import AuditFilters, AuditPage, VerifyRead
 from kejin.identity.model import Role, TokenScope
 from kejin.web.deps import PageDep, PlatformDep
 from kejin.web.policy import allow
+from kejin.web.problems import problem_responses
 
-PROBLEM: dict[str, Any] = {"content": {"application/problem+json": {}}}
 router = APIRouter(
     prefix="/api/v1",
     tags=["audit"],
@@ -21,7 +21,7 @@ router = APIRouter(
 )
 
 
-@router.get("/audit", responses={401: PROBLEM, 403: PROBLEM, 422: PROBLEM})
+@router.get("/audit", responses=problem_responses(401, 403, 422))
 def list_audit_entries(
     platform: PlatformDep, filters: Annotated[AuditFilters, Query()], page: PageDep
 ) -> AuditPage:
@@ -29,7 +29,7 @@ def list_audit_entries(
     return AuditPage.of(service.search(platform.uow, page, **filters.criteria()))
 
 
-@router.get("/audit/verify", responses={401: PROBLEM, 403: PROBLEM})
+@router.get("/audit/verify", responses=problem_responses(401, 403))
 def verify_audit_chain(platform: PlatformDep) -> VerifyRead:
     """Walk the whole chain; on failure name the first bad entry and why."""
     return VerifyRead.of(service.verify(platform.uow))

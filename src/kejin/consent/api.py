@@ -7,7 +7,7 @@ machine clients use bearer tokens with the `consent:read` / `consent:write` scop
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Query
 
@@ -19,9 +19,9 @@ from kejin.registry import service as registry
 from kejin.registry.schemas import EnterpriseFinancials
 from kejin.web.deps import PageDep, PlatformDep
 from kejin.web.policy import allow
+from kejin.web.problems import problem_responses
 
-PROBLEM: dict[str, Any] = {"content": {"application/problem+json": {}}}
-ERRORS: dict[int | str, dict[str, Any]] = dict.fromkeys((401, 403, 404, 422), PROBLEM)
+ERRORS = problem_responses(401, 403, 404, 422)
 router = APIRouter(prefix="/api/v1", tags=["consent"], responses=ERRORS)
 
 EnterpriseAdmin = Annotated[

@@ -4,7 +4,7 @@ the firms of its lists (named only where they share their assessment)."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Query
 
@@ -21,9 +21,9 @@ from kejin.matching.model import PolicyList
 from kejin.registry.model import IndustryCluster
 from kejin.web.deps import PlatformDep
 from kejin.web.policy import allow
+from kejin.web.problems import problem_responses
 
-PROBLEM: dict[str, Any] = {"content": {"application/problem+json": {}}}
-ERRORS: dict[int | str, dict[str, Any]] = dict.fromkeys((401, 403, 404, 422), PROBLEM)
+ERRORS = problem_responses(401, 403, 404, 422)
 router = APIRouter(prefix="/api/v1", tags=["coverage"], responses=ERRORS)
 
 # Counts are for the people who steer policy and run the platform.

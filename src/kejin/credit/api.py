@@ -15,9 +15,9 @@ from kejin.credit.schemas import CreditReportRead, report_read
 from kejin.identity.model import Principal, Role, TokenScope
 from kejin.web.deps import PlatformDep
 from kejin.web.policy import allow
+from kejin.web.problems import problem_responses
 
-PROBLEM: dict[str, Any] = {"content": {"application/problem+json": {}}}
-ERRORS: dict[int | str, dict[str, Any]] = dict.fromkeys((401, 403, 404, 422), PROBLEM)
+ERRORS = problem_responses(401, 403, 404, 422)
 router = APIRouter(prefix="/api/v1", tags=["credit"], responses=ERRORS)
 
 BANK_STAFF = (Role.BANK_OFFICER, Role.BANK_APPROVER)

@@ -3,7 +3,7 @@ flagged. Not public data: government analysts and platform administrators only."
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path
 
@@ -13,13 +13,13 @@ from kejin.feeds.schemas import ReportedValuesRead
 from kejin.identity.model import TokenScope
 from kejin.web.deps import PlatformDep
 from kejin.web.policy import allow
+from kejin.web.problems import problem_responses
 
-PROBLEM: dict[str, Any] = {"content": {"application/problem+json": {}}}
 READ_REPORTED = allow(*REPORTED_VALUE_READERS, scope=TokenScope.CONSENT_READ)
 router = APIRouter(prefix="/api/v1", tags=["feeds"], dependencies=[Depends(READ_REPORTED)])
 
 
-@router.get("/enterprises/{uscc}/reported-values", responses={404: PROBLEM, 422: PROBLEM})
+@router.get("/enterprises/{uscc}/reported-values", responses=problem_responses(404, 422))
 def get_reported_values(
     platform: PlatformDep,
     uscc: Annotated[str, Path(description="unified social credit code", max_length=40)],

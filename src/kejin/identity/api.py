@@ -26,9 +26,9 @@ from kejin.identity.schemas import (
 )
 from kejin.web.deps import PlatformDep
 from kejin.web.policy import allow, public, signed_in
+from kejin.web.problems import problem_responses
 
-PROBLEM: dict[str, Any] = {"content": {"application/problem+json": {}}}
-ERRORS: dict[int | str, dict[str, Any]] = dict.fromkeys((401, 403, 404, 409, 422), PROBLEM)
+ERRORS = problem_responses(401, 403, 404, 409, 422)
 router = APIRouter(prefix="/api/v1", tags=["identity"], responses=ERRORS)
 
 PlatformAdmin = Annotated[Principal, Depends(allow(Role.PLATFORM_ADMIN))]

@@ -4,7 +4,7 @@ unlocks a product (consent applies as for the assessment)."""
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Query
 
@@ -14,9 +14,9 @@ from kejin.matching import maps
 from kejin.matching.schemas import EnterpriseFinancing, FinancingPathRead, UnlockRead
 from kejin.web.deps import PlatformDep
 from kejin.web.policy import allow
+from kejin.web.problems import problem_responses
 
-PROBLEM: dict[str, Any] = {"content": {"application/problem+json": {}}}
-ERRORS: dict[int | str, dict[str, Any]] = dict.fromkeys((401, 403, 404, 422), PROBLEM)
+ERRORS = problem_responses(401, 403, 404, 422)
 router = APIRouter(prefix="/api/v1", tags=["financing"], responses=ERRORS)
 
 # Anyone signed in may ask; consent decides what they get.

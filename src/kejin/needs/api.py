@@ -6,7 +6,7 @@ Machine clients use bearer tokens with the `needs:read` / `needs:write` scopes.
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path
 
@@ -23,9 +23,9 @@ from kejin.needs.schemas import (
 )
 from kejin.web.deps import PageDep, PlatformDep
 from kejin.web.policy import allow
+from kejin.web.problems import problem_responses
 
-PROBLEM: dict[str, Any] = {"content": {"application/problem+json": {}}}
-ERRORS: dict[int | str, dict[str, Any]] = dict.fromkeys((401, 403, 404, 409, 422), PROBLEM)
+ERRORS = problem_responses(401, 403, 404, 409, 422)
 router = APIRouter(prefix="/api/v1", tags=["needs"], responses=ERRORS)
 
 PROVIDER_ROLES = (Role.BANK_OFFICER, Role.BANK_APPROVER, Role.FUND_MANAGER, Role.GOVERNMENT_ANALYST)

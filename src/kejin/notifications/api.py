@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path
 from starlette.requests import Request
@@ -13,9 +13,9 @@ from kejin.notifications.schemas import NotificationPage
 from kejin.web.deps import PageDep, PlatformDep
 from kejin.web.locale import locale_of
 from kejin.web.policy import allow
+from kejin.web.problems import problem_responses
 
-PROBLEM: dict[str, Any] = {"content": {"application/problem+json": {}}}
-ERRORS: dict[int | str, dict[str, Any]] = dict.fromkeys((401, 403, 404, 422), PROBLEM)
+ERRORS = problem_responses(401, 403, 404, 422)
 router = APIRouter(prefix="/api/v1", tags=["notifications"], responses=ERRORS)
 Reader = Annotated[Principal, Depends(allow(scope=TokenScope.NEEDS_READ))]
 Writer = Annotated[Principal, Depends(allow(scope=TokenScope.NEEDS_WRITE))]

@@ -29,9 +29,9 @@ from kejin.products.schemas import (
 )
 from kejin.web.deps import PageDep, PlatformDep
 from kejin.web.policy import allow, public
+from kejin.web.problems import problem_responses
 
-PROBLEM: dict[str, Any] = {"content": {"application/problem+json": {}}}
-ERRORS: dict[int | str, dict[str, Any]] = dict.fromkeys((401, 403, 404, 412, 422, 428), PROBLEM)
+ERRORS = problem_responses(401, 403, 404, 412, 422, 428)
 router = APIRouter(prefix="/api/v1", tags=["products"], responses=ERRORS)
 Provider = Annotated[Principal, Depends(allow(*PROVIDER_ROLES, scope=TokenScope.PRODUCTS_WRITE))]
 Viewer = Annotated[Principal | None, Depends(public)]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Query
 
@@ -16,16 +16,14 @@ from kejin.registry.schemas import (
 )
 from kejin.web.deps import PageDep, PlatformDep
 from kejin.web.policy import public
+from kejin.web.problems import problem_responses
 
-PROBLEM: dict[str, Any] = {"content": {"application/problem+json": {}}}
 # Registry basics are public data (no consent needed); consented parts declare their own access.
 router = APIRouter(prefix="/api/v1", tags=["registry"], dependencies=[Depends(public)])
 
 
 # A row's figures are left out of the JSON (not sent as null) where the reader may not see them.
-@router.get(
-    "/enterprises", responses={403: PROBLEM, 422: PROBLEM}, response_model_exclude_none=True
-)
+@router.get("/enterprises", responses=problem_responses(403, 422), response_model_exclude_none=True)
 def list_enterprises(
     platform: PlatformDep,
     principal: Annotated[Principal | None, Depends(public)],
@@ -40,7 +38,7 @@ def list_enterprises(
     return service.list_enterprises(platform.uow, filters, page, principal)
 
 
-@router.get("/enterprises/{uscc}", responses={404: PROBLEM, 422: PROBLEM})
+@router.get("/enterprises/{uscc}", responses=problem_responses(404, 422))
 def get_enterprise(
     platform: PlatformDep,
     principal: Annotated[Principal | None, Depends(public)],

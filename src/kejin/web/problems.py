@@ -58,6 +58,11 @@ FIELD_REASON = N_("{field}: {reason}")
 INTERNAL_DETAIL = N_("Something went wrong on our side. Please try again later.")
 
 
+def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI `responses` for routes that may answer `statuses` with a problem document."""
+    return {status: {"content": {"application/problem+json": {}}} for status in statuses}
+
+
 def problem(
     locale: str, status: int, detail: str, *, code: str | None = None, **extra: Any
 ) -> dict[str, Any]:
