@@ -61,6 +61,8 @@ MESSAGE_KEYWORDS: dict[str, tuple[int, ...] | None] = {
     "AlreadyPickedUp": None,
     "NeedChanged": None,
     "UnreadableData": None,
+    "UnknownTable": None,
+    "TooFewForFolds": None,
     "TargetNotBinary": None,
     "MissingFeature": None,
     "NoPredictiveFeature": None,
