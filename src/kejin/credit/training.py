@@ -1,9 +1,10 @@
-"""Fitting a scorecard: optbinning's monotonic binning, then a logistic regression on WoE.
+"""Fitting a scorecard: optbinning's monotonic binning, then a logistic regression on WoE, and
+optionally the same fit repeated over cross-validation folds of the non-test rows.
 
-pandas appears only here, at the optbinning/scikit-learn boundary; everything before and after is
-Polars and plain values. Points are computed by our own scaling (`model.bin_points`) on top of
-optbinning's binning tables rather than by optbinning's `Scorecard`, so that the artefact is a
-plain JSON value whose every number is explained by one formula.
+pandas appears only here (and in the challenger), at the optbinning/scikit-learn boundary;
+everything before and after is Polars and plain values. Points are computed by our own scaling
+(`model.bin_points`) on top of optbinning's binning tables rather than by optbinning's `Scorecard`,
+so that the artefact is a plain JSON value whose every number is explained by one formula.
 """
 
 from __future__ import annotations

@@ -13,8 +13,8 @@ from click.testing import CliRunner
 
 from kejin.cli import main
 from kejin.credit.card import model_card
-from kejin.credit.challenger import fit_lightgbm
-from kejin.credit.model import Challenger, TrainingConfig
+from kejin.credit.challenger import fit_lightgbm, lightgbm_parameters
+from kejin.credit.model import Challenger, FeatureKind, TrainingConfig, Trend
 from kejin.credit.training import fit_scorecard
 from tests.credit_data import german_credit_path, german_fit
 
@@ -80,3 +80,15 @@ def test_the_train_command_writes_the_challenger_only_into_the_card(tmp_path: Pa
     card = json.loads((model / "card.json").read_text())
     assert f"challenger lightgbm: test AUC {card['challenger']['test']['auc']:.3f}" in result.output
     assert "## Challenger on the test split" in (model / "card.md").read_text()
+
+
+def test_only_numeric_features_with_a_set_direction_get_a_monotone_constraint() -> None:
+    names = ["debt", "rd", "age", "sector"]
+    kinds = dict.fromkeys(names[:3], FeatureKind.NUMERIC) | {"sector": FeatureKind.CATEGORICAL}
+    trends = {"debt": Trend.ASCENDING, "rd": Trend.DESCENDING, "sector": Trend.ASCENDING}
+    parameters = lightgbm_parameters(names, kinds, trends, Trend.AUTO_ASC_DESC, seed=9)
+    assert parameters["monotone_constraints"] == [1, -1, 0, 0]
+    assert parameters["seed"] == 9
+    assert parameters["deterministic"] is True
+    everywhere = lightgbm_parameters(names, kinds, {}, Trend.DESCENDING, seed=9)
+    assert everywhere["monotone_constraints"] == [-1, -1, -1, 0]
