@@ -63,6 +63,7 @@ MESSAGE_KEYWORDS: dict[str, tuple[int, ...] | None] = {
     "UnreadableData": None,
     "UnknownTable": None,
     "TooFewForFolds": None,
+    "ChallengerUnavailable": None,
     "TargetNotBinary": None,
     "MissingFeature": None,
     "NoPredictiveFeature": None,

@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 import polars as pl
 
+from kejin.credit.errors import ChallengerUnavailable
 from kejin.credit.metrics import Discrimination, discrimination
 from kejin.credit.model import FeatureKind, TrainingConfig, Trend
 from kejin.credit.training import Fitted, candidate_features, feature_kind
@@ -44,8 +45,12 @@ def fit_lightgbm(fitted: Fitted, config: TrainingConfig) -> ChallengerResult:
     """Fit LightGBM on the scorecard's training rows, stop early on its validation rows and
     measure it on its test rows. Numeric features whose trend is set ascending or descending
     keep it as a monotone constraint; categorical features use LightGBM's own splits."""
-    import lightgbm  # noqa: PLC0415 — optional, and only a challenger needs it
-
+    try:
+        import lightgbm  # noqa: PLC0415 — optional, and only a challenger needs it
+    except ImportError:
+        raise ChallengerUnavailable(
+            "the challenger needs LightGBM: install kejin[challenger]"
+        ) from None
     names = candidate_features(fitted.frame, config)
     kinds = {n: feature_kind(fitted.frame.schema[n]) for n in names}
     table = _lightgbm_frame(fitted.frame, names, kinds)

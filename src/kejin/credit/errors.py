@@ -41,6 +41,12 @@ class NoPredictiveFeature(KejinError):
     code = "no-predictive-feature"
 
 
+class ChallengerUnavailable(KejinError):
+    """The challenger's library (an optional dependency) is not installed."""
+
+    code = "challenger-unavailable"
+
+
 class UnknownArtefact(InvalidInput):
     """A model file is not a scorecard artefact of a format this version reads."""
 

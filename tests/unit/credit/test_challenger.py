@@ -5,15 +5,18 @@ additive scorecard cannot express, the challenger ranks better."""
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 
 import numpy as np
 import polars as pl
+import pytest
 from click.testing import CliRunner
 
 from kejin.cli import main
 from kejin.credit.card import model_card
 from kejin.credit.challenger import fit_lightgbm, lightgbm_parameters
+from kejin.credit.errors import ChallengerUnavailable
 from kejin.credit.model import Challenger, FeatureKind, TrainingConfig, Trend
 from kejin.credit.training import fit_scorecard
 from tests.credit_data import german_credit_path, german_fit
@@ -92,3 +95,13 @@ def test_only_numeric_features_with_a_set_direction_get_a_monotone_constraint() 
     assert parameters["deterministic"] is True
     everywhere = lightgbm_parameters(names, kinds, {}, Trend.DESCENDING, seed=9)
     assert everywhere["monotone_constraints"] == [-1, -1, -1, 0]
+
+
+def test_without_lightgbm_installed_the_challenger_is_refused_saying_what_to_install(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setitem(sys.modules, "lightgbm", None)  # what an absent package imports as
+    config = TrainingConfig(target="bad")
+    fitted = fit_scorecard(_interaction(1000), config, "interaction")
+    with pytest.raises(ChallengerUnavailable, match=r"install kejin\[challenger\]"):
+        fit_lightgbm(fitted, config)
