@@ -111,6 +111,12 @@ def test_the_model_card_is_open_to_bank_staff_and_admins_as_json_and_page(
     assert 'data-chart="scores"' in page.text
     for feature in card["features"]:
         assert f'id="feature-{feature["name"]}"' in page.text
+    assert len(card["cross_validation"]["per_fold"]) == 3
+    assert 'id="cross-validation"' in page.text
+    assert f"{card['cross_validation']['summary']['auc']['mean']:.3f} ± " in page.text
+    assert card["challenger"]["model"] == "lightgbm"
+    assert 'id="challenger"' in page.text
+    assert f"{card['challenger']['difference']['auc']:+.3f}" in page.text
     sign_in(client, "chen")
     assert client.get("/api/v1/credit/model").status_code == 403
 

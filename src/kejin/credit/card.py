@@ -1,5 +1,6 @@
-"""The model card (模型卡): data, features, binning tables, discrimination per split,
-calibration and score distribution — as JSON-ready data and as Markdown."""
+"""The model card (模型卡): data, features, binning tables, discrimination per split (and per
+cross-validation fold, and of a challenger model, when trained with them), calibration and score
+distribution — as JSON-ready data and as Markdown."""
 
 from __future__ import annotations
 
@@ -9,16 +10,26 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from kejin.credit.export import content_version
-from kejin.credit.metrics import Discrimination, calibration, discrimination, score_histogram
+from kejin.credit.metrics import (
+    Discrimination,
+    across_folds,
+    calibration,
+    discrimination,
+    score_histogram,
+)
 from kejin.credit.model import Scorecard
 from kejin.credit.scoring import PD, SCORE, score_frame
 
 if TYPE_CHECKING:  # the fitting stack is imported only by training itself
+    from kejin.credit.challenger import ChallengerResult
     from kejin.credit.training import Fitted
 
+MEASURES = ("auc", "ks", "gini")
 
-def model_card(fitted: Fitted) -> dict[str, Any]:
-    """The card of a freshly fitted scorecard, measured on each part of its split."""
+
+def model_card(fitted: Fitted, challenger: ChallengerResult | None = None) -> dict[str, Any]:
+    """The card of a freshly fitted scorecard, measured on each part of its split, on each
+    cross-validation fold if it has them, and beside `challenger` if one was fitted."""
     scorecard = fitted.scorecard
     scored = score_frame(scorecard, fitted.frame)
     pd_values, scores = scored[PD].to_numpy(), scored[SCORE].to_numpy()
@@ -27,7 +38,7 @@ def model_card(fitted: Fitted) -> dict[str, Any]:
         for part, rows in fitted.split.parts().items()
     }
     test = fitted.split.test
-    return {
+    card = {
         "version": content_version(scorecard),
         "data": dataclasses.asdict(scorecard.data),
         "target": {"column": scorecard.target, "event": scorecard.event},
@@ -43,6 +54,32 @@ def model_card(fitted: Fitted) -> dict[str, Any]:
             {"from": edge, "rows": rows} for edge, rows in score_histogram(scores)
         ],
         "score_summary": _summary(scores),
+    }
+    if fitted.folds:
+        card["cross_validation"] = _cross_validation(fitted.folds)
+    if challenger is not None:
+        card["challenger"] = _challenger(challenger, splits["test"])
+    return card
+
+
+def _cross_validation(folds: tuple[Discrimination, ...]) -> dict[str, Any]:
+    return {
+        "folds": len(folds),
+        "per_fold": [_measured(result) for result in folds],
+        "summary": across_folds(folds),
+    }
+
+
+def _challenger(result: ChallengerResult, scorecard_test: dict[str, float]) -> dict[str, Any]:
+    """The challenger's test metrics beside the scorecard's, and challenger minus scorecard."""
+    test = _measured(result.test)
+    return {
+        "model": result.model,
+        "features": result.features,
+        "trees": result.trees,
+        "test": test,
+        "scorecard_test": {m: scorecard_test[m] for m in MEASURES},
+        "difference": {m: test[m] - scorecard_test[m] for m in MEASURES},
     }
 
 
@@ -100,6 +137,8 @@ def render_markdown(card: dict[str, Any]) -> str:
             f"| {part} | {m['rows']:,} | {m['event_rate']:.2%} | {m['auc']:.3f} | "
             f"{m['ks']:.3f} | {m['gini']:.3f} |"
         )
+    lines += _cross_validation_markdown(card.get("cross_validation"))
+    lines += _challenger_markdown(card.get("challenger"))
     lines += [
         "",
         "## Calibration on the test split",
@@ -129,6 +168,52 @@ def render_markdown(card: dict[str, Any]) -> str:
     for feature in card["features"]:
         lines += _feature_markdown(feature)
     return "\n".join(lines) + "\n"
+
+
+def _cross_validation_markdown(section: dict[str, Any] | None) -> list[str]:
+    if section is None:
+        return []
+    lines = [
+        "",
+        f"## Cross-validation ({section['folds']} folds of the training and validation rows)",
+        "",
+        "| fold | rows | event rate | AUC | KS | Gini |",
+        "|---|---:|---:|---:|---:|---:|",
+    ]
+    lines.extend(
+        f"| {i} | {m['rows']:,} | {m['event_rate']:.2%} | {m['auc']:.3f} | {m['ks']:.3f} | "
+        f"{m['gini']:.3f} |"
+        for i, m in enumerate(section["per_fold"], start=1)
+    )
+    s = section["summary"]
+    lines.append(
+        "| mean ± sd | | | "
+        + " | ".join(f"{s[m]['mean']:.3f} ± {s[m]['sd']:.3f}" for m in MEASURES)
+        + " |"
+    )
+    return lines
+
+
+def _challenger_markdown(section: dict[str, Any] | None) -> list[str]:
+    if section is None:
+        return []
+    model = f"{section['model']} ({section['trees']} trees)"
+    return [
+        "",
+        "## Challenger on the test split",
+        "",
+        "| model | AUC | KS | Gini |",
+        "|---|---:|---:|---:|",
+        _metrics_row("scorecard", section["scorecard_test"], "{:.3f}"),
+        _metrics_row(model, section["test"], "{:.3f}"),
+        _metrics_row("difference", section["difference"], "{:+.3f}"),
+        "",
+        "The challenger is a comparison only: it is neither saved nor used to score.",
+    ]
+
+
+def _metrics_row(name: str, metrics: dict[str, float], spec: str) -> str:
+    return f"| {name} | " + " | ".join(spec.format(metrics[m]) for m in MEASURES) + " |"
 
 
 def _feature_markdown(feature: dict[str, Any]) -> list[str]:

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import click
 import polars as pl
 
 from kejin.bootstrap import bootstrap
+from kejin.config import load_settings
 from kejin.core.errors import KejinError
 from kejin.credit import service
 from kejin.credit.data import read_table
-from kejin.credit.model import DEFAULT_SEED, TrainingConfig, Trend
+from kejin.credit.model import DEFAULT_SEED, Challenger, TrainingConfig, Trend
 from kejin.credit.monitoring import stability
 
 _FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
@@ -23,7 +25,12 @@ def credit() -> None:
 
 
 @credit.command("train")
-@click.argument("data", type=_FILE)
+@click.argument("data", type=_FILE, required=False)
+@click.option("--table", help="Train on this table or view of the database instead of DATA.")
+@click.option(
+    "--database-url",
+    help="The database holding --table; default the platform's (KEJIN_DATABASE_URL).",
+)
 @click.option("--target", required=True, help="Column holding the outcome.")
 @click.option("--event", help="The target's value for the event (bad); default 1.")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("model"))
@@ -44,8 +51,20 @@ def credit() -> None:
     metavar="FEATURE=CODE",
     help="A numeric code of a feature that gets a bin of its own (repeatable).",
 )
+@click.option(
+    "--folds",
+    type=click.IntRange(min=2),
+    help="Also cross-validate in this many folds of the non-test rows.",
+)
+@click.option(
+    "--challenger",
+    type=click.Choice([c.value for c in Challenger]),
+    help="Fit a challenger model on the same rows and compare it in the card.",
+)
 def train_command(  # noqa: PLR0917 — click passes the options by name
-    data: Path,
+    data: Path | None,
+    table: str | None,
+    database_url: str | None,
     target: str,
     event: str | None,
     out: Path,
@@ -53,8 +72,15 @@ def train_command(  # noqa: PLR0917 — click passes the options by name
     seed: int,
     trend_of: tuple[str, ...],
     special: tuple[str, ...],
+    folds: int | None,
+    challenger: str | None,
 ) -> None:
-    """Train a monotonic scorecard on DATA (CSV or Parquet) and write a model directory."""
+    """Train a monotonic scorecard on DATA (CSV or Parquet) or on a database --table, and
+    write a model directory."""
+    if (data is None) == (table is None):
+        raise click.UsageError("give either a DATA file or --table")
+    if database_url is not None and table is None:
+        raise click.UsageError("--database-url goes with --table")
     codes: dict[str, tuple[float, ...]] = {}
     for name, code in _pairs(special, "--special"):
         codes[name] = (*codes.get(name, ()), _number(code))
@@ -65,17 +91,55 @@ def train_command(  # noqa: PLR0917 — click passes the options by name
         trends={name: _trend(value) for name, value in _pairs(trend_of, "--trend-of")},
         special_codes=codes,
         seed=seed,
+        folds=folds,
+        challenger=None if challenger is None else Challenger(challenger),
     )
     try:
-        trained = service.train(data, config, out)
+        if data is not None:
+            trained = service.train(data, config, out)
+        else:
+            trained = _train_from_table(table or "", database_url, config, out)
     except KejinError as exc:
         raise click.ClickException(str(exc)) from exc
-    test = trained.card["splits"]["test"]
+    _echo_trained(trained)
+
+
+def _train_from_table(
+    table: str, database_url: str | None, config: TrainingConfig, out: Path
+) -> service.Trained:
+    settings = load_settings()
+    if database_url is not None:
+        settings = dataclasses.replace(settings, database_url=database_url)
+    platform = bootstrap(settings)
+    try:
+        return service.train_from_table(platform, table, config, out)
+    finally:
+        platform.dispose()
+
+
+def _echo_trained(trained: service.Trained) -> None:
+    card = trained.card
+    test = card["splits"]["test"]
     click.echo(
-        f"scorecard {trained.card['version']} with {len(trained.card['features'])} features "
+        f"scorecard {card['version']} with {len(card['features'])} features "
         f"in {trained.directory}: test AUC {test['auc']:.3f}, KS {test['ks']:.3f}, "
         f"Gini {test['gini']:.3f}"
     )
+    if "cross_validation" in card:
+        summary = card["cross_validation"]["summary"]
+        click.echo(
+            f"{card['cross_validation']['folds']}-fold cross-validation: "
+            + ", ".join(
+                f"{label} {summary[m]['mean']:.3f} ± {summary[m]['sd']:.3f}"
+                for m, label in (("auc", "AUC"), ("ks", "KS"), ("gini", "Gini"))
+            )
+        )
+    if "challenger" in card:
+        rival = card["challenger"]
+        click.echo(
+            f"challenger {rival['model']}: test AUC {rival['test']['auc']:.3f} "
+            f"({rival['difference']['auc']:+.3f} against the scorecard)"
+        )
 
 
 def _pairs(values: tuple[str, ...], option: str) -> list[tuple[str, str]]:

@@ -1,4 +1,5 @@
-"""Training data: reading a table with Polars, encoding the binary target, a seeded split."""
+"""Training data: reading a file with Polars, encoding the binary target,
+a seeded split and seeded cross-validation folds."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
-from kejin.credit.errors import TargetNotBinary, UnreadableData
+from kejin.credit.errors import TargetNotBinary, TooFewForFolds, UnreadableData
 
 EVENT = "__event__"
 
@@ -79,6 +80,29 @@ def stratified_split(events: np.ndarray, fractions: tuple[float, float, float], 
             part.append(chunk)
     train, validation, test = (np.sort(np.concatenate(p)) for p in parts)
     return Split(train=train, validation=validation, test=test)
+
+
+def stratified_folds(
+    events: np.ndarray, rows: np.ndarray, folds: int, seed: int
+) -> list[np.ndarray]:
+    """`rows` dealt into `folds` parts that keep the event rate: each outcome's rows are
+    shuffled by a seeded generator and dealt in turn, continuing where the other left off."""
+    parts: list[list[np.ndarray]] = [[] for _ in range(folds)]
+    rng = np.random.default_rng([seed, folds])
+    dealt = 0
+    for outcome in (0, 1):
+        chosen = rng.permutation(rows[events[rows] == outcome])
+        if len(chosen) < folds:
+            raise TooFewForFolds(
+                "{rows} rows of one outcome cannot fill {folds} folds",
+                rows=len(chosen),
+                folds=folds,
+            )
+        labels = (dealt + np.arange(len(chosen))) % folds
+        for fold, part in enumerate(parts):
+            part.append(chosen[labels == fold])
+        dealt += len(chosen)
+    return [np.sort(np.concatenate(part)) for part in parts]
 
 
 def fingerprint(frame: pl.DataFrame) -> str:

@@ -11,10 +11,22 @@ class UnreadableData(InvalidInput):
     code = "unreadable-data"
 
 
+class UnknownTable(InvalidInput):
+    """The training table is not a plain identifier or is no table or view of the database."""
+
+    code = "unknown-table"
+
+
 class TargetNotBinary(InvalidInput):
     """The target column does not hold exactly two outcomes."""
 
     code = "target-not-binary"
+
+
+class TooFewForFolds(InvalidInput):
+    """Cross-validation asks for more folds than an outcome has rows to share among them."""
+
+    code = "too-few-for-folds"
 
 
 class MissingFeature(InvalidInput):
@@ -27,6 +39,12 @@ class NoPredictiveFeature(KejinError):
     """No feature reached the minimum information value: there is nothing to score with."""
 
     code = "no-predictive-feature"
+
+
+class ChallengerUnavailable(KejinError):
+    """The challenger's library (an optional dependency) is not installed."""
+
+    code = "challenger-unavailable"
 
 
 class UnknownArtefact(InvalidInput):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Sequence
 
 import numpy as np
 import polars as pl
@@ -46,6 +47,19 @@ def discrimination(pd_values: np.ndarray, events: np.ndarray) -> Discrimination:
     auc = (ranks[events == 1].sum() - n_event * (n_event + 1) / 2.0) / (n_event * n_other)
     ks = _ks(sorted_values, events[order], n_event, n_other)
     return Discrimination(len(events), n_event / len(events), float(auc), ks)
+
+
+def across_folds(results: Sequence[Discrimination]) -> dict[str, dict[str, float]]:
+    """Mean and sample standard deviation of AUC, KS and Gini over cross-validation folds."""
+    values = {
+        "auc": np.array([r.auc for r in results]),
+        "ks": np.array([r.ks for r in results]),
+        "gini": np.array([r.gini for r in results]),
+    }
+    return {
+        name: {"mean": float(v.mean()), "sd": float(v.std(ddof=1)) if len(v) > 1 else 0.0}
+        for name, v in values.items()
+    }
 
 
 def _ks(sorted_values: np.ndarray, sorted_events: np.ndarray, n_event: int, n_other: int) -> float:

@@ -36,6 +36,12 @@ class Trend(StrEnum):
     DESCENDING = "descending"
 
 
+class Challenger(StrEnum):
+    """A model fitted beside the scorecard only to compare its discrimination."""
+
+    LIGHTGBM = "lightgbm"
+
+
 @dataclasses.dataclass(frozen=True, slots=True)
 class Scaling:
     """Points-to-double-odds scaling: `base_score` points at good:bad odds `base_odds`."""
@@ -68,7 +74,9 @@ DEFAULT_SEED = 20_240_601
 class TrainingConfig:
     """What to fit and how. Defaults follow common scorecard practice: every bin holds at least
     5% of the training rows, features under an information value of 0.02 are dropped as
-    unpredictive, and bins are monotonic in whichever direction fits best."""
+    unpredictive, and bins are monotonic in whichever direction fits best. With `folds`, the
+    scorecard is also cross-validated on the training and validation rows; with `challenger`, a
+    challenger model is fitted on the same rows for comparison."""
 
     target: str
     event: str | None = None
@@ -78,6 +86,8 @@ class TrainingConfig:
     special_codes: Mapping[str, tuple[float, ...]] = dataclasses.field(default_factory=dict)
     fractions: tuple[float, float, float] = (0.6, 0.2, 0.2)
     seed: int = DEFAULT_SEED
+    folds: int | None = None
+    challenger: Challenger | None = None
     min_bin_size: float = 0.05
     min_iv: float = 0.02
     category_cutoff: float | None = 0.02

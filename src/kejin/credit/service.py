@@ -1,6 +1,6 @@
-"""Use cases of the credit model: train from a data file into a model directory, read its
-card, score a data file. A model directory holds `scorecard.json` (the artefact),
-`card.json` and `card.md` (the model card) and `scorecard.sql` (the SQL export)."""
+"""Use cases of the credit model: train from a data file or a database table into a model
+directory, read its card, score a data file. A model directory holds `scorecard.json` (the
+artefact), `card.json` and `card.md` (the model card) and `scorecard.sql` (the SQL export)."""
 
 from __future__ import annotations
 
@@ -15,14 +15,16 @@ from kejin.bootstrap import Platform
 from kejin.credit import monitoring
 from kejin.credit.card import model_card, render_markdown
 from kejin.credit.data import read_table
+from kejin.credit.database import database_source, read_database_table
 from kejin.credit.errors import UnreadableData
 from kejin.credit.export import dumps, loads, sql_expressions
-from kejin.credit.model import Scorecard, TrainingConfig
+from kejin.credit.model import Challenger, Scorecard, TrainingConfig
 from kejin.credit.monitoring import Monitoring
 from kejin.credit.region import region_table
 from kejin.credit.scoring import score_frame
 
 if TYPE_CHECKING:
+    from kejin.credit.challenger import ChallengerResult
     from kejin.credit.training import Fitted
 
 ARTEFACT = "scorecard.json"
@@ -41,17 +43,39 @@ class Trained:
 
 
 def train(data: Path, config: TrainingConfig, directory: Path) -> Trained:
-    """Fit a scorecard on `data` and write the model directory."""
+    """Fit a scorecard on the CSV or Parquet file `data` and write the model directory."""
+    return _train(read_table(data), config, data.name, directory)
+
+
+def train_from_table(
+    platform: Platform, table: str, config: TrainingConfig, directory: Path
+) -> Trained:
+    """Fit a scorecard on a table or view of the platform's database and write the model
+    directory."""
+    frame = read_database_table(platform.engine, table)
+    return _train(frame, config, database_source(platform.engine, table), directory)
+
+
+def _train(frame: pl.DataFrame, config: TrainingConfig, source: str, directory: Path) -> Trained:
     # optbinning (with OR-Tools) takes over a second to import; only training needs it, so
     # every other `kejin` command and the web app load without it.
     from kejin.credit.training import fit_scorecard  # noqa: PLC0415
 
-    return _write(fit_scorecard(read_table(data), config, source=data.name), directory)
+    fitted = fit_scorecard(frame, config, source)
+    return _write(fitted, directory, _challenger(fitted, config))
 
 
-def _write(fitted: Fitted, directory: Path) -> Trained:
-    """Write a fitted scorecard's model directory."""
-    card = model_card(fitted)
+def _challenger(fitted: Fitted, config: TrainingConfig) -> ChallengerResult | None:
+    if config.challenger is not Challenger.LIGHTGBM:
+        return None
+    from kejin.credit.challenger import fit_lightgbm  # noqa: PLC0415 — LightGBM is optional
+
+    return fit_lightgbm(fitted, config)
+
+
+def _write(fitted: Fitted, directory: Path, challenger: ChallengerResult | None = None) -> Trained:
+    """Write a fitted scorecard's model directory (the challenger only into its card)."""
+    card = model_card(fitted, challenger)
     directory.mkdir(parents=True, exist_ok=True)
     (directory / ARTEFACT).write_text(dumps(fitted.scorecard), encoding="utf-8")
     (directory / CARD).write_text(json.dumps(card, indent=2, ensure_ascii=False), encoding="utf-8")

@@ -1,9 +1,10 @@
-"""Fitting a scorecard: optbinning's monotonic binning, then a logistic regression on WoE.
+"""Fitting a scorecard: optbinning's monotonic binning, then a logistic regression on WoE, and
+optionally the same fit repeated over cross-validation folds of the non-test rows.
 
-pandas appears only here, at the optbinning/scikit-learn boundary; everything before and after is
-Polars and plain values. Points are computed by our own scaling (`model.bin_points`) on top of
-optbinning's binning tables rather than by optbinning's `Scorecard`, so that the artefact is a
-plain JSON value whose every number is explained by one formula.
+pandas appears only here (and in the challenger), at the optbinning/scikit-learn boundary;
+everything before and after is Polars and plain values. Points are computed by our own scaling
+(`model.bin_points`) on top of optbinning's binning tables rather than by optbinning's `Scorecard`,
+so that the artefact is a plain JSON value whose every number is explained by one formula.
 """
 
 from __future__ import annotations
@@ -20,8 +21,16 @@ import polars as pl
 from optbinning import BinningProcess
 from sklearn.linear_model import LogisticRegression
 
-from kejin.credit.data import Split, event_indicator, event_of, fingerprint, stratified_split
+from kejin.credit.data import (
+    Split,
+    event_indicator,
+    event_of,
+    fingerprint,
+    stratified_folds,
+    stratified_split,
+)
 from kejin.credit.errors import MissingFeature, NoPredictiveFeature
+from kejin.credit.metrics import Discrimination, discrimination
 from kejin.credit.model import (
     DataSource,
     FeatureKind,
@@ -32,31 +41,86 @@ from kejin.credit.model import (
     Trend,
     bin_points,
 )
+from kejin.credit.scoring import PD, score_frame
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
 class Fitted:
-    """A trained scorecard with the data it was trained on, its events and its split."""
+    """A trained scorecard with the data it was trained on, its events and its split, and
+    the scorecard's discrimination on each held-out fold when it was cross-validated."""
 
     scorecard: Scorecard
     frame: pl.DataFrame
     events: np.ndarray
     split: Split
+    folds: tuple[Discrimination, ...] = ()
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class _Problem:
+    """What every fit of one training run shares: the data, its events, the candidate
+    features and their kinds, the event outcome and the settings."""
+
+    frame: pl.DataFrame
+    events: np.ndarray
+    names: list[str]
+    kinds: Mapping[str, FeatureKind]
+    event: str
+    config: TrainingConfig
 
 
 def fit_scorecard(frame: pl.DataFrame, config: TrainingConfig, source: str) -> Fitted:
-    """Bin the training part, keep the predictive features, fit the logistic scorecard."""
+    """Bin the training part, keep the predictive features, fit the logistic scorecard; with
+    `config.folds`, cross-validate the same fit on the training and validation rows."""
     event = event_of(frame, config.target, config.event)
     events = event_indicator(frame, config.target, event).to_numpy()
+    names = candidate_features(frame, config)
+    kinds = {n: feature_kind(frame.schema[n]) for n in names}
+    problem = _Problem(frame, events, names, kinds, event, config)
+    split = stratified_split(events, config.fractions, config.seed)
+    data = DataSource(source, frame.height, float(events.mean()), fingerprint(frame))
+    scorecard = _fit(problem, split.train, data)
+    folds = _cross_validate(problem, split, data) if config.folds else ()
+    return Fitted(scorecard, frame, events, split, folds)
+
+
+def candidate_features(frame: pl.DataFrame, config: TrainingConfig) -> list[str]:
+    """The features offered to the binning: the configured ones, or every column but the
+    target; all must be in the data."""
     names = list(config.features or [c for c in frame.columns if c != config.target])
     absent = [n for n in names if n not in frame.columns]
     if absent:
         raise MissingFeature("the data lacks the scorecard's features {names}", names=absent)
-    split = stratified_split(events, config.fractions, config.seed)
-    kinds = {n: _kind(frame.schema[n]) for n in names}
-    train = _to_pandas(frame[split.train], names, kinds)
+    return names
+
+
+def feature_kind(dtype: pl.DataType) -> FeatureKind:
+    """Numeric columns are numeric features, every other column categorical."""
+    return FeatureKind.NUMERIC if dtype.is_numeric() else FeatureKind.CATEGORICAL
+
+
+def _cross_validate(
+    problem: _Problem, split: Split, data: DataSource
+) -> tuple[Discrimination, ...]:
+    """Refit on all folds but one of the non-test rows and measure on the one left out, for
+    each fold in turn; the test rows stay held out."""
+    rows = np.sort(np.concatenate([split.train, split.validation]))
+    folds = stratified_folds(problem.events, rows, problem.config.folds or 0, problem.config.seed)
+    results = []
+    for held in folds:
+        scorecard = _fit(problem, np.setdiff1d(rows, held), data)
+        pd_values = score_frame(scorecard, problem.frame[held])[PD].to_numpy()
+        results.append(discrimination(pd_values, problem.events[held]))
+    return tuple(results)
+
+
+def _fit(problem: _Problem, rows: np.ndarray, data: DataSource) -> Scorecard:
+    """The scorecard fitted on `rows` of the problem's data."""
+    config, names, kinds = problem.config, problem.names, problem.kinds
+    events = problem.events[rows]
+    train = _to_pandas(problem.frame[rows], names, kinds)
     with _quiet_optbinning():
-        process = _binning_process(names, kinds, config).fit(train, events[split.train])
+        process = _binning_process(names, kinds, config).fit(train, events)
         tables = {n: process.get_binned_variable(n).binning_table.build() for n in names}
         ivs = {n: float(tables[n].loc["Totals", "IV"]) for n in names}
         chosen = [n for n in names if ivs[n] >= config.min_iv]
@@ -67,7 +131,7 @@ def fit_scorecard(frame: pl.DataFrame, config: TrainingConfig, source: str) -> F
         woe = process.transform(
             train, metric="woe", metric_special="empirical", metric_missing="empirical"
         )[chosen]
-    chosen, regression = _fit_with_right_signs(woe, events[split.train], chosen, ivs, config)
+    chosen, regression = _fit_with_right_signs(woe, events, chosen, ivs, config)
     intercept = float(regression.intercept_[0])
     features = tuple(
         _feature(
@@ -82,11 +146,9 @@ def fit_scorecard(frame: pl.DataFrame, config: TrainingConfig, source: str) -> F
         )
         for name, beta in zip(chosen, regression.coef_[0], strict=True)
     )
-    data = DataSource(source, frame.height, float(events.mean()), fingerprint(frame))
-    scorecard = Scorecard(
-        config.target, event, intercept, config.scaling, features, data, config.seed
+    return Scorecard(
+        config.target, problem.event, intercept, config.scaling, features, data, config.seed
     )
-    return Fitted(scorecard, frame, events, split)
 
 
 def _fit_with_right_signs(
@@ -117,10 +179,6 @@ def _quiet_optbinning() -> Iterator[None]:
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", category=pd.errors.Pandas4Warning)
         yield
-
-
-def _kind(dtype: pl.DataType) -> FeatureKind:
-    return FeatureKind.NUMERIC if dtype.is_numeric() else FeatureKind.CATEGORICAL
 
 
 def _to_pandas(

@@ -85,3 +85,18 @@ def test_the_kejin_command_loads_without_the_fitting_stack() -> None:
         [sys.executable, "-c", probe], capture_output=True, text=True, check=True
     )
     assert result.stdout.strip() == "[]"
+
+
+def test_the_train_command_needs_exactly_one_of_a_data_file_and_a_table() -> None:
+    runner = CliRunner()
+    data = str(german_credit_path())
+    neither = runner.invoke(main, ["credit", "train", "--target", "creditability"])
+    both = runner.invoke(main, ["credit", "train", data, "--table", "t", "--target", "x"])
+    for result in (neither, both):
+        assert result.exit_code == 2
+        assert "give either a DATA file or --table" in result.output
+    stray = runner.invoke(
+        main, ["credit", "train", data, "--database-url", "sqlite://", "--target", "x"]
+    )
+    assert stray.exit_code == 2
+    assert "--database-url goes with --table" in stray.output

@@ -1,5 +1,5 @@
-"""AUC and KS against a direct count, the decile calibration, the stratified split and the
-target encoding."""
+"""AUC and KS against a direct count, the decile calibration, the stratified split, the
+cross-validation folds and their summary, and the target encoding."""
 
 from __future__ import annotations
 
@@ -11,9 +11,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kejin.credit.data import event_indicator, stratified_split
-from kejin.credit.errors import TargetNotBinary
-from kejin.credit.metrics import calibration, discrimination
+from kejin.credit.data import event_indicator, stratified_folds, stratified_split
+from kejin.credit.errors import TargetNotBinary, TooFewForFolds
+from kejin.credit.metrics import Discrimination, across_folds, calibration, discrimination
 
 
 def _pairwise_auc(values: np.ndarray, events: np.ndarray) -> float:
@@ -70,3 +70,39 @@ def test_the_event_is_named_or_is_the_one_of_a_zero_one_target() -> None:
         event_indicator(frame, "named", None)
     with pytest.raises(TargetNotBinary):
         event_indicator(pl.DataFrame({"t": [1, 2, 3]}), "t", None)
+
+
+@given(
+    st.lists(st.booleans(), min_size=12, max_size=200).filter(lambda e: 3 <= sum(e) <= len(e) - 3),
+    st.integers(2, 3),
+    st.integers(0, 2**31),
+)
+def test_folds_share_the_rows_out_once_each_with_the_event_rate_kept(
+    outcomes: list[bool], folds: int, seed: int
+) -> None:
+    events = np.array(outcomes, dtype=int)
+    rows = np.arange(len(events))[::2] if len(events) > 40 else np.arange(len(events))
+    parts = stratified_folds(events, rows, folds, seed)
+    assert len(parts) == folds
+    assert sorted(np.concatenate(parts).tolist()) == rows.tolist()
+    for outcome in (0, 1):
+        counts = [int((events[part] == outcome).sum()) for part in parts]
+        assert max(counts) - min(counts) <= 1
+    sizes = [len(part) for part in parts]
+    assert max(sizes) - min(sizes) <= 1
+    again = stratified_folds(events, rows, folds, seed)
+    assert all(np.array_equal(a, b) for a, b in zip(parts, again, strict=True))
+
+
+def test_more_folds_than_events_is_refused_naming_both_counts() -> None:
+    events = np.array([1, 1, 0, 0, 0, 0, 0, 0])
+    with pytest.raises(TooFewForFolds, match="2 rows of one outcome cannot fill 3 folds"):
+        stratified_folds(events, np.arange(8), 3, seed=1)
+
+
+def test_the_fold_summary_is_the_mean_and_sample_deviation_of_each_measure() -> None:
+    results = [Discrimination(100, 0.3, auc, ks) for auc, ks in ((0.7, 0.3), (0.8, 0.5))]
+    summary = across_folds(results)
+    assert summary["auc"] == {"mean": pytest.approx(0.75), "sd": pytest.approx(0.1 / 2**0.5)}
+    assert summary["ks"] == {"mean": pytest.approx(0.4), "sd": pytest.approx(0.2 / 2**0.5)}
+    assert summary["gini"] == {"mean": pytest.approx(0.5), "sd": pytest.approx(0.2 / 2**0.5)}
