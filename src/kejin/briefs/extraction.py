@@ -61,8 +61,9 @@ _BOUNDARY_WORDS = (
     "根据", "依据", "按照", "实施", "设立", "推进", "开展", "支持", "组织", "建立", "加快",
     "启动", "推动", "安排", "通过", "利用", "依托", "参与", "落实", "印发", "发布", "完善", "加强",
     "纳入", "列入", "承担", "申报", "争取", "设置", "打造", "编制", "制定", "执行", "和",
-    "与", "及", "的", "在", "对", "由", "将", "把", "为", "是", "等", "各", "了", "用于",
+    "与", "及", "的", "在", "对", "由", "将", "把", "为", "是", "等", "各", "了", "用于", "共和国",
 )  # fmt: skip
+_BOUNDARY = re.compile("|".join(word if word != "和" else "(?<!共)和" for word in _BOUNDARY_WORDS))
 _GENERIC_PROGRAMMES = frozenset(
     {"工作计划", "发展计划", "年度计划", "实施计划", "行动计划", "建设工程", "专项", "基金"}
 )
@@ -133,7 +134,9 @@ def paragraph_figures(paragraph: str) -> list[Found]:
     rule (a document number, a title) is not read again by a later one."""
     claimed: list[tuple[int, int]] = []
     found: list[tuple[int, Found]] = []
-    for kind, pattern, read in _RULES:
+    for kind, pattern, read, guard in _RULES:
+        if not any(word in paragraph for word in guard):
+            continue
         for match in pattern.finditer(paragraph):
             start, end = _span(match)
             if any(s < end and start < e for s, e in claimed):
@@ -155,13 +158,9 @@ def _span(match: re.Match[str]) -> tuple[int, int]:
 
 def _boundary_cut(name: str) -> int:
     """Offset just after the last boundary word (a verb or particle) inside a name, so that
-    "实施科技成果转化专项" yields "科技成果转化专项"."""
-    cut = 0
-    for word in _BOUNDARY_WORDS:
-        at = name.rfind(word, 0, len(name) - 2)
-        if at >= 0:
-            cut = max(cut, at + len(word))
-    return cut
+    "实施科技成果转化专项" yields "科技成果转化专项" (the 和 of 共和国 is no boundary)."""
+    ends = [m.end() for m in _BOUNDARY.finditer(name, 0, len(name) - 2)]
+    return max(ends, default=0)
 
 
 def _chinese_integer(numeral: str) -> int:
@@ -253,18 +252,20 @@ def _document_number(match: re.Match[str]) -> str | None:
     return text.translate(str.maketrans("[［【(（]］】)）", "〔〔〔〔〔〕〕〕〕〕"))
 
 
-_RULES: tuple[tuple[FigureKind, re.Pattern[str], _Reader], ...] = (
-    (FigureKind.DOCUMENT_NUMBER, _DOC_NUMBER, _document_number),
-    (FigureKind.DOCUMENT, _TITLE, _title),
-    (FigureKind.PROGRAMME, _QUOTED_PROGRAMME, _programme),
-    (FigureKind.DATE, _DATE_ZH, _date_reader(int)),
-    (FigureKind.DATE, _DATE_CN, _date_reader(_chinese_date_number)),
-    (FigureKind.DATE, _DATE_ISO, _date_reader(int)),
-    (FigureKind.DATE, _DATE_EN, _date_reader(int)),
-    (FigureKind.PERCENTAGE_POINTS, _POINTS, _number),
-    (FigureKind.PERCENTAGE, _PERCENT, _number),
-    (FigureKind.PERCENTAGE, _PERCENT_CN, _chinese_percent),
-    (FigureKind.AMOUNT, _AMOUNT_ZH, _amount_zh),
-    (FigureKind.AMOUNT, _AMOUNT_EN, _amount_en),
-    (FigureKind.PROGRAMME, _PROGRAMME, _programme),
+# (kind, pattern, reader, guard): a rule runs only on paragraphs holding one of its guard
+# strings, which spares the regular expressions most paragraphs of a long law.
+_RULES: tuple[tuple[FigureKind, re.Pattern[str], _Reader, tuple[str, ...]], ...] = (
+    (FigureKind.DOCUMENT_NUMBER, _DOC_NUMBER, _document_number, ("号",)),
+    (FigureKind.DOCUMENT, _TITLE, _title, ("《",)),
+    (FigureKind.PROGRAMME, _QUOTED_PROGRAMME, _programme, ("“", '"', "「")),
+    (FigureKind.DATE, _DATE_ZH, _date_reader(int), ("年",)),
+    (FigureKind.DATE, _DATE_CN, _date_reader(_chinese_date_number), ("年",)),
+    (FigureKind.DATE, _DATE_ISO, _date_reader(int), ("-",)),
+    (FigureKind.DATE, _DATE_EN, _date_reader(int), (",",)),
+    (FigureKind.PERCENTAGE_POINTS, _POINTS, _number, ("百分点", "percentage point")),
+    (FigureKind.PERCENTAGE, _PERCENT, _number, ("%", "％", "percent", "per cent")),
+    (FigureKind.PERCENTAGE, _PERCENT_CN, _chinese_percent, ("百分之",)),
+    (FigureKind.AMOUNT, _AMOUNT_ZH, _amount_zh, ("元",)),
+    (FigureKind.AMOUNT, _AMOUNT_EN, _amount_en, ("yuan", "Yuan", "RMB", "CNY", "¥", "￥")),
+    (FigureKind.PROGRAMME, _PROGRAMME, _programme, ("计划", "工程", "专项", "基金")),
 )

@@ -34,7 +34,12 @@ CUES_FILE = Path(__file__).with_name("cues-2025.json")
 SECTION_BULLETS = 4
 CUE_BONUS = 0.2  # each cue word found (up to three) raises a sentence's score in its section
 LEGAL_ARTICLE_SHARE = 0.15  # articles among the text paragraphs that make a text legal
-_LENGTHS = {"zh": (12, 120), "en": (40, 320)}  # shortest bullet, longest before trimming
+# shortest bullet, shortest key point (shorter ones are mostly headlines), longest untrimmed
+PURPOSE_WITHIN = 5  # sentences from the start where a legal text states its purpose
+_PURPOSE = re.compile(
+    r"^(?:为了|为)|制定本(?:法|条例|办法|规定|细则|解释|决定)|this (?:law|regulation)"
+)
+_LENGTHS = {"zh": (12, 20, 120), "en": (40, 60, 320)}
 
 
 class Structure(StrEnum):
@@ -152,12 +157,14 @@ def build_brief(document: DocumentText, cues: Cues | None = None) -> Brief:
     """The brief of `document`."""
     cues = cues or load_cues()
     language = document.language if document.language in _LENGTHS else "zh"
-    shortest, longest = _LENGTHS[language]
+    shortest, shortest_key, longest = _LENGTHS[language]
     structure = structure_of(document.paragraphs)
     title = document.title.strip()
     scored = score_sentences(document_sentences(document.paragraphs))
     eligible = [s for s in scored if len(s.sentence.text) >= shortest and s.sentence.text != title]
-    key = pick(eligible, key_point_count(len(scored)))
+    key_candidates = [s for s in eligible if len(s.sentence.text) >= shortest_key]
+    purpose = _purpose(key_candidates) if structure is Structure.LEGAL else []
+    key = purpose + pick(key_candidates, key_point_count(len(scored)) - len(purpose), purpose)
     words = cues.of(language)
     taken = list(key)
     sections = []
@@ -208,6 +215,13 @@ def _themed(
             boosted = replace(item, score=item.score * (1 + CUE_BONUS * min(best, 3)))
             by_theme[theme].append(boosted)
     return list(by_theme.items())
+
+
+def _purpose(candidates: Sequence[Scored]) -> list[Scored]:
+    """The statement of purpose of a legal text (为了…，制定本法/条例/办法…), when one of the
+    first sentences makes it: it is the first key point."""
+    opening = [s for s in candidates if s.sentence.index < PURPOSE_WITHIN]
+    return [s for s in opening if _PURPOSE.search(s.sentence.text)][:1]
 
 
 def _focus(item: Scored, cues: Sequence[str]) -> int:

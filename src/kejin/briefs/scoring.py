@@ -20,6 +20,7 @@ LEAD_SHARE = 0.2  # the opening fifth of the sentences gets the position prior �
 LEAD_BOOST = 0.3  # … up to +30 % for the very first sentence
 MMR_LAMBDA = 0.7  # relevance against novelty when picking bullets
 NEAR_DUPLICATE = 0.9  # a candidate this similar to one already picked is dropped
+MMR_POOL = 10  # candidates considered per bullet wanted
 _WORD = re.compile(r"[\u4e00-\u9fff]{2,}|[a-z][a-z'-]{2,}")
 _STOP_WORDS = frozenset(
     {
@@ -76,24 +77,29 @@ def cosine(left: Vector, right: Vector) -> float:
 
 
 def pick(candidates: Sequence[Scored], count: int, taken: Sequence[Scored] = ()) -> list[Scored]:
-    """Up to `count` candidates by maximal marginal relevance: each next one maximises
-    λ·score − (1 − λ)·(its highest similarity to those already picked or `taken`); near
-    duplicates of a picked one are dropped."""
-    pool = sorted(candidates, key=lambda c: (-c.score, c.sentence.index))
-    top = pool[0].score if pool else 1.0
+    """Up to `count` of the best-scored candidates by maximal marginal relevance: each next
+    one maximises λ·score − (1 − λ)·(its highest similarity to those already picked or
+    `taken`); near duplicates of a picked one are dropped. Only the `MMR_POOL` × `count`
+    best-scored are considered, which keeps long documents fast."""
+    ranked = sorted(candidates, key=lambda c: (-c.score, c.sentence.index))
+    pool = ranked[: MMR_POOL * count]
+    top = (pool[0].score if pool else 0.0) or 1.0
+    nearest = {c.sentence.index: _similarity(c, taken) for c in pool}
     chosen: list[Scored] = []
     while pool and len(chosen) < count:
         best = max(
             pool,
             key=lambda c: (
-                MMR_LAMBDA * c.score / (top or 1.0)
-                - (1 - MMR_LAMBDA) * _similarity(c, [*taken, *chosen]),
+                MMR_LAMBDA * c.score / top - (1 - MMR_LAMBDA) * nearest[c.sentence.index],
                 -c.sentence.index,
             ),
         )
         pool.remove(best)
-        if _similarity(best, [*taken, *chosen]) < NEAR_DUPLICATE:
+        if nearest[best.sentence.index] < NEAR_DUPLICATE:
             chosen.append(best)
+            for other in pool:
+                similarity = cosine(other.vector, best.vector)
+                nearest[other.sentence.index] = max(nearest[other.sentence.index], similarity)
     return chosen
 
 

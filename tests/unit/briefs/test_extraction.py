@@ -88,6 +88,11 @@ def test_document_numbers_are_found_and_their_brackets_unified() -> None:
     ]
 
 
+def test_order_numbers_drop_the_state_name_before_the_issuer() -> None:
+    paragraph = "中华人民共和国国务院令第728号公布"
+    assert found(paragraph, FigureKind.DOCUMENT_NUMBER) == [("国务院令第728号", "国务院令第728号")]
+
+
 def test_a_figure_found_again_is_counted_and_cited_where_first_found() -> None:
     figures = extract_figures("doc-1", ("标题", "投入5亿元。", "再投入5亿元，占10%。"))
     assert [(f.kind, f.value, f.citation, f.mentions) for f in figures] == [
