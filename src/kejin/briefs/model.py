@@ -39,6 +39,8 @@ PURPOSE_WITHIN = 5  # sentences from the start where a legal text states its pur
 _PURPOSE = re.compile(
     r"^(?:为了|为)|制定本(?:法|条例|办法|规定|细则|解释|决定)|this (?:law|regulation)"
 )
+    r"^(?:为了|为)|制定本(?:法|条例|办法|规定|细则|解释|决定)|this (?:law|regulation)"
+)
 _LENGTHS = {"zh": (12, 20, 120), "en": (40, 60, 320)}
 
 
