@@ -34,13 +34,11 @@ CUES_FILE = Path(__file__).with_name("cues-2025.json")
 SECTION_BULLETS = 4
 CUE_BONUS = 0.2  # each cue word found (up to three) raises a sentence's score in its section
 LEGAL_ARTICLE_SHARE = 0.15  # articles among the text paragraphs that make a text legal
-# shortest bullet, shortest key point (shorter ones are mostly headlines), longest untrimmed
 PURPOSE_WITHIN = 5  # sentences from the start where a legal text states its purpose
 _PURPOSE = re.compile(
     r"^(?:为了|为)|制定本(?:法|条例|办法|规定|细则|解释|决定)|this (?:law|regulation)"
 )
-    r"^(?:为了|为)|制定本(?:法|条例|办法|规定|细则|解释|决定)|this (?:law|regulation)"
-)
+# shortest bullet, shortest key point (shorter ones are mostly headlines), longest untrimmed
 _LENGTHS = {"zh": (12, 20, 120), "en": (40, 60, 320)}
 
 
