@@ -166,15 +166,22 @@ def build_brief(document: DocumentText, cues: Cues | None = None) -> Brief:
     purpose = _purpose(key_candidates) if structure is Structure.LEGAL else []
     key = purpose + pick(key_candidates, key_point_count(len(scored)) - len(purpose), purpose)
     words = cues.of(language)
+    key_bullets = _in_order([_bullet(document, s, longest, 0) for s in key], key)
+    seen = {bullet.text for bullet in key_bullets}
     taken = list(key)
     sections = []
     for theme, chosen in _themed(eligible, key, THEMES[structure], words, language):
         picked = pick(chosen, SECTION_BULLETS, taken)
         taken.extend(picked)
-        if picked:
-            bullets = [_bullet(document, s, longest, _focus(s, words[theme])) for s in picked]
-            sections.append(Section(theme, _in_order(bullets, picked)))
-    key_bullets = _in_order([_bullet(document, s, longest, 0) for s in key], key)
+        kept: list[tuple[Scored, Bullet]] = []
+        for item in picked:
+            bullet = _bullet(document, item, longest, _focus(item, words[theme]))
+            # two long sentences can trim to the same clauses; a short trimmed clause says little
+            if len(bullet.text) >= shortest and bullet.text not in seen:
+                seen.add(bullet.text)
+                kept.append((item, bullet))
+        if kept:
+            sections.append(Section(theme, _in_order([b for _, b in kept], [i for i, _ in kept])))
     return Brief(
         external_id=document.external_id,
         version=BRIEF_VERSION,
