@@ -61,7 +61,7 @@ _BOUNDARY_WORDS = (
     "根据", "依据", "按照", "实施", "设立", "推进", "开展", "支持", "组织", "建立", "加快",
     "启动", "推动", "安排", "通过", "利用", "依托", "参与", "落实", "印发", "发布", "完善", "加强",
     "纳入", "列入", "承担", "申报", "争取", "设置", "打造", "编制", "制定", "执行", "和",
-    "与", "及", "的", "在", "对", "由", "将", "把", "为", "是", "等", "各", "了", "用于", "共和国",
+    "与", "及", "的", "在", "对", "由", "将", "把", "为", "是", "等", "各", "了", "用于", "共和国", "应当", "依法", "或者", "报送", "发现", "擅自", "更改", "从",
 )  # fmt: skip
 _BOUNDARY = re.compile("|".join(word if word != "和" else "(?<!共)和" for word in _BOUNDARY_WORDS))
 _GENERIC_PROGRAMMES = frozenset(
@@ -91,7 +91,7 @@ _QUOTED_PROGRAMME = re.compile(
     r"[“\"「](?P<name>[^”\"」]{2,30}?(?:计划|工程|专项|基金|行动))[”\"」]"
 )
 _PROGRAMME = re.compile(
-    r"(?P<name>[\u4e00-\u9fffA-Za-z0-9]{2,16}?(?:专项资金|计划|工程|专项|基金))"
+    r"(?P<name>[\u4e00-\u9fffA-Za-z0-9]{2,16}?(?:专项资金|计划|专项|基金))"
 )
 _DOC_NUMBER = re.compile(
     r"(?P<name>[\u4e00-\u9fff]{1,10}[〔\[［【(（]\s*\d{4}\s*[〕\]］】)）]\s*第?\s*\d+\s*号"
@@ -267,5 +267,5 @@ _RULES: tuple[tuple[FigureKind, re.Pattern[str], _Reader, tuple[str, ...]], ...]
     (FigureKind.PERCENTAGE, _PERCENT_CN, _chinese_percent, ("百分之",)),
     (FigureKind.AMOUNT, _AMOUNT_ZH, _amount_zh, ("元",)),
     (FigureKind.AMOUNT, _AMOUNT_EN, _amount_en, ("yuan", "Yuan", "RMB", "CNY", "¥", "￥")),
-    (FigureKind.PROGRAMME, _PROGRAMME, _programme, ("计划", "工程", "专项", "基金")),
+    (FigureKind.PROGRAMME, _PROGRAMME, _programme, ("计划", "专项", "基金")),
 )
