@@ -13,6 +13,7 @@ from kejin import __version__
 from kejin.assessment import cli as assessment_cli
 from kejin.audit import cli as audit_cli
 from kejin.bootstrap import bootstrap
+from kejin.briefs import cli as briefs_cli
 from kejin.config import InsecureSettings
 from kejin.core.progress import progress_bars
 from kejin.credit import cli as credit_cli
@@ -113,6 +114,7 @@ for module in (
 ):
     for command in module.commands:
         main.add_command(command)
+documents_cli.docs.add_command(briefs_cli.brief)
 
 
 def run() -> None:

@@ -152,6 +152,8 @@ TABLE: dict[tuple[str, str], tuple[str | frozenset[Role], TokenScope | None]] = 
     ("GET", "/workbench"): (PROVIDERS, None),
     ("GET", "/notifications"): (ANY, None),
     ("POST", "/notifications/read"): (ANY, None),
+    ("GET", "/api/v1/documents/{external_id}/brief"): (ANY, None),
+    ("GET", "/documents/{external_id}"): (ANY, None),
     ("POST", "/logout"): (ANY, None),  # last: it ends the session
 }
 

@@ -73,6 +73,7 @@ MESSAGE_KEYWORDS: dict[str, tuple[int, ...] | None] = {
     "EmptyCatalogue": None,
     "NoMatchRun": None,
     "PolicyNotInRun": None,
+    "NoSuchDocument": None,
 }
 DEFAULT_LOCALE = "zh_CN"
 

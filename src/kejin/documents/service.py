@@ -235,3 +235,32 @@ def _first_of_each(prepared: Sequence[PreparedDocument]) -> list[PreparedDocumen
         seen_hashes.add(item.content_hash)
         first.append(item)
     return first
+
+
+@dataclass(frozen=True, slots=True)
+class StoredDocument:
+    """A stored document's metadata and its paragraphs (paragraph `n` is position `n + 1`)."""
+
+    external_id: str
+    title: str
+    issuer: str | None
+    doc_no: str | None
+    date_text: str | None
+    region: str | None
+    language: str
+    kind: str
+    source: str
+    paragraphs: tuple[str, ...]
+
+
+def document_with_paragraphs(uow: UnitOfWork, external_id: str) -> StoredDocument | None:
+    """One stored document with its paragraphs in order, or None when the id is unknown."""
+    with uow:
+        row = DocumentRepository(uow.session).by_external_id(external_id)
+        if row is None:
+            return None
+        paragraphs = tuple(paragraph.text for paragraph in row.paragraphs)
+        return StoredDocument(
+            row.external_id, row.title, row.issuer, row.doc_no, row.date_text, row.region,
+            row.language, row.kind, row.source, paragraphs,
+        )  # fmt: skip

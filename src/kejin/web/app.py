@@ -22,6 +22,8 @@ from kejin.assessment import web as assessment_web
 from kejin.audit import api as audit_api
 from kejin.audit import web as audit_web
 from kejin.bootstrap import Platform
+from kejin.briefs import api as briefs_api
+from kejin.briefs import web as briefs_web
 from kejin.consent import api as consent_api
 from kejin.consent import web as consent_web
 from kejin.coverage import api as coverage_api
@@ -128,4 +130,6 @@ def create_app(platform: Platform) -> FastAPI:
     app.include_router(needs_web.router)
     app.include_router(notifications_api.router)
     app.include_router(notifications_web.router)
+    app.include_router(briefs_api.router)
+    app.include_router(briefs_web.router)
     return app

@@ -33,6 +33,7 @@ TEMPLATE_PACKAGES = (
     "kejin.needs",
     "kejin.notifications",
     "kejin.coverage",
+    "kejin.briefs",
 )
 
 
