@@ -210,3 +210,54 @@ def heatmap(
     layout["xaxis"] = {"automargin": True, "side": "top"}
     layout["yaxis"] = {"automargin": True, "autorange": "reversed"}
     return {"data": [trace], "layout": layout}
+
+
+def line(labels: Sequence[str], values: Sequence[Number], *, y_title: str = "") -> dict[str, Any]:
+    """One series as a line with markers (a figure over time: `labels` are ISO dates or
+    periods)."""
+    trace = {
+        "type": "scatter",
+        "mode": "lines+markers",
+        "x": list(labels),
+        "y": [float(value) for value in values],
+        "line": {"color": PALETTE[0], "width": 2},
+        "hovertemplate": "%{x}: %{y:,.4f}<extra></extra>",
+    }
+    layout = _layout(height=260)
+    layout["yaxis"] = {"automargin": True, "gridcolor": "#e5e7eb", "title": {"text": y_title}}
+    return {"data": [trace], "layout": layout}
+
+
+def with_thresholds(
+    figure: dict[str, Any], thresholds: Sequence[tuple[Number, str]], *, axis: str = "y"
+) -> dict[str, Any]:
+    """`figure` with a dotted labelled reference line at each `(value, label)` across the
+    value `axis` ("y": horizontal lines, "x": vertical ones)."""
+    across = "x" if axis == "y" else "y"
+    shapes, notes = [], []
+    for value, text in thresholds:
+        shapes.append(
+            {
+                "type": "line",
+                f"{axis}0": float(value),
+                f"{axis}1": float(value),
+                f"{across}ref": "paper",
+                f"{across}0": 0,
+                f"{across}1": 1,
+                "line": {"color": "#6b7280", "width": 1, "dash": "dot"},
+            }
+        )
+        notes.append(
+            {
+                axis: float(value),
+                f"{across}ref": "paper",
+                across: 1,
+                "text": text,
+                "showarrow": False,
+                "xanchor": "left",
+                "yanchor": "bottom",
+                "font": {"color": "#6b7280", "size": 11},
+            }
+        )
+    layout = {**figure["layout"], "shapes": shapes, "annotations": notes}
+    return {**figure, "layout": layout}
