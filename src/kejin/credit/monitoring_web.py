@@ -32,6 +32,7 @@ BANDS = {
     Stability.SHIFT: N_("Shift worth examining"),
     Stability.SIGNIFICANT: N_("Significant shift"),
 }
+THRESHOLDS = (STABLE_BELOW, SHIFT_FROM)
 COLOURS = {
     Stability.STABLE: charts.PALETTE[2],
     Stability.SHIFT: charts.PALETTE[3],
@@ -95,7 +96,7 @@ def _features_chart(locale: str, run: MonitoringRun) -> dict[str, Any]:
         horizontal=True,
         colors=[COLOURS[f.band] for f in features],
     )
-    return charts.with_thresholds(figure, _thresholds(locale), axis="x")
+    return charts.with_thresholds(figure, THRESHOLDS, axis="x")
 
 
 def _series_chart(locale: str, series: tuple[MonitoringRun, ...]) -> dict[str, Any]:
@@ -104,11 +105,4 @@ def _series_chart(locale: str, series: tuple[MonitoringRun, ...]) -> dict[str, A
         [r.result.score_psi for r in series],
         y_title=translate(locale, "Score PSI"),
     )
-    return charts.with_thresholds(figure, _thresholds(locale))
-
-
-def _thresholds(locale: str) -> list[tuple[float, str]]:
-    return [
-        (STABLE_BELOW, translate(locale, BANDS[Stability.SHIFT])),
-        (SHIFT_FROM, translate(locale, BANDS[Stability.SIGNIFICANT])),
-    ]
+    return charts.with_thresholds(figure, THRESHOLDS)

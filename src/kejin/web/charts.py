@@ -229,14 +229,16 @@ def line(labels: Sequence[str], values: Sequence[Number], *, y_title: str = "") 
 
 
 def with_thresholds(
-    figure: dict[str, Any], thresholds: Sequence[tuple[Number, str]], *, axis: str = "y"
+    figure: dict[str, Any], thresholds: Sequence[Number], *, axis: str = "y"
 ) -> dict[str, Any]:
-    """`figure` with a dotted labelled reference line at each `(value, label)` across the
-    value `axis` ("y": horizontal lines, "x": vertical ones)."""
+    """`figure` with a dotted reference line, labelled with its value, at each of
+    `thresholds` across the value `axis` ("y": horizontal lines, "x": vertical ones). The
+    first label sits before its line, the others after it, so that close lines stay legible."""
     across = "x" if axis == "y" else "y"
-    shapes, notes = [], []
-    for value, text in thresholds:
-        shapes.append(
+    layout = dict(figure["layout"])
+    layout["shapes"], layout["annotations"] = [], []
+    for index, value in enumerate(thresholds):
+        layout["shapes"].append(
             {
                 "type": "line",
                 f"{axis}0": float(value),
@@ -247,17 +249,20 @@ def with_thresholds(
                 "line": {"color": "#6b7280", "width": 1, "dash": "dot"},
             }
         )
-        notes.append(
+        if axis == "x":  # above the plot, left or right of the line
+            place = {"y": 1, "yanchor": "bottom", "xanchor": "right" if index == 0 else "left"}
+        else:  # at the left edge, under or over the line
+            place = {"x": 0, "xanchor": "left", "yanchor": "top" if index == 0 else "bottom"}
+        layout["annotations"].append(
             {
                 axis: float(value),
                 f"{across}ref": "paper",
-                across: 1,
-                "text": text,
+                **place,
+                "text": f"{float(value):g}",
                 "showarrow": False,
-                "xanchor": "left",
-                "yanchor": "bottom",
                 "font": {"color": "#6b7280", "size": 11},
             }
         )
-    layout = {**figure["layout"], "shapes": shapes, "annotations": notes}
+    if axis == "x":
+        layout["margin"] = {**layout["margin"], "t": 24}
     return {**figure, "layout": layout}
