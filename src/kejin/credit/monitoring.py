@@ -133,7 +133,7 @@ class Monitoring:
     score_psi: float
     features: tuple[FeatureStability, ...]
     periods: tuple[tuple[str, int, float], ...]
-    bands: tuple[ScoreBand, ...] = ()
+    bands: tuple[ScoreBand, ...]
 
     @property
     def band(self) -> Stability:
