@@ -5,6 +5,7 @@ admins run a new monitoring of the registry from it."""
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -54,7 +55,7 @@ def monitoring_page(
     context: dict[str, Any] = {
         "view": view,
         "bands": {band: translate(locale, text) for band, text in BANDS.items()},
-        "feature": lambda name: feature_label(locale, name),
+        "feature": partial(feature_label, locale),
         "may_run": principal.role is Role.PLATFORM_ADMIN,
     }
     if view.run is not None:

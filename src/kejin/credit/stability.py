@@ -75,10 +75,10 @@ def overview(uow: UowFactory, data_dir: Path, run_id: int | None = None) -> Over
     except NoModelInService:
         version = None
     with uow() as work:
+        run: MonitoringRun | None = None
         if run_id is not None:
-            run: MonitoringRun | None = store.get_run(work.session, run_id)
-        else:
-            newest, _ = store.page_of_runs(work.session, 0, 1, version) if version else ([], 0)
-            run = newest[0] if newest else None
+            run = store.get_run(work.session, run_id)
+        elif version is not None:
+            run = store.newest_run(work.session, version)
         series = store.model_series(work.session, run.model_version) if run else []
     return Overview(version, run, tuple(series))

@@ -45,18 +45,24 @@ def get_run(session: Session, run_id: int) -> MonitoringRun:
     return _run(row)
 
 
-def page_of_runs(
-    session: Session, offset: int, limit: int, model_version: str | None = None
-) -> tuple[list[MonitoringRun], int]:
-    """Runs newest first (of one model, or all) from `offset`, and how many there are."""
-    query = select(MonitoringRunRow)
-    if model_version is not None:
-        query = query.where(MonitoringRunRow.model_version == model_version)
-    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+def page_of_runs(session: Session, offset: int, limit: int) -> tuple[list[MonitoringRun], int]:
+    """Runs of every model, newest first, from `offset`; and how many there are."""
+    total = session.scalar(select(func.count()).select_from(MonitoringRunRow)) or 0
     rows = session.scalars(
-        query.order_by(MonitoringRunRow.id.desc()).offset(offset).limit(limit)
+        select(MonitoringRunRow).order_by(MonitoringRunRow.id.desc()).offset(offset).limit(limit)
     ).all()
     return [_run(row) for row in rows], total
+
+
+def newest_run(session: Session, model_version: str) -> MonitoringRun | None:
+    """The model's run stored last."""
+    row = session.scalars(
+        select(MonitoringRunRow)
+        .where(MonitoringRunRow.model_version == model_version)
+        .order_by(MonitoringRunRow.id.desc())
+        .limit(1)
+    ).first()
+    return None if row is None else _run(row)
 
 
 def model_series(session: Session, model_version: str) -> list[MonitoringRun]:
