@@ -7,6 +7,7 @@ from kejin.assessment import orm as _assessment  # noqa: F401
 from kejin.audit import orm as _audit  # noqa: F401
 from kejin.consent import orm as _consent  # noqa: F401
 from kejin.core.db import Base
+from kejin.credit import orm as _credit  # noqa: F401
 from kejin.documents import orm as _documents  # noqa: F401
 from kejin.feeds import orm as _feeds  # noqa: F401
 from kejin.identity import orm as _identity  # noqa: F401

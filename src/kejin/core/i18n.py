@@ -69,6 +69,8 @@ MESSAGE_KEYWORDS: dict[str, tuple[int, ...] | None] = {
     "NoPredictiveFeature": None,
     "UnknownArtefact": None,
     "NoModelInService": None,
+    "EmptyPopulation": None,
+    "MonitoringRunNotFound": None,
     "ProductNotInForce": None,
     "EmptyCatalogue": None,
     "NoMatchRun": None,

@@ -1,5 +1,5 @@
-"""Credit JSON API under `/api/v1`: one enterprise's credit report (consent applies) and the
-card of the model in service, both for bank staff."""
+"""Credit JSON API under `/api/v1`: one enterprise's credit report (consent applies), the
+card of the model in service and its stored monitoring runs."""
 
 from __future__ import annotations
 
@@ -10,10 +10,17 @@ from fastapi import APIRouter, Depends, Query
 from fastapi import Path as PathParam
 
 from kejin.consent.model import GrantPurpose
-from kejin.credit import lending
-from kejin.credit.schemas import CreditReportRead, report_read
+from kejin.credit import lending, stability
+from kejin.credit.schemas import (
+    CreditReportRead,
+    MonitoringRunPage,
+    MonitoringRunRead,
+    report_read,
+    run_page,
+    run_read,
+)
 from kejin.identity.model import Principal, Role, TokenScope
-from kejin.web.deps import PlatformDep
+from kejin.web.deps import PageDep, PlatformDep
 from kejin.web.policy import allow
 from kejin.web.problems import problem_responses
 
@@ -53,3 +60,21 @@ def get_credit_model(platform: PlatformDep, principal: CardReader) -> dict[str, 
     """The model card of the scorecard in service: data, discrimination, calibration, score
     distribution and every feature's binning table."""
     return lending.current_card(Path(platform.settings.data_dir))
+
+
+@router.get("/credit/monitoring")
+def list_monitoring_runs(
+    platform: PlatformDep, principal: CardReader, page: PageDep
+) -> MonitoringRunPage:
+    """Stored monitoring runs of every model, newest first: the registry's as-of day, rows
+    scored, score PSI and its band (< 0.1 stable, 0.1–0.25 shift, ≥ 0.25 significant)."""
+    return run_page(stability.list_runs(platform.uow, page))
+
+
+@router.get("/credit/monitoring/{run_id}")
+def get_monitoring_run(
+    platform: PlatformDep, principal: CardReader, run_id: Annotated[int, PathParam(ge=1)]
+) -> MonitoringRunRead:
+    """One stored run: each feature's bin shares at training and on the day with its PSI, and
+    the score distribution in the card's training bands."""
+    return run_read(stability.get_run(platform.uow, run_id))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 from pathlib import Path
 
 import click
@@ -12,9 +13,10 @@ from kejin.bootstrap import bootstrap
 from kejin.config import load_settings
 from kejin.core.errors import KejinError
 from kejin.credit import service
+from kejin.credit import stability as stability_runs
 from kejin.credit.data import read_table
 from kejin.credit.model import DEFAULT_SEED, Challenger, TrainingConfig, Trend
-from kejin.credit.monitoring import stability
+from kejin.credit.monitoring import Monitoring, quarter_ends, stability
 
 _FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
 
@@ -209,12 +211,44 @@ def compare_command(out: Path, seed: int) -> None:
 
 
 @credit.command("monitor")
-@click.argument("model", type=click.Path(exists=True, file_okay=False, path_type=Path))
-@click.argument("data", type=_FILE)
+@click.argument(
+    "model", required=False, type=click.Path(exists=True, file_okay=False, path_type=Path)
+)
+@click.argument("data", required=False, type=_FILE)
 @click.option("--period", help="A date column: the score PSI of each quarter too.")
-def monitor_command(model: Path, data: Path, period: str | None) -> None:
-    """Population stability of DATA against MODEL's training data (PSI: < 0.1 stable,
-    0.1-0.25 shift, >= 0.25 significant)."""
+@click.option(
+    "--registry",
+    is_flag=True,
+    help="Monitor the model in service on the registry's enterprises and store the run.",
+)
+@click.option(
+    "--on", "on", type=click.DateTime(["%Y-%m-%d"]), help="With --registry: the day (today)."
+)
+@click.option(
+    "--quarters",
+    type=click.IntRange(1, 40),
+    help="With --registry: one run on each of the last N quarter ends up to the day.",
+)
+def monitor_command(  # noqa: PLR0917 — click passes the options by name
+    model: Path | None,
+    data: Path | None,
+    period: str | None,
+    registry: bool,
+    on: dt.datetime | None,
+    quarters: int | None,
+) -> None:
+    """Population stability of DATA against MODEL's training data, or with --registry of the
+    registry's enterprises against the model in service (PSI: < 0.1 stable, 0.1-0.25 shift,
+    >= 0.25 significant)."""
+    if registry:
+        if model is not None or period is not None:
+            raise click.UsageError("--registry takes no MODEL, DATA or --period")
+        _monitor_registry(on.date() if on else None, quarters)
+        return
+    if model is None or data is None:
+        raise click.UsageError("give MODEL and DATA, or --registry")
+    if on is not None or quarters is not None:
+        raise click.UsageError("--on and --quarters go with --registry")
     try:
         frame = read_table(data)
         if period is not None:
@@ -224,14 +258,35 @@ def monitor_command(model: Path, data: Path, period: str | None) -> None:
         result = service.monitor(model, frame, period)
     except (KejinError, pl.exceptions.PolarsError) as exc:
         raise click.ClickException(str(exc)) from exc
+    _print_monitoring(result)
+    for label, rows, value in result.periods:
+        click.echo(f"{label:<10} {rows:>8,} {value:>8.4f}  {stability(value)}")
+
+
+def _monitor_registry(on: dt.date | None, quarters: int | None) -> None:
+    day = on or dt.datetime.now(dt.UTC).date()
+    days = quarter_ends(day, quarters) if quarters else (day,)
+    platform = bootstrap()
+    try:
+        runs = stability_runs.monitor_registry(
+            platform.uow, Path(platform.settings.data_dir), days, started_by="cli"
+        )
+    except KejinError as exc:
+        raise click.ClickException(str(exc)) from exc
+    finally:
+        platform.dispose()
+    for run in runs:
+        click.echo(f"run {run.id}: model {run.model_version}, registry on {run.as_of}")
+        _print_monitoring(run.result)
+
+
+def _print_monitoring(result: Monitoring) -> None:
     click.echo(
         f"{result.rows:,} rows; score PSI {result.score_psi:.4f} ({stability(result.score_psi)})"
     )
     click.echo(f"{'feature':<28} {'PSI':>8}  band")
     for feature in result.features:
         click.echo(f"{feature.name:<28} {feature.psi:>8.4f}  {feature.band}")
-    for label, rows, value in result.periods:
-        click.echo(f"{label:<10} {rows:>8,} {value:>8.4f}  {stability(value)}")
 
 
 commands = [credit]

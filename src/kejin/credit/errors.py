@@ -57,3 +57,15 @@ class NoModelInService(NotFound):
     """No scorecard has been put in service under the data directory's models folder."""
 
     code = "no-credit-model"
+
+
+class EmptyPopulation(InvalidInput):
+    """No enterprise of the registry existed on the monitoring day: nothing to compare."""
+
+    code = "empty-population"
+
+
+class MonitoringRunNotFound(NotFound):
+    """No stored monitoring run has this id."""
+
+    code = "monitoring-run-not-found"

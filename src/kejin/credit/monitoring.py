@@ -9,6 +9,7 @@ Bands follow scorecard practice (N. Siddiqi, *Credit Risk Scorecards*, Wiley 200
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 from enum import StrEnum
 
 import numpy as np
@@ -87,25 +88,68 @@ def feature_stability(feature: FeatureScorecard, values: pl.Series) -> FeatureSt
     )
 
 
-def score_psi(expected_bands: dict[float, int], scores: np.ndarray, width: float = 20.0) -> float:
-    """PSI of `scores` against the training distribution in bands of `width` points (lower
-    edge → rows); a score joins the training band at or below it, the lowest band if none."""
+def band_counts(
+    expected_bands: dict[float, int], scores: np.ndarray, width: float = 20.0
+) -> tuple[ScoreBand, ...]:
+    """The training bands of `width` points (lower edge → rows) beside the rows of `scores`
+    in each; a score joins the training band at or below it, the lowest band if none."""
     edges = np.array(sorted(expected_bands))
-    expected = np.array([expected_bands[e] for e in edges], np.float64)
     band = np.clip(
         np.searchsorted(edges, np.floor(scores / width) * width, side="right") - 1, 0, None
     )
-    return psi(expected, np.bincount(band, minlength=len(edges)).astype(np.float64))
+    actual = np.bincount(band, minlength=len(edges))
+    return tuple(
+        ScoreBand(float(edge), expected_bands[edge], int(rows))
+        for edge, rows in zip(edges, actual, strict=True)
+    )
+
+
+def score_psi(expected_bands: dict[float, int], scores: np.ndarray, width: float = 20.0) -> float:
+    """PSI of `scores` against the training distribution in bands of `width` points."""
+    return bands_psi(band_counts(expected_bands, scores, width))
+
+
+def bands_psi(bands: tuple[ScoreBand, ...]) -> float:
+    expected = np.array([b.expected for b in bands], np.float64)
+    return psi(expected, np.array([b.actual for b in bands], np.float64))
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class ScoreBand:
+    """One score band of the training distribution: its lower edge, training and current
+    rows."""
+
+    lower: float
+    expected: int
+    actual: int
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
 class Monitoring:
-    """Stability of a scorecard on a population: the score PSI, each feature's, per period."""
+    """Stability of a scorecard on a population: the score PSI, each feature's, per period,
+    and the score distribution in the training bands."""
 
     rows: int
     score_psi: float
     features: tuple[FeatureStability, ...]
     periods: tuple[tuple[str, int, float], ...]
+    bands: tuple[ScoreBand, ...]
+
+    @property
+    def band(self) -> Stability:
+        return stability(self.score_psi)
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class MonitoringRun:
+    """A stored monitoring of the registry's population on `as_of` by the model `model_version`."""
+
+    id: int
+    model_version: str
+    as_of: dt.date
+    created_at: dt.datetime
+    started_by: str
+    result: Monitoring
 
 
 def monitor(
@@ -132,4 +176,17 @@ def monitor(
         for (label,), part in sorted(quarter.group_by("q"), key=lambda g: str(g[0][0])):
             values = part[SCORE].to_numpy()
             periods.append((str(label), len(values), score_psi(expected_bands, values)))
-    return Monitoring(len(scores), score_psi(expected_bands, scores), features, tuple(periods))
+    bands = band_counts(expected_bands, scores)
+    return Monitoring(len(scores), bands_psi(bands), features, tuple(periods), bands)
+
+
+def quarter_ends(on: dt.date, count: int) -> tuple[dt.date, ...]:
+    """The last `count` calendar quarter ends on or before `on`, oldest first."""
+    year, quarter = on.year, (on.month - 1) // 3 + 1
+    ends: list[dt.date] = []
+    while len(ends) < count:
+        end = dt.date(year, 3 * quarter, 31 if quarter in {1, 4} else 30)
+        if end <= on:
+            ends.append(end)
+        year, quarter = (year, quarter - 1) if quarter > 1 else (year - 1, 4)
+    return tuple(reversed(ends))

@@ -1,7 +1,8 @@
 """Reading the demo region's loan history as a training table: plain SQL into Polars frames
 (one query per table, no ORM objects), then `features.loan_features`. The same queries, kept
 to one enterprise, give its signals on a scoring day (a loan starting that day), so a model
-scores exactly what it was trained on."""
+scores exactly what it was trained on; unfiltered, every enterprise's signals on a day (the
+population that monitoring compares with the training data)."""
 
 from __future__ import annotations
 
@@ -47,26 +48,47 @@ def region_table(conn: Connection) -> pl.DataFrame:
 
 def enterprise_signals(conn: Connection, enterprise_id: int, on: dt.date) -> dict[str, Any]:
     """One enterprise's signals of `FEATURE_SETS["tech"]` as those of a loan starting `on`
-    (the training table's definitions; None where a signal is unknown)."""
-    firm = {"firm": enterprise_id}
-    founded = _read(
-        conn, "SELECT id AS enterprise_id, founded_on FROM enterprises WHERE id = :firm", firm
+    (the training table's definitions; None where a signal is unknown, all None before the
+    enterprise was founded)."""
+    rows = _signals_on(conn, on, enterprise_id).to_dicts()
+    return {name: rows[0][name] if rows else None for name in FEATURE_SETS["tech"]}
+
+
+def registry_signals(conn: Connection, on: dt.date) -> pl.DataFrame:
+    """Every enterprise founded by `on`, one row each: `enterprise_id` and its signals of
+    `FEATURE_SETS["tech"]` as those of a loan starting `on` — `enterprise_signals` for the
+    whole registry in one pass (the population a model in service scores that day)."""
+    return _signals_on(conn, on, None)
+
+
+def _signals_on(conn: Connection, on: dt.date, enterprise_id: int | None) -> pl.DataFrame:
+    """The training table's derivation on one synthetic loan per enterprise (its id as the
+    loan's) starting `on`: every enterprise founded by then, or only `enterprise_id`."""
+    where, params = "", {}
+    if enterprise_id is not None:
+        where, params = "WHERE q.enterprise_id = :firm", {"firm": enterprise_id}
+    firms = _read(
+        conn,
+        f"SELECT * FROM (SELECT id AS enterprise_id, founded_on FROM enterprises) q {where}",
+        params,
     )
-    loan = founded.select(
-        pl.lit(0, pl.Int64).alias("loan_id"),
+    loans = firms.filter(pl.col("founded_on") <= on).select(
+        pl.col("enterprise_id").alias("loan_id"),
         "enterprise_id",
         pl.lit(on, pl.Date).alias("start_on"),
         "founded_on",
         pl.lit(False).alias(TARGET),
     )
     frames = {
-        name: _read(conn, f"SELECT * FROM ({sql}) q WHERE q.enterprise_id = :firm", firm)
+        name: _read(conn, f"SELECT * FROM ({sql}) q {where}", params)
         for name, sql in _QUERIES.items()
         if name != "loans"
     }
-    assessed = _assessment(conn).filter(pl.col("enterprise_id") == enterprise_id)
-    rows = loan_features({**frames, "loans": loan, "assessment": assessed}).to_dicts()
-    return {name: rows[0][name] if rows else None for name in FEATURE_SETS["tech"]}
+    assessed = _assessment(conn)
+    if enterprise_id is not None:
+        assessed = assessed.filter(pl.col("enterprise_id") == enterprise_id)
+    table = loan_features({**frames, "loans": loans, "assessment": assessed})
+    return table.select("enterprise_id", *FEATURE_SETS["tech"])
 
 
 def _read(conn: Connection, sql: str, params: dict[str, Any] | None = None) -> pl.DataFrame:

@@ -1,15 +1,17 @@
 """The credit API's contracts: one enterprise's credit report (grade, limit, price, the bins
-that drive the score, adverse reasons and advice)."""
+that drive the score, adverse reasons and advice) and the stored monitoring runs."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
 from pydantic import BaseModel
 
+from kejin.core.pagination import Page
 from kejin.credit.grading import Change, Driver, Value
 from kejin.credit.lending import CreditReport
+from kejin.credit.monitoring import MonitoringRun, Stability
 
 
 class DriverRead(BaseModel):
@@ -109,4 +111,92 @@ def report_read(report: CreditReport) -> CreditReportRead:
             changes=[_change(c) for c in advice.changes],
         ),
         withheld=list(report.withheld),
+    )
+
+
+class MonitoringRunSummary(BaseModel):
+    """A stored monitoring run: the model, the registry's as-of day, rows and score PSI."""
+
+    id: int
+    model_version: str
+    as_of: date
+    rows: int
+    score_psi: float
+    band: Stability
+    started_by: str
+    created_at: datetime
+
+
+class FeatureStabilityRead(BaseModel):
+    """One feature's bins (special and missing last): training and current shares, PSI."""
+
+    name: str
+    psi: float
+    band: Stability
+    bins: list[str]
+    expected: list[float]
+    actual: list[float]
+
+
+class ScoreBandRead(BaseModel):
+    lower: float
+    expected: int
+    actual: int
+
+
+class MonitoringRunRead(MonitoringRunSummary):
+    features: list[FeatureStabilityRead]
+    distribution: list[ScoreBandRead]
+
+
+class MonitoringRunPage(BaseModel):
+    items: list[MonitoringRunSummary]
+    total: int
+    page: int
+    size: int
+    pages: int
+
+
+def run_summary(run: MonitoringRun) -> MonitoringRunSummary:
+    result = run.result
+    return MonitoringRunSummary(
+        id=run.id,
+        model_version=run.model_version,
+        as_of=run.as_of,
+        rows=result.rows,
+        score_psi=result.score_psi,
+        band=result.band,
+        started_by=run.started_by,
+        created_at=run.created_at,
+    )
+
+
+def run_read(run: MonitoringRun) -> MonitoringRunRead:
+    return MonitoringRunRead(
+        **run_summary(run).model_dump(),
+        features=[
+            FeatureStabilityRead(
+                name=f.name,
+                psi=f.psi,
+                band=f.band,
+                bins=list(f.labels),
+                expected=list(f.expected),
+                actual=list(f.actual),
+            )
+            for f in run.result.features
+        ],
+        distribution=[
+            ScoreBandRead(lower=b.lower, expected=b.expected, actual=b.actual)
+            for b in run.result.bands
+        ],
+    )
+
+
+def run_page(page: Page[MonitoringRun]) -> MonitoringRunPage:
+    return MonitoringRunPage(
+        items=[run_summary(run) for run in page.items],
+        total=page.total,
+        page=page.page,
+        size=page.size,
+        pages=page.pages,
     )

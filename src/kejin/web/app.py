@@ -29,6 +29,7 @@ from kejin.consent import web as consent_web
 from kejin.coverage import api as coverage_api
 from kejin.coverage import web as coverage_web
 from kejin.credit import api as credit_api
+from kejin.credit import monitoring_web as credit_monitoring_web
 from kejin.credit import web as credit_web
 from kejin.feeds import api as feeds_api
 from kejin.identity import api as identity_api
@@ -120,6 +121,7 @@ def create_app(platform: Platform) -> FastAPI:
     app.include_router(assessment_web.router)
     app.include_router(credit_api.router)
     app.include_router(credit_web.router)
+    app.include_router(credit_monitoring_web.router)
     app.include_router(products_api.router)
     app.include_router(products_web.router)
     app.include_router(coverage_api.router)

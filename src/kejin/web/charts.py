@@ -210,3 +210,59 @@ def heatmap(
     layout["xaxis"] = {"automargin": True, "side": "top"}
     layout["yaxis"] = {"automargin": True, "autorange": "reversed"}
     return {"data": [trace], "layout": layout}
+
+
+def line(labels: Sequence[str], values: Sequence[Number], *, y_title: str = "") -> dict[str, Any]:
+    """One series as a line with markers (a figure over time: `labels` are ISO dates or
+    periods)."""
+    trace = {
+        "type": "scatter",
+        "mode": "lines+markers",
+        "x": list(labels),
+        "y": [float(value) for value in values],
+        "line": {"color": PALETTE[0], "width": 2},
+        "hovertemplate": "%{x}: %{y:,.4f}<extra></extra>",
+    }
+    layout = _layout(height=260)
+    layout["yaxis"] = {"automargin": True, "gridcolor": "#e5e7eb", "title": {"text": y_title}}
+    return {"data": [trace], "layout": layout}
+
+
+def with_thresholds(
+    figure: dict[str, Any], thresholds: Sequence[Number], *, axis: str = "y"
+) -> dict[str, Any]:
+    """`figure` with a dotted reference line, labelled with its value, at each of
+    `thresholds` across the value `axis` ("y": horizontal lines, "x": vertical ones). The
+    first label sits before its line, the others after it, so that close lines stay legible."""
+    across = "x" if axis == "y" else "y"
+    layout = dict(figure["layout"])
+    layout["shapes"], layout["annotations"] = [], []
+    for index, value in enumerate(thresholds):
+        layout["shapes"].append(
+            {
+                "type": "line",
+                f"{axis}0": float(value),
+                f"{axis}1": float(value),
+                f"{across}ref": "paper",
+                f"{across}0": 0,
+                f"{across}1": 1,
+                "line": {"color": "#6b7280", "width": 1, "dash": "dot"},
+            }
+        )
+        if axis == "x":  # above the plot, left or right of the line
+            place = {"y": 1, "yanchor": "bottom", "xanchor": "right" if index == 0 else "left"}
+        else:  # at the left edge, under or over the line
+            place = {"x": 0, "xanchor": "left", "yanchor": "top" if index == 0 else "bottom"}
+        layout["annotations"].append(
+            {
+                axis: float(value),
+                f"{across}ref": "paper",
+                **place,
+                "text": f"{float(value):g}",
+                "showarrow": False,
+                "font": {"color": "#6b7280", "size": 11},
+            }
+        )
+    if axis == "x":
+        layout["margin"] = {**layout["margin"], "t": 24}
+    return {**figure, "layout": layout}

@@ -4,6 +4,7 @@ distribution against a model's training data, from Python and from `kejin credit
 from __future__ import annotations
 
 import math
+from datetime import date
 from pathlib import Path
 
 import numpy as np
@@ -157,3 +158,31 @@ def test_kejin_credit_monitor_prints_the_score_and_feature_table_by_quarter(
     assert "age_in_years" in result.output
     assert "2024-Q1" in result.output
     assert "2026-Q3" in result.output
+
+
+@pytest.mark.parametrize(
+    ("on", "count", "ends"),
+    [
+        (date(2025, 12, 31), 2, (date(2025, 9, 30), date(2025, 12, 31))),
+        (date(2026, 1, 15), 3, (date(2025, 6, 30), date(2025, 9, 30), date(2025, 12, 31))),
+        (date(2024, 3, 30), 1, (date(2023, 12, 31),)),
+        (date(2024, 3, 31), 1, (date(2024, 3, 31),)),
+    ],
+)
+def test_quarter_ends_are_the_last_ones_on_or_before_the_day_oldest_first(
+    on: date, count: int, ends: tuple[date, ...]
+) -> None:
+    assert monitoring.quarter_ends(on, count) == ends
+
+
+def test_the_score_distribution_sits_in_the_training_bands_beside_their_rows() -> None:
+    bands = {400.0: 50, 420.0: 30, 440.0: 20}
+    counted = monitoring.band_counts(bands, np.array([300.0, 419.9, 420.0, 455.0, 900.0]))
+    assert [(b.lower, b.expected, b.actual) for b in counted] == [
+        (400.0, 50, 2),
+        (420.0, 30, 1),
+        (440.0, 20, 2),
+    ]
+    assert monitoring.bands_psi(counted) == pytest.approx(
+        psi(np.array([50, 30, 20]), np.array([2, 1, 2]))
+    )
