@@ -64,7 +64,7 @@ def enterprise_signals(conn: Connection, enterprise_id: int, on: dt.date) -> dic
         for name, sql in _QUERIES.items()
         if name != "loans"
     }
-    assessed = _assessment(conn).filter(pl.col("enterprise_id") == enterprise_id)
+    assessed = _assessment(conn, enterprise_id)
     rows = loan_features({**frames, "loans": loan, "assessment": assessed}).to_dicts()
     return {name: rows[0][name] if rows else None for name in FEATURE_SETS["tech"]}
 
@@ -87,9 +87,9 @@ def _read(conn: Connection, sql: str, params: dict[str, Any] | None = None) -> p
     )
 
 
-def _assessment(conn: Connection) -> pl.DataFrame:
-    """Stage and innovation points per enterprise from the newest finished run (nulls without
-    a run)."""
+def _assessment(conn: Connection, enterprise_id: int | None = None) -> pl.DataFrame:
+    """Stage and innovation points per enterprise (or of `enterprise_id` alone) from the
+    newest finished run (nulls without a run)."""
     empty = pl.DataFrame(
         schema={"enterprise_id": pl.Int64, "stage": pl.String, "innovation_points": pl.Float64}
     )
@@ -100,7 +100,7 @@ def _assessment(conn: Connection) -> pl.DataFrame:
     ).first()
     if run is None:
         return empty
-    stored = store.read_results(conn, run.id, [])
+    stored = store.read_results(conn, run.id, [], enterprise_id)
     return stored.select(
         pl.col("enterprise_id").cast(pl.Int64),
         pl.col("stage").cast(pl.String),
