@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
-from kejin.credit import lending, service
+from kejin.credit import service
 from kejin.credit.model import TrainingConfig
 from kejin.credit.training import Fitted, fit_scorecard
 
@@ -72,6 +72,6 @@ def tech_loans(path: Path, rows: int = 3_000) -> Path:
 def put_model_in_service(data_dir: Path) -> Path:
     """Train a scorecard on `tech_loans` into the data dir's models folder."""
     data = tech_loans(data_dir / "tech-loans.csv")
-    directory = lending.models_folder(data_dir) / "tech-loans"
+    directory = service.models_folder(data_dir) / "tech-loans"
     service.train(data, TrainingConfig(target="default"), directory)
     return directory
