@@ -65,8 +65,11 @@ def feature_label(locale: str, name: str) -> str:
     return translate(locale, FEATURE_LABELS[name]) if name in FEATURE_LABELS else name
 
 
+FLAG_WORDS = (N_("no"), N_("yes"))
+
+
 def _flag(locale: str, value: float) -> str:
-    return translate(locale, "yes" if value >= 0.5 else "no")  # a 0/1 flag, or a bin's cut
+    return translate(locale, FLAG_WORDS[value >= 0.5])  # a 0/1 flag, or a bin's cut
 
 
 def _revenue(locale: str, log_wan: float) -> str:
