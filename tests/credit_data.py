@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
-from kejin.credit import lending, service
+from kejin.credit import service
 from kejin.credit.model import Challenger, TrainingConfig
 from kejin.credit.training import Fitted, fit_scorecard
 
@@ -73,7 +73,7 @@ def put_model_in_service(data_dir: Path) -> Path:
     """Train a scorecard on `tech_loans` into the data dir's models folder, cross-validated in
     three folds and with a LightGBM challenger, so its card has every section."""
     data = tech_loans(data_dir / "tech-loans.csv")
-    directory = lending.models_folder(data_dir) / "tech-loans"
+    directory = service.models_folder(data_dir) / "tech-loans"
     config = TrainingConfig(target="default", folds=3, challenger=Challenger.LIGHTGBM)
     service.train(data, config, directory)
     return directory

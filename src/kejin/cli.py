@@ -84,6 +84,11 @@ def _print_demo_report(console: Console, report: DemoReport) -> None:
     console.print(
         f"assessment: run {run.id} of {run.evaluated_on}, {run.enterprises:,} enterprises"
     )
+    model = report.credit_model
+    console.print(
+        f"credit model in service: {model.directory}"
+        + ("" if model.trained else " (already trained on this loan history)")
+    )
     for name, loaded in report.documents.items():
         outcome = loaded.outcome
         console.print(

@@ -1,5 +1,6 @@
 """The main job behind `kejin demo`: a migrated database holding the demo region, its loan
-history, a technology-assessment run over it, the document library (the team's guides, plus the
+history, a technology-assessment run over it, the tech-aware credit scorecard trained on that
+history and put in service, the document library (the team's guides, plus the
 real corpus when `../shared` is present), one demo account per role and consent grants. Every
 step is idempotent, so running it again is safe."""
 
@@ -15,6 +16,7 @@ from kejin.assessment.schemas import RunRead
 from kejin.bootstrap import Platform
 from kejin.consent import service as consent
 from kejin.core.progress import ProgressCallback, no_progress, scoped
+from kejin.credit import service as credit
 from kejin.documents import service as documents
 from kejin.identity import demo as accounts
 from kejin.identity.model import Role
@@ -40,6 +42,8 @@ STEP_LABELS = {
     "assessment/read": "Reading the assessment inputs",
     "assessment/assess": "Assessing the region",
     "assessment/store": "Storing the assessment",
+    "credit/read": "Reading the loan history",
+    "credit/train": "Training the credit scorecard",
     "guides/read": "Reading the guides",
     "guides/prepare": "Preparing the guides",
     "guides/store": "Storing the guides",
@@ -59,6 +63,7 @@ STEP_LABELS = {
 class DemoReport:
     region: region.DemoBuild
     assessment: RunRead
+    credit_model: credit.InService
     documents: dict[str, documents.LoadReport]
     accounts: accounts.DemoAccounts
 
@@ -75,6 +80,8 @@ def prepare_demo(
         platform, enterprises, seed, progress=scoped(progress, "region")
     )
     assessed = assess_region(platform, built, scoped(progress, "assessment"))
+    # trained after the assessment: stage and innovation points are features of the model
+    model = credit.serve_region_model(platform, scoped(progress, "credit"))
     loaded = {"guides": documents.load_guides(platform, scoped(progress, "guides"))}
     shared = platform.settings.shared_dir
     if shared is not None:
@@ -91,7 +98,13 @@ def prepare_demo(
     )
     people = seed_people(platform, enterprises)
     seed_need(platform)
-    return DemoReport(region=built, assessment=assessed, documents=loaded, accounts=people)
+    return DemoReport(
+        region=built,
+        assessment=assessed,
+        credit_model=model,
+        documents=loaded,
+        accounts=people,
+    )
 
 
 def assess_region(

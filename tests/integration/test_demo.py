@@ -1,9 +1,10 @@
 """`kejin demo` end to end on a small region: accounts per role, grants that open some
 enterprises' financials to the demo bank and not others', an assessment run whose results the
-government office sees for the policy clusters only, Lin's financing need, and a safe second
-run."""
+government office sees for the policy clusters only, the credit model in service and Lin's
+credit report for Wang, Lin's financing need, and a safe second run."""
 
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
@@ -15,19 +16,24 @@ from kejin.consent.errors import AccessRefused
 from kejin.consent.model import DataScope, GrantPurpose
 from kejin.consent.orm import ConsentGrantRow
 from kejin.consent.service import require_access
+from kejin.credit import lending
+from kejin.credit.features import FEATURE_SETS
 from kejin.demo import DEMO_ENTERPRISES, POLICY_CLUSTERS, prepare_demo
 from kejin.identity.model import Role
 from kejin.identity.orm import UserRow
 from kejin.identity.repository import user_by_login
 from kejin.identity.service import principal_of
 from kejin.needs.orm import NeedRow, PickupRow
+from kejin.registry import service as registry
 from kejin.registry.orm import EnterpriseRow
 
 
 @pytest.fixture
-def without_corpus(platform: Platform) -> Platform:
-    """The demo without the real corpus, which other tests cover and which takes seconds."""
-    return Platform(settings=replace(platform.settings, shared_dir=None), engine=platform.engine)
+def without_corpus(platform: Platform, tmp_path: Path) -> Platform:
+    """The demo without the real corpus, which other tests cover and which takes seconds; its
+    credit model goes to a data directory of its own."""
+    settings = replace(platform.settings, shared_dir=None, data_dir=tmp_path)
+    return Platform(settings=settings, engine=platform.engine)
 
 
 def test_the_demo_seeds_one_account_per_role_and_a_second_run_adds_nothing(
@@ -55,6 +61,12 @@ def test_the_demo_seeds_one_account_per_role_and_a_second_run_adds_nothing(
         assert uow.session.scalar(select(func.count()).select_from(NeedRow)) == 1
         assert uow.session.scalar(select(func.count()).select_from(AssessmentRunRow)) == 1
     assert second.assessment == first.assessment
+    assert first.credit_model.trained
+    assert not second.credit_model.trained
+    assert second.credit_model.directory == first.credit_model.directory
+    in_service = lending.current_model(without_corpus.settings.data_dir)
+    assert in_service == first.credit_model.directory
+    assert [p.name for p in in_service.parent.iterdir()] == [in_service.name]
     assert first.assessment.enterprises == 400
     assert first.assessment.started_by == "system:demo"
 
@@ -111,3 +123,27 @@ def test_the_demo_office_sees_the_assessments_of_the_policy_clusters_only(
         without_corpus.uow, wang, bank_first, GrantPurpose.CREDIT_ASSESSMENT.value, advice=False
     )
     assert read.run_id == report.assessment.id
+
+
+def test_wang_opens_lins_credit_report_scored_by_the_model_the_demo_put_in_service(
+    without_corpus: Platform,
+) -> None:
+    report = prepare_demo(without_corpus, enterprises=400, seed=7)
+    lin_firm = next(iter(report.accounts.grantors()))  # grants the bank every scope it scores
+    with without_corpus.uow() as uow:
+        officer = user_by_login(uow.session, "wang")
+        assert officer is not None
+        wang = principal_of(officer)
+        lin = registry.enterprise_keys(uow, [lin_firm])[lin_firm]
+    data_dir = without_corpus.settings.data_dir
+    model = lending.load_model(lending.current_model(data_dir))
+    assert set(model.feature_names) <= set(FEATURE_SETS["tech"])
+    credit = lending.credit_report(
+        without_corpus.uow, wang, lin.uscc, GrantPurpose.CREDIT_ASSESSMENT.value, data_dir
+    )
+    assert credit.uscc == lin.uscc
+    assert credit.withheld == ()
+    assert credit.grading.grade in {f"T{i}" for i in range(1, 11)}
+    assert {d.feature for d in credit.grading.drivers} == set(model.feature_names)
+    assert credit.assessment is not None
+    assert {v.code for v in credit.assessment.verdicts} >= {"tech_sme", "hnte"}

@@ -161,14 +161,16 @@ def enterprise_assessment(
 @dataclasses.dataclass(frozen=True, slots=True)
 class Standing:
     """What the assessment says of one enterprise on a date, for the platform's own use cases
-    (matching it to products and policies): no explanation, no consent check — callers show
-    the firm's data to no one through it."""
+    (matching it to products and policies, the credit report): no explanation, no consent
+    check — a caller that shows it to institution staff checks their `assessment` scope."""
 
     snapshot: EnterpriseSnapshot
     statuses: dict[str, Status]  # rule-set code → status, every standard in force
     stage: str | None
     innovation_points: int | None
     points_band: str | None  # top_5, top_10, top_20, rest; None without a stored run
+    points_rank: int | None  # in the enterprise's region and stage, 1 the best
+    points_rank_pct: float | None  # 100 · rank / firms ranked
     region: str
     cluster: str
 
@@ -191,7 +193,7 @@ def standing(
     }
     run = store.latest_run_head(work.session)
     lookup = None if run is None else _points_lookup(work.session, run)
-    score = band = None
+    score = rank = None
     if run is not None and lookup is not None:
         config = points_config(run.points_config)
         found = points_for(snapshot, lookup.cohorts, config, region=key.region,
@@ -203,13 +205,14 @@ def standing(
             if score is None or stage_id is None
             else rank_for(score, key.region, stage_id, lookup.scores, config)
         )
-        band = None if rank is None else rank.band
     return Standing(
         snapshot=snapshot,
         statuses=statuses,
         stage=stage_of(snapshot, catalogue.points.stages).stage,
         innovation_points=score,
-        points_band=band,
+        points_band=None if rank is None else rank.band,
+        points_rank=None if rank is None else rank.rank,
+        points_rank_pct=None if rank is None else rank.rank_pct,
         region=key.region,
         cluster=key.cluster.value,
     )

@@ -121,22 +121,21 @@ def prune(session: Session, keep: int) -> None:
         session.execute(delete(table).where(table.run_id.in_(old.scalar_subquery())))
 
 
-def read_results(conn: Connection, run_id: int, standards: Iterable[str]) -> pl.DataFrame:
+def read_results(
+    conn: Connection, run_id: int, standards: Iterable[str], enterprise_id: int | None = None
+) -> pl.DataFrame:
     """A stored run's answers in the pipeline's terms: per enterprise (by id) its `stage`,
     `cluster`, `innovation_points`, `points_band` and `<code>.status` (text) under each of
-    `standards` (the run's codes), verdicts decoded from their letters."""
+    `standards` (the run's codes), verdicts decoded from their letters. With `enterprise_id`,
+    that enterprise's row only (a read by primary key)."""
     row = EnterpriseResultRow
+    query = select(
+        row.enterprise_id, row.cluster, row.stage, row.verdicts, row.innovation_points, row.band
+    ).where(row.run_id == run_id)
+    if enterprise_id is not None:
+        query = query.where(row.enterprise_id == enterprise_id)
     stored = pl.read_database(
-        select(
-            row.enterprise_id,
-            row.cluster,
-            row.stage,
-            row.verdicts,
-            row.innovation_points,
-            row.band,
-        )
-        .where(row.run_id == run_id)
-        .order_by(row.enterprise_id),
+        query.order_by(row.enterprise_id),
         conn,
         schema_overrides={"innovation_points": pl.Int64, "band": pl.String, "stage": pl.String},
     )

@@ -9,7 +9,7 @@ import numpy as np
 import polars as pl
 from sklearn.linear_model import LogisticRegression
 
-from kejin.credit.features import FEATURE_SETS, STAGE, TARGET
+from kejin.credit.features import FEATURE_SETS, STAGE, TARGET, usable_columns
 from kejin.credit.metrics import discrimination
 from kejin.credit.model import DEFAULT_SEED, Scorecard, TrainingConfig
 from kejin.credit.scoring import PD, score_frame
@@ -26,13 +26,11 @@ def compare(
     """Fit both feature sets on one split (the split depends only on the outcome and the seed)
     and measure AUC / KS / Gini on the hold-out (validation and test), overall and by stage.
     Returns the report and the two fitted scorecards by feature set."""
-    usable = table.select(c for c in table.columns if table[c].null_count() < table.height)
+    usable = usable_columns(table)
     models: dict[str, Any] = {}
     fitted_by: dict[str, Fitted] = {}
-    for name, features in FEATURE_SETS.items():
-        chosen = tuple(f for f in features if f in usable.columns)
-        config = TrainingConfig(target=TARGET, features=chosen, seed=seed)
-        fitted = fit_scorecard(usable, config, source=f"demo region ({name})")
+    for name in FEATURE_SETS:
+        fitted = fit_feature_set(usable, name, seed)
         fitted_by[name] = fitted
         models[name] = {
             "features": list(fitted.scorecard.feature_names),
@@ -48,6 +46,13 @@ def compare(
         "reference": reference(table, tech),
     }
     return report, fitted_by
+
+
+def fit_feature_set(usable: pl.DataFrame, name: str, seed: int = DEFAULT_SEED) -> Fitted:
+    """A scorecard on the features of `FEATURE_SETS[name]` that `usable` holds."""
+    chosen = tuple(f for f in FEATURE_SETS[name] if f in usable.columns)
+    config = TrainingConfig(target=TARGET, features=chosen, seed=seed)
+    return fit_scorecard(usable, config, source=f"demo region ({name})")
 
 
 def _holdout(fitted: Fitted, table: pl.DataFrame) -> dict[str, dict[str, float] | None]:

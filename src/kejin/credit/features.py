@@ -95,6 +95,11 @@ def loan_features(frames: Mapping[str, pl.DataFrame]) -> pl.DataFrame:
     )
 
 
+def usable_columns(table: pl.DataFrame) -> pl.DataFrame:
+    """The training table without its columns that are null throughout (no assessment run)."""
+    return table.select(c for c in table.columns if table[c].null_count() < table.height)
+
+
 def _count(
     name: str, loans: pl.DataFrame, events: pl.DataFrame, start: str, end: str | None = None
 ) -> pl.DataFrame:

@@ -8,7 +8,9 @@ scoring day, derived as the region models' training table derives them (`region`
 the suggested limit reads the revenue of its registry snapshot. Each value belongs to one
 consent scope, and a scope the bank may not read leaves its values withheld (they score in the
 missing bin). Scoring needs the `financials` scope for purpose `credit_assessment`; a refusal
-is recorded by the consent gate.
+is recorded by the consent gate, and the reader then sees the firm's public data only. With
+the `assessment` scope the report carries the firm's standing beside its financials: stage,
+innovation points and rank, and its verdict under every standard in force.
 """
 
 from __future__ import annotations
@@ -22,6 +24,8 @@ from pathlib import Path
 from typing import Any
 
 from kejin.assessment import reads as assessment
+from kejin.assessment.model import Status
+from kejin.assessment.service import shipped_catalogue
 from kejin.consent import service as consent
 from kejin.consent.model import DataScope
 from kejin.core.uow import UnitOfWork
@@ -37,18 +41,13 @@ from kejin.credit.grading import (
     suggested_limit,
     suggested_rate,
 )
-from kejin.credit.model import Scorecard
 from kejin.credit.region import enterprise_signals
-from kejin.credit.service import ARTEFACT, CARD, load_model
+from kejin.credit.service import ARTEFACT, CARD, load_model, models_folder
 from kejin.identity.model import Principal
 from kejin.registry import service as registry
+from kejin.registry.schemas import EnterpriseDetail
 
-MODELS = Path("credit") / "models"
 SCORING_SCOPE = DataScope.FINANCIALS
-
-
-def models_folder(data_dir: Path) -> Path:
-    return data_dir / MODELS
 
 
 def current_model(data_dir: Path) -> Path:
@@ -67,6 +66,30 @@ def current_card(data_dir: Path) -> dict[str, Any]:
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
+class Verdict:
+    """The enterprise's status under one standard in force (科技型中小企业, 高新技术企业…)."""
+
+    code: str
+    name_zh: str
+    name_en: str
+    status: Status
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class AssessmentBeside:
+    """What the technology assessment says of the enterprise on the scoring day: its stage,
+    innovation points and rank in its park and stage (against the newest run's cohorts), and
+    its verdict per standard."""
+
+    stage: str | None
+    innovation_points: int | None
+    points_rank: int | None
+    points_rank_pct: float | None
+    points_band: str | None
+    verdicts: tuple[Verdict, ...]
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
 class CreditReport:
     """One enterprise's credit result under one model, as of `on`."""
 
@@ -79,6 +102,8 @@ class CreditReport:
     limit: Decimal
     rate: Decimal
     withheld: tuple[str, ...]  # scorecard features the bank may not read
+    financials: dict[str, Value]  # the `financials` signals, whether the model uses them or not
+    assessment: AssessmentBeside | None  # None: the bank may not read the assessment
 
 
 # The consent scope that opens each feature of `features.FEATURE_SETS["tech"]` (None: public).
@@ -142,27 +167,17 @@ def credit_report(
     scorecard = load_model(current_model(data_dir))
     table = table or shipped_grade_table()
     day = on or registry.today()
+    catalogue = shipped_catalogue()
     with uow() as work:
         key = registry.enterprise_key(work, code)
         consent.require_access(work.session, principal, key.id, SCORING_SCOPE, purpose)
         opened = consent.readable_scopes(work.session, principal, key.id, _SCORED_SCOPES)
         scopes = opened | {SCORING_SCOPE}
-        standing = assessment.standing(work, key.id, day)
+        standing = assessment.standing(work, key.id, day, catalogue)
         signals = enterprise_signals(work.session.connection(), key.id, day)
         work.commit()
-    values, hidden = readable_values(enterprise_values(signals), frozenset(scopes))
-    return _report(scorecard, table, key, day, values, hidden, standing.snapshot.revenue)
-
-
-def _report(  # noqa: PLR0917 — assembles the report from the use case's parts
-    scorecard: Scorecard,
-    table: GradeTable,
-    key: registry.EnterpriseKey,
-    day: dt.date,
-    values: dict[str, Value],
-    hidden: set[str],
-    revenue: Decimal | None,
-) -> CreditReport:
+    by_scope = enterprise_values(signals)
+    values, hidden = readable_values(by_scope, frozenset(scopes))
     graded = grade(scorecard, values, table)
     band = table.band_of(graded.pd)
     return CreditReport(
@@ -172,7 +187,34 @@ def _report(  # noqa: PLR0917 — assembles the report from the use case's parts
         model_version=content_version(scorecard),
         grade_table=table.version,
         grading=graded,
-        limit=suggested_limit(band, revenue, table),
+        limit=suggested_limit(band, standing.snapshot.revenue, table),
         rate=suggested_rate(band, day, table),
         withheld=tuple(n for n in scorecard.feature_names if n in hidden),
+        financials=by_scope[SCORING_SCOPE],
+        assessment=_beside(standing, catalogue.versions(day))
+        if DataScope.ASSESSMENT in scopes
+        else None,
     )
+
+
+def _beside(standing: assessment.Standing, versions: dict[str, Any]) -> AssessmentBeside:
+    """The standing as the report shows it, the standards named as the assessment names them."""
+    verdicts = tuple(
+        Verdict(ref.code, ref.name_zh, ref.name_en, standing.statuses[ref.code])
+        for ref in assessment.standard_refs(versions)
+        if ref.code in standing.statuses
+    )
+    return AssessmentBeside(
+        stage=standing.stage,
+        innovation_points=standing.innovation_points,
+        points_rank=standing.points_rank,
+        points_rank_pct=standing.points_rank_pct,
+        points_band=standing.points_band,
+        verdicts=verdicts,
+    )
+
+
+def public_profile(uow: Callable[[], UnitOfWork], code: str) -> EnterpriseDetail:
+    """What a reader without the firm's consent may see of it: its public registry sections
+    (the consented ones left empty and named as withheld)."""
+    return registry.enterprise_detail(uow, code)

@@ -84,9 +84,7 @@ def _signals_on(conn: Connection, on: dt.date, enterprise_id: int | None) -> pl.
         for name, sql in _QUERIES.items()
         if name != "loans"
     }
-    assessed = _assessment(conn)
-    if enterprise_id is not None:
-        assessed = assessed.filter(pl.col("enterprise_id") == enterprise_id)
+    assessed = _assessment(conn, enterprise_id)
     table = loan_features({**frames, "loans": loans, "assessment": assessed})
     return table.select("enterprise_id", *FEATURE_SETS["tech"])
 
@@ -109,9 +107,9 @@ def _read(conn: Connection, sql: str, params: dict[str, Any] | None = None) -> p
     )
 
 
-def _assessment(conn: Connection) -> pl.DataFrame:
-    """Stage and innovation points per enterprise from the newest finished run (nulls without
-    a run)."""
+def _assessment(conn: Connection, enterprise_id: int | None = None) -> pl.DataFrame:
+    """Stage and innovation points per enterprise (or of `enterprise_id` alone) from the
+    newest finished run (nulls without a run)."""
     empty = pl.DataFrame(
         schema={"enterprise_id": pl.Int64, "stage": pl.String, "innovation_points": pl.Float64}
     )
@@ -122,7 +120,7 @@ def _assessment(conn: Connection) -> pl.DataFrame:
     ).first()
     if run is None:
         return empty
-    stored = store.read_results(conn, run.id, [])
+    stored = store.read_results(conn, run.id, [], enterprise_id)
     return stored.select(
         pl.col("enterprise_id").cast(pl.Int64),
         pl.col("stage").cast(pl.String),

@@ -1,17 +1,20 @@
 """The credit API's contracts: one enterprise's credit report (grade, limit, price, the bins
-that drive the score, adverse reasons and advice) and the stored monitoring runs."""
+that drive the score, adverse reasons and advice, the financials and, with the assessment
+scope, the technology assessment beside them) and the stored monitoring runs."""
 
 from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
+from kejin.assessment.model import Status
 from kejin.core.pagination import Page
 from kejin.credit.grading import Change, Driver, Value
-from kejin.credit.lending import CreditReport
+from kejin.credit.lending import AssessmentBeside, CreditReport
 from kejin.credit.monitoring import MonitoringRun, Stability
+from kejin.registry.model import Stage
 
 
 class DriverRead(BaseModel):
@@ -43,6 +46,24 @@ class AdviceRead(BaseModel):
     changes: list[ChangeRead]
 
 
+class VerdictRead(BaseModel):
+    code: str
+    name_zh: str
+    name_en: str
+    status: Status
+
+
+class AssessmentBesideRead(BaseModel):
+    """The technology assessment on the scoring day (shown with the `assessment` scope)."""
+
+    stage: Stage | None
+    innovation_points: int | None
+    points_rank: int | None = Field(description="in the enterprise's park and stage, 1 the best")
+    points_rank_pct: float | None = Field(description="100 · rank / firms ranked")
+    points_band: str | None
+    verdicts: list[VerdictRead]
+
+
 class CreditReportRead(BaseModel):
     uscc: str
     name: str
@@ -58,6 +79,12 @@ class CreditReportRead(BaseModel):
     adverse: list[DriverRead]
     advice: AdviceRead | None
     withheld: list[str]
+    financials: dict[str, float | str | None] = Field(
+        description="the financial signals of the scoring day, by feature name"
+    )
+    assessment: AssessmentBesideRead | None = Field(
+        description="null when the enterprise has not shared its assessment with the bank"
+    )
 
 
 def _value(value: Value) -> float | str | None:
@@ -111,6 +138,22 @@ def report_read(report: CreditReport) -> CreditReportRead:
             changes=[_change(c) for c in advice.changes],
         ),
         withheld=list(report.withheld),
+        financials=report.financials,
+        assessment=None if report.assessment is None else _beside(report.assessment),
+    )
+
+
+def _beside(beside: AssessmentBeside) -> AssessmentBesideRead:
+    return AssessmentBesideRead(
+        stage=None if beside.stage is None else Stage(beside.stage),
+        innovation_points=beside.innovation_points,
+        points_rank=beside.points_rank,
+        points_rank_pct=beside.points_rank_pct,
+        points_band=beside.points_band,
+        verdicts=[
+            VerdictRead(code=v.code, name_zh=v.name_zh, name_en=v.name_en, status=v.status)
+            for v in beside.verdicts
+        ],
     )
 
 

@@ -1,23 +1,29 @@
 """Use cases of the credit model: train from a data file or a database table into a model
-directory, read its card, score a data file. A model directory holds `scorecard.json` (the
-artefact), `card.json` and `card.md` (the model card) and `scorecard.sql` (the SQL export)."""
+directory, read its card, score a data file, put the tech-aware scorecard of the stored region
+in service. A model directory holds `scorecard.json` (the artefact), `card.json` and `card.md`
+(the model card) and `scorecard.sql` (the SQL export); the models in service live under
+`<data dir>/credit/models/`."""
 
 from __future__ import annotations
 
 import dataclasses
 import json
+import shutil
+import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import polars as pl
 
 from kejin.bootstrap import Platform
+from kejin.core.progress import ProgressCallback, no_progress
 from kejin.credit import monitoring
 from kejin.credit.card import model_card, render_markdown
-from kejin.credit.data import read_table
+from kejin.credit.data import fingerprint, read_table
 from kejin.credit.database import database_source, read_database_table
 from kejin.credit.errors import UnreadableData
 from kejin.credit.export import dumps, loads, sql_expressions
+from kejin.credit.features import usable_columns
 from kejin.credit.model import Challenger, Scorecard, TrainingConfig
 from kejin.credit.monitoring import Monitoring
 from kejin.credit.region import region_table
@@ -32,6 +38,14 @@ CARD = "card.json"
 CARD_MARKDOWN = "card.md"
 SQL = "scorecard.sql"
 LOANS = "loans.parquet"
+MODELS = Path("credit") / "models"
+# The feature set of the model the demo puts in service (`features.FEATURE_SETS`).
+REGION_MODEL = "tech"
+
+
+def models_folder(data_dir: Path) -> Path:
+    """Where the models in service live: one directory each, the newest in use."""
+    return data_dir / MODELS
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -116,6 +130,43 @@ def region_training_table(platform: Platform) -> pl.DataFrame:
     """The demo region's loans with their borrowers' signals at the start (read only)."""
     with platform.engine.connect() as conn:
         return region_table(conn)
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class InService:
+    """The region model in service, and whether this call trained it (else a model trained on
+    the same table was already there)."""
+
+    directory: Path
+    trained: bool
+
+
+def serve_region_model(platform: Platform, progress: ProgressCallback = no_progress) -> InService:
+    """Train the tech-aware scorecard on the stored region's loans, as `compare_on_region` does,
+    and put it in service as `<data dir>/credit/models/region-tech-<fingerprint>`. The name is
+    the training table's fingerprint, so a table already trained on is not trained again; the
+    directory is written aside and moved in whole."""
+    progress("read", 0, 1)
+    table = usable_columns(region_training_table(platform))
+    progress("read", 1, 1)
+    # without the loan ids, which a re-run of the demo renumbers (PostgreSQL sequences go on)
+    digest = fingerprint(table.drop("loan_id")).removeprefix("sha256:")[:12]
+    folder = models_folder(Path(platform.settings.data_dir))
+    directory = folder / f"region-{REGION_MODEL}-{digest}"
+    progress("train", 0, 1)
+    trained = not (directory / ARTEFACT).is_file()
+    if trained:
+        folder.mkdir(parents=True, exist_ok=True)
+        aside = Path(tempfile.mkdtemp(prefix=".training-", dir=folder.parent))
+        try:
+            from kejin.credit.compare import fit_feature_set  # noqa: PLC0415 — optbinning
+
+            _write(fit_feature_set(table, REGION_MODEL), aside)
+            aside.rename(directory)
+        finally:
+            shutil.rmtree(aside, ignore_errors=True)
+    progress("train", 1, 1)
+    return InService(directory, trained)
 
 
 def compare_on_region(platform: Platform, directory: Path, seed: int) -> dict[str, Any]:

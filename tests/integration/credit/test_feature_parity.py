@@ -39,7 +39,7 @@ def test_a_report_on_a_loans_start_day_scores_that_loans_training_row_with_nothi
     build_demo_region(platform, 1500, 5, AS_OF)
     assessment.run_registry(platform.uow, ASSESSED_ON, started_by="test")
     service.compare_on_region(platform, tmp_path / "compare", 5)
-    shutil.copytree(tmp_path / "compare" / "tech", lending.models_folder(tmp_path) / "tech")
+    shutil.copytree(tmp_path / "compare" / "tech", service.models_folder(tmp_path) / "tech")
     scorecard = service.load_model(lending.current_model(tmp_path))
     table = service.region_training_table(platform)
     assert table["stage"].null_count() < table.height

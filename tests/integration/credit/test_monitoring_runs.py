@@ -69,7 +69,7 @@ def _train_on_registry(platform: Platform, data_dir: Path) -> pl.DataFrame:
     table = population.select(*FEATURE_SETS["financial"], bad=pl.Series(bad.astype(np.int8)))
     path = data_dir / "registry.parquet"
     table.write_parquet(path)
-    service.train(path, TrainingConfig(target="bad"), lending.models_folder(data_dir) / "reg")
+    service.train(path, TrainingConfig(target="bad"), service.models_folder(data_dir) / "reg")
     return population
 
 
