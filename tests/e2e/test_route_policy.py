@@ -152,6 +152,7 @@ TABLE: dict[tuple[str, str], tuple[str | frozenset[Role], TokenScope | None]] = 
     ("GET", "/workbench"): (PROVIDERS, None),
     ("GET", "/notifications"): (ANY, None),
     ("POST", "/notifications/read"): (ANY, None),
+    ("GET", "/api/v1/search"): (ANY, TokenScope.REGISTRY_READ),
     ("POST", "/logout"): (ANY, None),  # last: it ends the session
 }
 
