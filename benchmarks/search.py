@@ -69,10 +69,13 @@ def main() -> None:
     started = time.perf_counter()
     fields, rows = service._rows(platform, 0)
     read = time.perf_counter() - started
-    count, highest, external_id = documents.library_state(platform)
     started = time.perf_counter()
     SearchIndex(folder / "search").write(
-        fields, rows, (), service._watermark(highest, external_id, count), replace_all=True
+        fields,
+        rows,
+        (),
+        service._watermark({f.document_id: f.external_id for f in fields}),
+        replace_all=True,
     )
     build = time.perf_counter() - started
     print(f"passages: {len(rows):,} paragraphs of {len(fields):,} documents")

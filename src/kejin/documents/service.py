@@ -11,7 +11,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, tuple_
 
 from kejin.bootstrap import Platform
 from kejin.core.progress import ProgressCallback, no_progress
@@ -266,9 +266,11 @@ def library_state(platform: Platform) -> tuple[int, int, str | None]:
     return int(count), int(highest), external_id
 
 
-def document_ids(platform: Platform) -> set[int]:
+def document_keys(platform: Platform) -> dict[int, str]:
+    """Every stored document: id → external id."""
     with platform.uow() as uow:
-        return set(uow.session.execute(select(DocumentRow.id)).scalars())
+        rows = uow.session.execute(select(DocumentRow.id, DocumentRow.external_id)).all()
+    return {row[0]: row[1] for row in rows}
 
 
 def documents_after(
@@ -295,3 +297,16 @@ def documents_by_id(platform: Platform, ids: Sequence[int]) -> dict[int, Documen
     with platform.uow() as uow:
         rows = uow.session.execute(select(*_SEARCH_FIELDS).where(DocumentRow.id.in_(ids))).all()
     return {row[0]: tuple(row) for row in rows}  # type: ignore[misc]
+
+
+def paragraph_texts(
+    platform: Platform, cited: Sequence[tuple[int, int]]
+) -> dict[tuple[int, int], str]:
+    """The text of each (document id, position) given that is stored."""
+    if not cited:
+        return {}
+    key = tuple_(ParagraphRow.document_id, ParagraphRow.position)
+    statement = select(ParagraphRow.document_id, ParagraphRow.position, ParagraphRow.text)
+    with platform.uow() as uow:
+        rows = uow.session.execute(statement.where(key.in_(cited))).all()
+    return {(row[0], row[1]): row[2] for row in rows}

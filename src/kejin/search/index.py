@@ -5,7 +5,8 @@ One tantivy document per paragraph: `body` (the paragraph's tokens, with positio
 and, on a document's first paragraph only, `title` (the title's tokens: a title that holds the
 query boosts that paragraph, so the document's opening ranks first without repeating the
 title on every paragraph);
-`document_id` and `position` (stored; the citation); `text` (stored, for snippets); filter
+`document_id` and `position` (stored; the citation — the text itself is read from the
+database, which stays the one copy of it, for the page's hits only); filter
 fields indexed as whole values: `day` (days since 1970-01-01), `issuer`, `region_prefix` (every
 leading part of the region, so 广东 and 广东省 both select 广东省深圳市), `kind`, `language`.
 """
@@ -27,7 +28,7 @@ from kejin.core.progress import ProgressCallback, no_progress
 from kejin.search.model import BREAK, Clause, ParsedQuery, Phrase, SearchFilters
 from kejin.search.segment import dictionary, segment_many
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 TOKENIZER = "kejin_tokens"
 WATERMARK_FILE = "watermark.json"
 DOCUMENTS_FILE = "documents.json"
@@ -56,6 +57,7 @@ class DocumentFields:
     """A document's values the index filters on and boosts with."""
 
     document_id: int
+    external_id: str
     title: str
     published_on: date | None
     issuer: str | None
@@ -75,7 +77,6 @@ class Paragraph:
 class Match:
     document_id: int
     position: int
-    text: str
     score: float
 
 
@@ -83,7 +84,6 @@ def _schema() -> tantivy.Schema:
     builder = tantivy.SchemaBuilder()
     builder.add_text_field("body", tokenizer_name=TOKENIZER, index_option="position")
     builder.add_text_field("title", tokenizer_name=TOKENIZER, index_option="position")
-    builder.add_bytes_field("text", stored=True)
     builder.add_integer_field("document_id", stored=True, indexed=True, fast=True)
     builder.add_integer_field("position", stored=True)
     builder.add_integer_field("day", indexed=True, fast=True)
@@ -117,9 +117,12 @@ class SearchIndex:
             return Watermark(dictionary_version=dictionary().version)
         return Watermark(**json.loads(path.read_text(encoding="utf-8")))
 
-    def _stored_documents(self) -> set[int]:
+    def _stored_documents(self) -> dict[int, str]:
+        """The documents indexed: id → external id."""
         path = self.directory / DOCUMENTS_FILE
-        return set(json.loads(path.read_text(encoding="utf-8"))) if path.is_file() else set()
+        if not path.is_file():
+            return {}
+        return {int(key): value for key, value in json.loads(path.read_text("utf-8")).items()}
 
     def write(
         self,
@@ -151,7 +154,6 @@ class SearchIndex:
             writer.add_document(
                 tantivy.Document(
                     body=body,
-                    text=paragraph.text.encode("utf-8"),
                     document_id=paragraph.document_id,
                     position=paragraph.position,
                     **fields[paragraph.document_id],
@@ -160,14 +162,16 @@ class SearchIndex:
             )
         writer.commit()
         writer.wait_merging_threads()
-        kept = set() if replace_all else self.documents - set(deleted)
-        self.documents = kept | set(fields)
+        kept = {} if replace_all else self.documents
+        for document_id in deleted:
+            kept.pop(document_id, None)
+        self.documents = kept | {d.document_id: d.external_id for d in documents}
         self._save(watermark)
         self.index.reload()
 
     def _save(self, watermark: Watermark) -> None:
         for name, content in (
-            (DOCUMENTS_FILE, sorted(self.documents)),
+            (DOCUMENTS_FILE, {str(key): value for key, value in sorted(self.documents.items())}),
             (WATERMARK_FILE, asdict(watermark)),
         ):
             temporary = self.directory / f"{name}.tmp"
@@ -188,7 +192,6 @@ class SearchIndex:
                 Match(
                     int(stored["document_id"][0]),
                     int(stored["position"][0]),
-                    bytes(stored["text"][0]).decode("utf-8"),
                     float(score),
                 )
             )

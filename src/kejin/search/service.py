@@ -2,9 +2,10 @@
 (`rebuild`), and answer a query (`search`), which syncs first when the library has changed.
 
 The index lives in `<data dir>/search/`, one per data directory, and is opened once per
-process. Its watermark records the highest document id indexed and that document's external
-id, so a database that was emptied and refilled (ids reused) is noticed and the index rebuilt.
-Deleted documents are found by comparing the document ids indexed with those stored.
+process. Its watermark (the highest document id indexed, that document's external id, how many
+documents) makes the check before each query cheap; when it differs, the documents indexed
+(id → external id) are compared with those stored: new ones are added, missing ones deleted,
+and an id that now names another document (a database emptied and refilled) means a rebuild.
 """
 
 from __future__ import annotations
@@ -57,35 +58,34 @@ def search(platform: Platform, text: str, filters: SearchFilters, page: PageSpec
         sync(platform)
     total, matches = index.search(query, filters, page.per_page, page.offset)
     fields = documents.documents_by_id(platform, sorted({m.document_id for m in matches}))
+    texts = documents.paragraph_texts(platform, [(m.document_id, m.position) for m in matches])
     hits = tuple(
-        _hit(query, fields[match.document_id], match.position, match.score, match.text)
-        for match in matches
-        if match.document_id in fields
+        _hit(query, fields[m.document_id], m.position, m.score, texts[m.document_id, m.position])
+        for m in matches
+        if (m.document_id, m.position) in texts
     )
     return SearchPage(hits, total, page.page, page.per_page)
 
 
 def sync(platform: Platform, progress: ProgressCallback = no_progress) -> SyncReport:
-    """Add the documents stored since the last sync and drop the ones deleted; rebuild when the
-    dictionary or the database changed under the index."""
+    """Add the documents stored but not indexed and drop the ones indexed but no longer
+    stored; rebuild when the dictionary changed or an indexed id now names another document
+    (a database emptied and refilled)."""
     started = time.perf_counter()
     with _lock:
         index = _index(platform)
-        count, highest, external_id = documents.library_state(platform)
-        mark = index.watermark
-        if _stale(platform, index, highest):
-            return _rebuild(platform, index, progress, started)
-        if (count, highest) == (len(index.documents), mark.document_id):
+        if not _behind(platform, index):
             return SyncReport(0, 0, 0, False, time.perf_counter() - started)
-        deleted = sorted(index.documents - documents.document_ids(platform))
-        fields, paragraphs = _rows(platform, mark.document_id)
-        index.write(
-            fields,
-            paragraphs,
-            deleted,
-            _watermark(highest, external_id, count),
-            progress=progress,
-        )
+        stored = documents.document_keys(platform)
+        indexed = index.documents
+        if index.watermark.dictionary_version != dictionary().version or any(
+            stored.get(key, external_id) != external_id for key, external_id in indexed.items()
+        ):
+            return _rebuild(platform, index, progress, started)
+        deleted = sorted(set(indexed) - set(stored))
+        new = set(stored) - set(indexed)
+        fields, paragraphs = _rows(platform, min(new) - 1, new) if new else ([], [])
+        index.write(fields, paragraphs, deleted, _watermark(stored), progress=progress)
     return SyncReport(
         len(fields), len(deleted), len(paragraphs), False, time.perf_counter() - started
     )
@@ -100,16 +100,9 @@ def rebuild(platform: Platform, progress: ProgressCallback = no_progress) -> Syn
 def _rebuild(
     platform: Platform, index: SearchIndex, progress: ProgressCallback, started: float
 ) -> SyncReport:
-    count, highest, external_id = documents.library_state(platform)
     fields, paragraphs = _rows(platform, 0)
-    index.write(
-        fields,
-        paragraphs,
-        (),
-        _watermark(highest, external_id, count),
-        replace_all=True,
-        progress=progress,
-    )
+    stored = {f.document_id: f.external_id for f in fields}
+    index.write(fields, paragraphs, (), _watermark(stored), replace_all=True, progress=progress)
     return SyncReport(len(fields), 0, len(paragraphs), True, time.perf_counter() - started)
 
 
@@ -130,27 +123,24 @@ def _behind(platform: Platform, index: SearchIndex) -> bool:
     ) or mark.dictionary_version != dictionary().version
 
 
-def _stale(platform: Platform, index: SearchIndex, highest: int) -> bool:
-    """The index was built with another dictionary, or for other documents than these."""
-    mark = index.watermark
-    if mark.dictionary_version != dictionary().version or highest < mark.document_id:
-        return True
-    if mark.document_id == 0:
-        return False
-    known = documents.documents_by_id(platform, [mark.document_id]).get(mark.document_id)
-    return known is not None and known[1] != mark.external_id
+def _watermark(stored: dict[int, str]) -> Watermark:
+    highest = max(stored, default=0)
+    return Watermark(highest, stored.get(highest), len(stored), dictionary().version)
 
 
-def _watermark(highest: int, external_id: str | None, count: int) -> Watermark:
-    return Watermark(highest, external_id, count, dictionary().version)
-
-
-def _rows(platform: Platform, after_id: int) -> tuple[list[DocumentFields], list[Paragraph]]:
+def _rows(
+    platform: Platform, after_id: int, only: set[int] | None = None
+) -> tuple[list[DocumentFields], list[Paragraph]]:
+    """The documents above `after_id` (those in `only`, if given) and their paragraphs; a
+    paragraph whose document was stored after the documents were read waits for the next sync."""
     rows, paragraphs = documents.documents_after(platform, after_id)
     fields = [
-        DocumentFields(row[0], row[2], row[5], row[3], row[6], row[7], row[8]) for row in rows
+        DocumentFields(row[0], row[1], row[2], row[5], row[3], row[6], row[7], row[8])
+        for row in rows
+        if only is None or row[0] in only
     ]
-    return fields, [Paragraph(*row) for row in paragraphs]
+    read = {field.document_id for field in fields}
+    return fields, [Paragraph(*row) for row in paragraphs if row[0] in read]
 
 
 def _hit(

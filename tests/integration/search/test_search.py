@@ -166,3 +166,16 @@ def test_bad_queries_name_the_parameter(library: Platform) -> None:
         SearchFilters(date_from=date(2024, 1, 1), date_to=date(2023, 1, 1))
     assert dates.value.field == "to"
     assert normalise("Ａ") == "a"
+
+
+def test_an_emptied_and_refilled_database_is_noticed(library: Platform, platform: Platform) -> None:
+    assert service.search(library, "投贷联动", NONE, FIRST).total == 1
+    with platform.engine.begin() as connection:
+        connection.execute(delete(DocumentRow))
+    for number in range(3):
+        documents.add_document(
+            platform.uow(), _document(f"other-{number}", f"第{number}条 绿色金融")
+        )
+    assert service.search(library, "投贷联动 OR 科技金融", NONE, FIRST).total == 0
+    found = service.search(library, "绿色金融", NONE, FIRST)
+    assert sorted(hit.external_id for hit in found.hits) == ["other-0", "other-1", "other-2"]
