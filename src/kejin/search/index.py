@@ -111,6 +111,12 @@ class SearchIndex:
         self.watermark = self._stored_watermark()
         self.documents = self._stored_documents()
 
+    def refresh(self) -> None:
+        """Take up what another process (`kejin docs reindex`) may have written."""
+        self.watermark = self._stored_watermark()
+        self.documents = self._stored_documents()
+        self.index.reload()
+
     def _stored_watermark(self) -> Watermark:
         path = self.directory / WATERMARK_FILE
         if not path.is_file():

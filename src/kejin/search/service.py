@@ -74,6 +74,7 @@ def sync(platform: Platform, progress: ProgressCallback = no_progress) -> SyncRe
     started = time.perf_counter()
     with _lock:
         index = _index(platform)
+        index.refresh()
         if not _behind(platform, index):
             return SyncReport(0, 0, 0, False, time.perf_counter() - started)
         stored = documents.document_keys(platform)

@@ -17,6 +17,7 @@ from kejin.documents.model import DocumentInput, DocumentKind
 from kejin.documents.orm import DocumentRow
 from kejin.search import service
 from kejin.search.errors import InvalidSearch
+from kejin.search.index import SearchIndex
 from kejin.search.model import PageSpec, SearchFilters, SearchPage
 from kejin.search.segment import normalise
 
@@ -179,3 +180,15 @@ def test_an_emptied_and_refilled_database_is_noticed(library: Platform, platform
     assert service.search(library, "投贷联动 OR 科技金融", NONE, FIRST).total == 0
     found = service.search(library, "绿色金融", NONE, FIRST)
     assert sorted(hit.external_id for hit in found.hits) == ["other-0", "other-1", "other-2"]
+
+
+def test_an_index_written_by_another_process_is_taken_up(library: Platform) -> None:
+    service.sync(library)
+    documents.add_document(library.uow(), _document("cli", "另一进程写入的认股权贷款。"))
+    other = SearchIndex(service.index_directory(library))
+    fields, paragraphs = service._rows(library, 0)
+    keys = {field.document_id: field.external_id for field in fields}
+    other.write(fields, paragraphs, (), service._watermark(keys), replace_all=True)
+    report = service.sync(library)
+    assert (report.added, report.rebuilt) == (0, False)
+    assert _cited(service.search(library, "认股权贷款", NONE, FIRST)) == [("cli", 1)]
