@@ -151,24 +151,28 @@ class SearchIndex:
             )
         )
         writer = self.index.writer(heap_size=WRITER_HEAP, num_threads=min(2, os.cpu_count() or 1))
-        if replace_all:
-            writer.delete_all_documents()
-        for document_id in deleted:
-            writer.delete_documents_by_term("document_id", document_id)
-        for paragraph, body in zip(paragraphs, _segmented(paragraphs, progress), strict=True):
-            first = {"title": titles[paragraph.document_id]} if paragraph.position == 1 else {}
-            writer.add_document(
-                tantivy.Document(
-                    body=body,
-                    document_id=paragraph.document_id,
-                    position=paragraph.position,
-                    **fields[paragraph.document_id],
-                    **first,
+        try:
+            if replace_all:
+                writer.delete_all_documents()
+            for document_id in deleted:
+                writer.delete_documents_by_term("document_id", document_id)
+            for paragraph, body in zip(paragraphs, _segmented(paragraphs, progress), strict=True):
+                first = {"title": titles[paragraph.document_id]} if paragraph.position == 1 else {}
+                writer.add_document(
+                    tantivy.Document(
+                        body=body,
+                        document_id=paragraph.document_id,
+                        position=paragraph.position,
+                        **fields[paragraph.document_id],
+                        **first,
+                    )
                 )
-            )
-        writer.commit()
+            writer.commit()
+        except BaseException:
+            writer.rollback()
+            raise
         writer.wait_merging_threads()
-        kept = {} if replace_all else self.documents
+        kept = {} if replace_all else dict(self.documents)
         for document_id in deleted:
             kept.pop(document_id, None)
         self.documents = kept | {d.document_id: d.external_id for d in documents}

@@ -121,6 +121,8 @@ def segment(text: str) -> list[str]:
 
 def segment_many(texts: Sequence[str]) -> list[str]:
     """Each text's tokens joined by spaces (the index's body format), cut in one call."""
+    if not texts:
+        return []
     dictionary()
     joined = _joined(rjieba.cut(normalise(PARAGRAPH_BREAK.join(texts))))
     bodies = joined.split(PARAGRAPH_BREAK)

@@ -192,3 +192,12 @@ def test_an_index_written_by_another_process_is_taken_up(library: Platform) -> N
     report = service.sync(library)
     assert (report.added, report.rebuilt) == (0, False)
     assert _cited(service.search(library, "认股权贷款", NONE, FIRST)) == [("cli", 1)]
+
+
+def test_a_sync_with_deletions_only(library: Platform, platform: Platform) -> None:
+    service.sync(library)
+    with platform.engine.begin() as connection:
+        connection.execute(delete(DocumentRow).where(DocumentRow.external_id == "ai"))
+    report = service.sync(library)
+    assert (report.added, report.deleted, report.rebuilt) == (0, 1, False)
+    assert _cited(service.search(library, "科技金融", NONE, FIRST)) == [("tf", 2)]
