@@ -20,18 +20,25 @@ from kejin.core.progress import ProgressCallback, no_progress
 from kejin.documents import service as documents
 from kejin.search.index import DocumentFields, Paragraph, SearchIndex, Watermark
 from kejin.search.model import (
+    BREAK,
+    SNIPPET_LEAD,
+    SNIPPET_WIDTH,
+    Highlight,
     Hit,
     PageSpec,
     ParsedQuery,
     SearchFilters,
     SearchPage,
+    Token,
     find_highlights,
     make_snippet,
     parse_query,
 )
-from kejin.search.segment import dictionary, segment, tokens_with_offsets
+from kejin.search.segment import dictionary, normalise, segment, tokens_with_offsets
 
 INDEX_FOLDER = "search"
+LONG_PARAGRAPH = 600  # characters; longer ones are segmented for highlights only in a window
+SCAN_MARGIN = 40
 
 _open: dict[Path, SearchIndex] = {}
 _lock = threading.Lock()  # one writer at a time; requests are served on several threads
@@ -144,6 +151,25 @@ def _rows(
     return fields, [Paragraph(*row) for row in paragraphs if row[0] in read]
 
 
+def _highlights(query: ParsedQuery, text: str) -> tuple[Highlight, ...]:
+    """Where the query's phrases are in `text`. A long paragraph is segmented only around the
+    first place a phrase's characters occur, when a phrase is found there; else all of it."""
+    if len(text) > LONG_PARAGRAPH:
+        folded = normalise(text)
+        places = [folded.find("".join(t for t in p.tokens if t != BREAK)) for p in query.phrases]
+        found = [place for place in places if place >= 0]
+        if found:
+            start = max(0, min(found) - SNIPPET_LEAD - SCAN_MARGIN)
+            window = text[start : start + SNIPPET_WIDTH + 2 * SCAN_MARGIN]
+            tokens = [
+                Token(t.text, t.start + start, t.end + start) for t in tokens_with_offsets(window)
+            ]
+            marks = find_highlights(tokens, query.phrases)
+            if marks:
+                return marks
+    return find_highlights(list(tokens_with_offsets(text)), query.phrases)
+
+
 def _hit(
     query: ParsedQuery,
     fields: documents.DocumentFieldsRow,
@@ -151,7 +177,7 @@ def _hit(
     score: float,
     text: str,
 ) -> Hit:
-    highlights = find_highlights(list(tokens_with_offsets(text)), query.phrases)
+    highlights = _highlights(query, text)
     _, external_id, title, issuer, date_text, _, region, kind, language = fields
     return Hit(
         external_id,

@@ -201,3 +201,16 @@ def test_a_sync_with_deletions_only(library: Platform, platform: Platform) -> No
     report = service.sync(library)
     assert (report.added, report.deleted, report.rebuilt) == (0, 1, False)
     assert _cited(service.search(library, "科技金融", NONE, FIRST)) == [("tf", 2)]
+
+
+def test_a_long_paragraph_is_highlighted_where_the_words_are(
+    library: Platform, platform: Platform
+) -> None:
+    paragraph = (
+        "各项工作稳步推进。" * 100 + "重点支持认股权贷款和科技金融。" + "其他事项另行通知。" * 50
+    )
+    documents.add_document(platform.uow(), _document("long", paragraph))
+    hit = service.search(library, "认股权贷款 科技金融", NONE, FIRST).hits[0]
+    marked = [paragraph[h.start : h.end] for h in hit.snippet.highlights]
+    assert marked == ["认股权贷款", "科技金融"]
+    assert paragraph[hit.snippet.start : hit.snippet.end] == hit.snippet.text
