@@ -7,7 +7,7 @@ Uses the database of the environment's settings; when it holds fewer than `--min
 paragraphs the real corpus (`<shared dir>/data/corpus`) is loaded first. Then:
 
 - build: reads every paragraph from the database (timed apart), then segments (on every core)
-  and indexes them into a fresh folder, timed as one figure;
+  and indexes them into a fresh temporary folder (removed at the end), timed as one figure;
 - a fresh process (spawned, so the build's memory is not counted) opens that index and runs the
   query set: its RSS before and after is the memory search adds; the engine time is tantivy
   alone (query built from the parsed query, top 10 collected and counted); the HTTP time is
@@ -27,6 +27,7 @@ import argparse
 import json
 import multiprocessing
 import os
+import shutil
 import statistics
 import tempfile
 import time
@@ -88,6 +89,7 @@ def main() -> None:
         print(line)
     print(f"load average (1 min): {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores")
     platform.dispose()
+    shutil.rmtree(folder)
 
 
 def _query_set(fields: list[DocumentFields], wanted: int) -> list[str]:
