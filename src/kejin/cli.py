@@ -27,6 +27,7 @@ from kejin.products import cli as products_cli
 from kejin.region import cli as region_cli
 from kejin.region.cli import region_options
 from kejin.registry import cli as registry_cli
+from kejin.search import cli as search_cli
 from kejin.web import cli as web_cli
 from kejin.web.cli import run_server, server_options
 
@@ -120,6 +121,8 @@ for module in (
     for command in module.commands:
         main.add_command(command)
 documents_cli.docs.add_command(briefs_cli.brief)
+for command in search_cli.commands:
+    documents_cli.docs.add_command(command)
 
 
 def run() -> None:

@@ -158,6 +158,7 @@ TABLE: dict[tuple[str, str], tuple[str | frozenset[Role], TokenScope | None]] = 
     ("POST", "/notifications/read"): (ANY, None),
     ("GET", "/api/v1/documents/{external_id}/brief"): (ANY, None),
     ("GET", "/documents/{external_id}"): (ANY, None),
+    ("GET", "/api/v1/search"): (ANY, TokenScope.REGISTRY_READ),
     ("POST", "/logout"): (ANY, None),  # last: it ends the session
 }
 

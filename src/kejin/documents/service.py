@@ -11,6 +11,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import func, select
+
 from kejin.bootstrap import Platform
 from kejin.core.progress import ProgressCallback, no_progress
 from kejin.core.uow import UnitOfWork
@@ -30,6 +32,7 @@ from kejin.documents.model import (
     PreparedDocument,
     prepare,
 )
+from kejin.documents.orm import DocumentRow, ParagraphRow
 from kejin.documents.repository import DocumentRepository, field_limits
 
 GUIDES_DIR = Path(__file__).parent / "guides"
@@ -264,3 +267,80 @@ def document_with_paragraphs(uow: UnitOfWork, external_id: str) -> StoredDocumen
             row.external_id, row.title, row.issuer, row.doc_no, row.date_text, row.region,
             row.language, row.kind, row.source, paragraphs,
         )  # fmt: skip
+
+
+# Reads for the search index (kejin.search): plain rows, no ORM objects.
+
+DocumentFieldsRow = tuple[int, str, str, str | None, str | None, Any, str | None, str, str]
+_SEARCH_FIELDS = (
+    DocumentRow.id,
+    DocumentRow.external_id,
+    DocumentRow.title,
+    DocumentRow.issuer,
+    DocumentRow.date_text,
+    DocumentRow.published_on,
+    DocumentRow.region,
+    DocumentRow.kind,
+    DocumentRow.language,
+)
+
+
+def library_state(platform: Platform) -> tuple[int, int, str | None]:
+    """(documents stored, the highest document id, that document's external id)."""
+    newest = select(DocumentRow.external_id).order_by(DocumentRow.id.desc()).limit(1)
+    statement = select(func.count(), func.coalesce(func.max(DocumentRow.id), 0))
+    with platform.uow() as uow:
+        count, highest = uow.session.execute(statement).one()
+        external_id = uow.session.execute(newest).scalar()
+    return int(count), int(highest), external_id
+
+
+def document_keys(platform: Platform) -> dict[int, str]:
+    """Every stored document: id → external id."""
+    with platform.uow() as uow:
+        rows = uow.session.execute(select(DocumentRow.id, DocumentRow.external_id)).all()
+    return {row[0]: row[1] for row in rows}
+
+
+def documents_after(
+    platform: Platform, after_id: int
+) -> tuple[list[DocumentFieldsRow], list[tuple[int, int, str]]]:
+    """Documents with an id above `after_id` — (id, external_id, title, issuer, date_text,
+    published_on, region, kind, language) — and their paragraphs (document id, position,
+    text), in id and position order."""
+    paragraphs = (
+        select(ParagraphRow.document_id, ParagraphRow.position, ParagraphRow.text)
+        .where(ParagraphRow.document_id > after_id)
+        .order_by(ParagraphRow.document_id, ParagraphRow.position)
+    )
+    with platform.uow() as uow:
+        documents = uow.session.execute(
+            select(*_SEARCH_FIELDS).where(DocumentRow.id > after_id).order_by(DocumentRow.id)
+        ).all()
+        rows = uow.session.execute(paragraphs).all()
+    return [tuple(row) for row in documents], [tuple(row) for row in rows]  # type: ignore[misc]
+
+
+def documents_by_id(platform: Platform, ids: Sequence[int]) -> dict[int, DocumentFieldsRow]:
+    """The same fields as `documents_after` for the given document ids."""
+    with platform.uow() as uow:
+        rows = uow.session.execute(select(*_SEARCH_FIELDS).where(DocumentRow.id.in_(ids))).all()
+    return {row[0]: tuple(row) for row in rows}  # type: ignore[misc]
+
+
+def paragraph_texts(
+    platform: Platform, cited: Sequence[tuple[int, int]]
+) -> dict[tuple[int, int], str]:
+    """The text of each (document id, position) given that is stored."""
+    if not cited:
+        return {}
+    # Two plain IN lists use the (document_id, position) index on every database; a row-value
+    # IN is a full scan on SQLite. The few extra rows are dropped here.
+    statement = select(ParagraphRow.document_id, ParagraphRow.position, ParagraphRow.text).where(
+        ParagraphRow.document_id.in_({key[0] for key in cited}),
+        ParagraphRow.position.in_({key[1] for key in cited}),
+    )
+    wanted = set(cited)
+    with platform.uow() as uow:
+        rows = uow.session.execute(statement).all()
+    return {(row[0], row[1]): row[2] for row in rows if (row[0], row[1]) in wanted}

@@ -1,0 +1,1 @@
+"""Full-text search over the document library's paragraphs (docs/search.md)."""

@@ -1,0 +1,144 @@
+"""Chinese word segmentation (分词) for search: rjieba with the domain dictionary, one way for
+the index, for queries and for highlighting, so a query's tokens are the index's tokens.
+
+Text is normalised character by character — compatibility forms to their plain form (NFKC:
+full-width letters and digits to half-width), lower case, white space to a space, every other
+character that is not a letter or digit to the break mark `|` — so an offset in the normalised
+text is the same offset in the original (a character whose plain form is several characters,
+such as ㎡, stays as it is). A run of punctuation becomes one break token: it is not indexed
+but takes a position, so a phrase never spans punctuation (科技、金融 is not 科技金融).
+
+The normalised text is cut by rjieba (dictionary plus the domain words of
+`dictionary-2025.json`); a word of four or more characters is then split into the finest
+dictionary words of at least two characters (科技金融 → 科技 金融, 中小企业 → 中小 企业),
+recursively, while such a split exists. Tokens are those finest words, in order, so a query
+for 科技 finds 科技金融 text, and a query for 科技金融 asks for 科技 directly followed by 金融.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from functools import cache, lru_cache
+from pathlib import Path
+
+import rjieba
+
+from kejin.search.model import BREAK, Token
+
+DICTIONARY_FILE = Path(__file__).with_name("dictionary-2025.json")
+MIN_PIECE = 2  # the finest words kept are two characters or more
+PARAGRAPH_BREAK = "\n"
+_BREAK_RUN = re.compile(r"\|(?: +\|)+")
+
+
+@dataclass(frozen=True, slots=True)
+class Dictionary:
+    """The domain words added to the segmenter, and the version the index records."""
+
+    version: str
+    words: tuple[str, ...]
+
+
+def read_dictionary(path: Path = DICTIONARY_FILE) -> Dictionary:
+    """The glossary terms and the hand-kept terms of the data file, normalised, each once."""
+    data = json.loads(path.read_text(encoding="utf-8"))
+    words = dict.fromkeys(
+        normalise(word).strip() for word in [*data["glossary"], *data["hand_kept"]]
+    )
+    return Dictionary(str(data["version"]), tuple(word for word in words if word))
+
+
+@cache
+def dictionary() -> Dictionary:
+    """The domain dictionary, added to the segmenter once per process."""
+    loaded = read_dictionary()
+    for word in loaded.words:
+        rjieba.add_word(word, max(rjieba.suggest_freq(word), 1), None)
+    return loaded
+
+
+class _Folding(dict[int, str]):
+    """The per-character normalisation table; each character is worked out once, on first use."""
+
+    def __missing__(self, code: int) -> str:
+        char = chr(code)
+        plain = unicodedata.normalize("NFKC", char).lower()
+        if char == PARAGRAPH_BREAK:
+            folded = char
+        elif char.isspace():
+            folded = " "
+        elif len(plain) == 1:
+            folded = plain if plain.isalnum() else BREAK
+        else:
+            folded = char.lower() if char.isalnum() and len(char.lower()) == 1 else BREAK
+        self[code] = folded
+        return folded
+
+
+_FOLDING = _Folding()
+
+
+def normalise(text: str) -> str:
+    """`text` with compatibility forms folded, lower-cased and punctuation as breaks; the same
+    length as `text`."""
+    return text.translate(_FOLDING)
+
+
+@lru_cache(maxsize=200_000)
+def _finest(word: str) -> str:
+    """`word` split into the fewest dictionary words of ≥ 2 characters, each split again;
+    the pieces joined by spaces (the word itself when no split exists)."""
+    if len(word) < 2 * MIN_PIECE or not word.isalpha() or word.isascii():
+        return word
+    best: str | None = None
+    for cut in range(MIN_PIECE, len(word) - MIN_PIECE + 1):
+        head, tail = word[:cut], word[cut:]
+        if rjieba.has_word(head) and rjieba.has_word(tail):
+            split = f"{_finest(head)} {_finest(tail)}"
+            if best is None or split.count(" ") < best.count(" "):
+                best = split
+    return best or word
+
+
+def _joined(words: Iterable[str]) -> str:
+    return _BREAK_RUN.sub(BREAK, " ".join(map(_finest, words)))
+
+
+def segment(text: str) -> list[str]:
+    """The tokens of `text`, in order, breaks included but not at either end."""
+    dictionary()
+    tokens = _joined(rjieba.cut(normalise(text))).split()
+    while tokens and tokens[0] == BREAK:
+        tokens.pop(0)
+    while tokens and tokens[-1] == BREAK:
+        tokens.pop()
+    return tokens
+
+
+def segment_many(texts: Sequence[str]) -> list[str]:
+    """Each text's tokens joined by spaces (the index's body format), cut in one call."""
+    if not texts:
+        return []
+    dictionary()
+    joined = _joined(rjieba.cut(normalise(PARAGRAPH_BREAK.join(texts))))
+    bodies = joined.split(PARAGRAPH_BREAK)
+    if len(bodies) != len(texts):
+        raise ValueError("a text to segment contains a line break")
+    return bodies
+
+
+def tokens_with_offsets(text: str) -> Iterator[Token]:
+    """The tokens of `text` with their offsets in `text` itself (a run of breaks: one)."""
+    dictionary()
+    previous = BREAK
+    for word, start, _ in rjieba.tokenize(normalise(text)):
+        offset = start
+        for piece in _finest(word).split(" "):
+            if piece.strip() and not (piece == BREAK == previous):
+                yield Token(piece, offset, offset + len(piece))
+                previous = piece
+            offset += len(piece)
