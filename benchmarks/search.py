@@ -39,6 +39,7 @@ from sqlalchemy import text
 
 from kejin.bootstrap import Platform, bootstrap
 from kejin.config import Settings, load_settings
+from kejin.core.words import DICTIONARY_FILE
 from kejin.documents import service as documents
 from kejin.identity import demo as accounts
 from kejin.identity.authentication import create_api_token
@@ -47,7 +48,7 @@ from kejin.identity.schemas import ApiTokenCreate
 from kejin.search import service
 from kejin.search.index import DocumentFields, SearchIndex
 from kejin.search.model import PageSpec, SearchFilters, parse_query
-from kejin.search.segment import DICTIONARY_FILE, normalise, segment
+from kejin.search.segment import normalise, segment
 from kejin.web.app import create_app
 
 COMPOUND = "科技金融"

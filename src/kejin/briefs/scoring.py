@@ -1,4 +1,5 @@
-"""How central a sentence is to its document: terms from rjieba segmentation, weighted by the
+"""How central a sentence is to its document: terms from rjieba segmentation (with the
+domain dictionary, `kejin.core.words`), weighted by the
 document's own statistics (term frequency in the document × inverse sentence frequency), a
 sentence's score the cosine between its term vector and the document's, raised for sentences
 near the start; redundancy removed by maximal marginal relevance. Pure and deterministic:
@@ -12,9 +13,8 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-import rjieba
-
 from kejin.briefs.sentences import Sentence
+from kejin.core.words import cut
 
 LEAD_SHARE = 0.2  # the opening fifth of the sentences gets the position prior …
 LEAD_BOOST = 0.3  # … up to +30 % for the very first sentence
@@ -45,7 +45,7 @@ class Scored:
 def terms(text: str) -> list[str]:
     """Content words of a text: segmented by rjieba, lower-cased; single characters, numbers,
     punctuation and stop words left out."""
-    words = (word.strip().lower() for word in rjieba.cut(text))
+    words = (word.strip().lower() for word in cut(text))
     return [word for word in words if _WORD.fullmatch(word) and word not in _STOP_WORDS]
 
 

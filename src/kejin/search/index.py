@@ -25,8 +25,9 @@ from pathlib import Path
 import tantivy
 
 from kejin.core.progress import ProgressCallback, no_progress
+from kejin.core.words import dictionary
 from kejin.search.model import BREAK, Clause, ParsedQuery, Phrase, SearchFilters
-from kejin.search.segment import dictionary, segment_many
+from kejin.search.segment import segment_many
 
 SCHEMA_VERSION = 2
 TOKENIZER = "kejin_tokens"

@@ -9,7 +9,7 @@ such as ㎡, stays as it is). A run of punctuation becomes one break token: it i
 but takes a position, so a phrase never spans punctuation (科技、金融 is not 科技金融).
 
 The normalised text is cut by rjieba (dictionary plus the domain words of
-`dictionary-2025.json`); a word of four or more characters is then split into the finest
+`kejin.core.words`); a word of four or more characters is then split into the finest
 dictionary words of at least two characters (科技金融 → 科技 金融, 中小企业 → 中小 企业),
 recursively, while such a split exists. Tokens are those finest words, in order, so a query
 for 科技 finds 科技金融 text, and a query for 科技金融 asks for 科技 directly followed by 金融.
@@ -17,48 +17,19 @@ for 科技 finds 科技金融 text, and a query for 科技金融 asks for 科技
 
 from __future__ import annotations
 
-import json
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
-from functools import cache, lru_cache
-from pathlib import Path
+from functools import lru_cache
 
 import rjieba
 
+from kejin.core.words import dictionary
 from kejin.search.model import BREAK, Token
 
-DICTIONARY_FILE = Path(__file__).with_name("dictionary-2025.json")
 MIN_PIECE = 2  # the finest words kept are two characters or more
 PARAGRAPH_BREAK = "\n"
 _BREAK_RUN = re.compile(r"\|(?: +\|)+")
-
-
-@dataclass(frozen=True, slots=True)
-class Dictionary:
-    """The domain words added to the segmenter, and the version the index records."""
-
-    version: str
-    words: tuple[str, ...]
-
-
-def read_dictionary(path: Path = DICTIONARY_FILE) -> Dictionary:
-    """The glossary terms and the hand-kept terms of the data file, normalised, each once."""
-    data = json.loads(path.read_text(encoding="utf-8"))
-    words = dict.fromkeys(
-        normalise(word).strip() for word in [*data["glossary"], *data["hand_kept"]]
-    )
-    return Dictionary(str(data["version"]), tuple(word for word in words if word))
-
-
-@cache
-def dictionary() -> Dictionary:
-    """The domain dictionary, added to the segmenter once per process."""
-    loaded = read_dictionary()
-    for word in loaded.words:
-        rjieba.add_word(word, max(rjieba.suggest_freq(word), 1), None)
-    return loaded
 
 
 class _Folding(dict[int, str]):

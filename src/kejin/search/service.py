@@ -17,6 +17,7 @@ from pathlib import Path
 
 from kejin.bootstrap import Platform
 from kejin.core.progress import ProgressCallback, no_progress
+from kejin.core.words import dictionary
 from kejin.documents import service as documents
 from kejin.search.index import DocumentFields, Paragraph, SearchIndex, Watermark
 from kejin.search.model import (
@@ -34,7 +35,7 @@ from kejin.search.model import (
     make_snippet,
     parse_query,
 )
-from kejin.search.segment import dictionary, normalise, segment, tokens_with_offsets
+from kejin.search.segment import normalise, segment, tokens_with_offsets
 
 INDEX_FOLDER = "search"
 LONG_PARAGRAPH = 600  # characters; longer ones are segmented for highlights only in a window

@@ -7,9 +7,10 @@ from pathlib import Path
 
 import pytest
 
+from kejin.core.words import dictionary
 from kejin.search.index import DocumentFields, Paragraph, SearchIndex, Watermark
 from kejin.search.model import SearchFilters, parse_query
-from kejin.search.segment import dictionary, segment
+from kejin.search.segment import segment
 
 NOTICE = DocumentFields(1, "n-1", "通知", None, None, "全国", "policy", "zh")
 

@@ -4,14 +4,8 @@ import json
 
 import pytest
 
-from kejin.search.segment import (
-    DICTIONARY_FILE,
-    dictionary,
-    normalise,
-    read_dictionary,
-    segment,
-    tokens_with_offsets,
-)
+from kejin.core.words import DICTIONARY_FILE, dictionary, read_dictionary
+from kejin.search.segment import normalise, segment, tokens_with_offsets
 
 
 def test_the_dictionary_holds_the_glossary_and_the_hand_kept_terms_once_each() -> None:
