@@ -38,6 +38,7 @@ MESSAGE_KEYWORDS: dict[str, tuple[int, ...] | None] = {
     "FinancialsNotShared": None,
     "InvalidDocument": None,
     "DocumentConflict": None,
+    "DocumentNotFound": None,
     "NotSignedIn": None,
     "InvalidCredentials": None,
     "TooManyAttempts": None,
