@@ -33,7 +33,9 @@ def text_pdf(pages: list[list[str]], *, title: str | None = None) -> bytes:
 
 
 def _escaped(text: str) -> bytes:
-    return text.encode("latin-1").replace(b"\\", b"\\\\").replace(b"(", b"\\(").replace(b")", b"\\)")
+    return (
+        text.encode("latin-1").replace(b"\\", b"\\\\").replace(b"(", b"\\(").replace(b")", b"\\)")
+    )
 
 
 def _assembled(objects: list[bytes], info: int | None) -> bytes:

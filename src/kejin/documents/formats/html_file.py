@@ -22,7 +22,7 @@ _BLOCKS = frozenset(
 )
 _DATE_META = ("date", "pubdate", "publishdate", "dc.date", "dcterms.date", "article:published_time")
 _ISSUER_META = ("author", "contentsource", "dc.creator", "dc.publisher")
-_SPACES = re.compile(r"\s+")
+_SPACES = re.compile(r"[ \t\n\r\f]+")  # HTML collapses ASCII whitespace only (not 　)
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 
 

@@ -20,7 +20,7 @@ _PAGE_NUMBER = re.compile(
     re.IGNORECASE,
 )
 # Where a paragraph ends, and where a new one starts even after an unfinished line.
-_ENDS_PARAGRAPH = re.compile(r"[。！？；：!?;:”」』]$")
+_ENDS_PARAGRAPH = re.compile(r"[。！？；：.!?;:”」』]$")
 _STARTS_PARAGRAPH = re.compile(
     r"^(?:第[一二三四五六七八九十百零〇\d]+[条章节款]|[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[)）]"
     r"|\d+[.、．]\s*\S|[-•·]\s)"
