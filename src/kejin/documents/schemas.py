@@ -56,7 +56,7 @@ class DocumentFields(BaseModel):
     """Metadata sent with an upload; what is given overrides what the file carries. Empty
     fields count as absent. Values are checked with the file (the field is named on refusal)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    model_config = ConfigDict(extra="ignore", frozen=True, populate_by_name=True)
 
     external_id: str | None = Field(None, alias="id", description="default: the file name")
     title: str | None = None

@@ -78,8 +78,11 @@ def create_app(platform: Platform) -> FastAPI:
     )
     app.state.platform = platform
     auth.install(app)
-    uploads = {documents_api.UPLOAD_PATH: platform.settings.document_max_bytes}
-    app.add_middleware(RequestGuard, uploads=uploads)
+
+    def upload_limits() -> dict[str, int]:
+        return {documents_api.UPLOAD_PATH: platform.settings.document_max_bytes}
+
+    app.add_middleware(RequestGuard, uploads=upload_limits)
     app.middleware("http")(locale_middleware)
     problems.install(app)
     plotly_js = plotly_js_path()

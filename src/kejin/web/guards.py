@@ -4,7 +4,7 @@ accepts, answered as 411/413/415 problems before any handler reads the body. Upl
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 from starlette.requests import Request
 from starlette.types import ASGIApp, Receive, Scope, Send
@@ -65,15 +65,15 @@ def refusal(
 class RequestGuard:
     """ASGI middleware applying `refusal` to every HTTP request."""
 
-    def __init__(self, app: ASGIApp, uploads: Mapping[str, int] | None = None) -> None:
+    def __init__(self, app: ASGIApp, uploads: Callable[[], Mapping[str, int]] = dict) -> None:
         self.app = app
-        self.uploads = dict(uploads or {})
+        self.uploads = uploads  # read per request: the settings are the platform's
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http":
             request = Request(scope, receive)
             headers = dict(request.headers.items())
-            problem = refusal(request.method, request.url.path, headers, self.uploads)
+            problem = refusal(request.method, request.url.path, headers, self.uploads())
             if problem is not None:
                 response = await handle_error(request, problem)
                 await response(scope, receive, send)
