@@ -11,7 +11,7 @@ import io
 import json
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
@@ -78,9 +78,10 @@ def file_format(name: str) -> FileFormat:
     """The format a file name's suffix announces; an unknown suffix is refused."""
     found = SUFFIX_FORMATS.get(Path(name).suffix.lower())
     if found is None:
+        problem = FieldProblem("file", "has a suffix that is not supported")
         raise InvalidDocument(
             "{file}: only {suffixes} files can be added",
-            [FieldProblem("file", "has a suffix that is not supported")],
+            [problem],
             file=name,
             suffixes=", ".join(SUFFIX_FORMATS),
         )
@@ -109,9 +110,8 @@ def read_bytes(
     record |= extracted.fields
     record |= {key: value for key, value in options.overrides.items() if value}
     if not split_paragraphs(normalise_text(extracted.text)):
-        raise InvalidDocument(
-            "{file} has no paragraphs", [FieldProblem("text", "is missing or empty")], file=name
-        )
+        problem = FieldProblem("text", "is missing or empty")
+        raise InvalidDocument("{file} has no paragraphs", [problem], file=name)
     document, problems = document_from_record(record | {"text": extracted.text}, options.limits)
     if document is None:
         raise InvalidDocument("{file} was refused", problems, file=name)
@@ -147,18 +147,20 @@ def decode(raw: bytes, name: str, encoding: str | None = None, first_line: int =
         text = raw.decode(codec)
     except UnicodeDecodeError as error:
         line = first_line + raw[: error.start].count(b"\n")
+        problem = FieldProblem("file", "is not {encoding} text", line, {"encoding": _label(codec)})
         raise InvalidDocument(
             "{file} is not {encoding} text: invalid bytes at offset {offset} (line {line})",
-            [FieldProblem("file", "is not {encoding} text", line, {"encoding": _label(codec)})],
+            [problem],
             file=name,
             encoding=_label(codec),
             offset=error.start,
             line=line,
         ) from error
     if "\x00" in text:
+        problem = FieldProblem("file", "is not a text file")
         raise InvalidDocument(
             "{file} is not a text file (it holds NUL bytes)",
-            [FieldProblem("file", "is not a text file")],
+            [problem],
             file=name,
         )
     return text
@@ -170,9 +172,10 @@ def _codec(encoding: str | None) -> str:
     try:
         return codecs.lookup(encoding).name
     except LookupError as error:
+        problem = FieldProblem("encoding", "is not a known text encoding")
         raise InvalidDocument(
             "{encoding} is not a known text encoding",
-            [FieldProblem("encoding", "is not a known text encoding")],
+            [problem],
             encoding=encoding,
         ) from error
 
@@ -183,15 +186,10 @@ def _label(codec: str) -> str:
 
 def _check_size(size: int, name: str, max_bytes: int | None) -> None:
     if max_bytes is not None and size > max_bytes:
+        limit = {"limit": max_bytes}
+        problem = FieldProblem("file", "is larger than the limit of {limit} bytes", None, limit)
         raise InvalidDocument(
-            "{file} is larger than the limit of {limit} bytes",
-            [
-                FieldProblem(
-                    "file", "is larger than the limit of {limit} bytes", None, {"limit": max_bytes}
-                )
-            ],
-            file=name,
-            limit=max_bytes,
+            "{file} is larger than the limit of {limit} bytes", [problem], file=name, **limit
         )
 
 
@@ -199,14 +197,19 @@ def _check_magic(raw: bytes, name: str, fmt: FileFormat) -> None:
     """A PDF must start with `%PDF-`, a .docx is a zip; a text file must be neither."""
     magic = _MAGIC.get(fmt)
     if magic is not None and magic not in raw[:_MAGIC_WINDOW]:
-        reason = f"is not a {fmt.value.upper()} file (its first bytes do not match)"
+        label = {"format": fmt.value.upper()}
+        problem = FieldProblem("file", "is not a {format} file (its first bytes do not match)")
         raise InvalidDocument(
-            "{file} was refused: {reason}", [FieldProblem("file", reason)], file=name, reason=reason
+            "{file} is not a {format} file (its first bytes do not match)",
+            [replace(problem, params=label)],
+            file=name,
+            **label,
         )
 
 
 def _empty_file(name: str) -> InvalidDocument:
-    return InvalidDocument("{file} is empty", [FieldProblem("file", "is empty")], file=name)
+    problem = FieldProblem("file", "is empty")
+    return InvalidDocument("{file} is empty", [problem], file=name)
 
 
 def read_jsonl(path: Path, limits: Mapping[str, int]) -> list[DocumentInput]:

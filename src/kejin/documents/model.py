@@ -17,6 +17,7 @@ from enum import StrEnum
 from typing import Any
 
 from kejin.core.errors import FieldProblem
+from kejin.core.i18n import N_
 
 
 class DocumentKind(StrEnum):
@@ -324,7 +325,7 @@ def _value_problems(record: Mapping[str, Any], row: int | None) -> list[FieldPro
         problems.append(FieldProblem("kind", reason, row, {"value": kind}))
     level = record.get("level")
     if isinstance(level, str) and level not in _LEVELS:
-        reason = "is not a known government level: {value}"
+        reason = N_("is not a known government level: {value}")
         problems.append(FieldProblem("level", reason, row, {"value": level}))
     tags = record.get("tags")
     if tags is not None and not (

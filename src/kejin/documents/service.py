@@ -189,9 +189,10 @@ def upload_document(
     and are refused here (`kejin docs add` loads them)."""
     fmt = file_format(upload.name)
     if fmt is FileFormat.JSONL:
+        problem = FieldProblem("file", "holds many documents")
         raise InvalidDocument(
             "{file}: upload one document at a time; load JSON Lines files with kejin docs add",
-            [FieldProblem("file", "holds many documents")],
+            [problem],
             file=upload.name,
         )
     options = ReadOptions(

@@ -54,7 +54,7 @@ def test_a_batch_stores_the_good_files_and_names_the_refused_one(
     result = runner.invoke(main, ["docs", "add", str(scan), str(good), "--kind", "policy"])
     assert result.exit_code == 1
     assert "good.html: 1 documents added (1 paragraphs" in result.output
-    assert "scan.pdf was refused: has no text layer (scanned?)" in result.output
+    assert "scan.pdf has no text layer (scanned?)" in result.output
     assert "1 of 2 files refused" in result.output
 
 

@@ -145,18 +145,18 @@ def test_a_bad_override_is_refused_naming_the_field() -> None:
 
 def test_a_pdf_that_does_not_start_as_a_pdf_is_refused_naming_the_file() -> None:
     refused = _refusal(b"<html>not a pdf</html>", "fake.pdf")
-    assert str(refused) == "fake.pdf was refused: is not a PDF file (its first bytes do not match)"
+    assert str(refused) == "fake.pdf is not a PDF file (its first bytes do not match)"
     assert [p.field for p in refused.problems] == ["file"]
 
 
 def test_a_truncated_pdf_is_refused_as_damaged() -> None:
     refused = _refusal(text_pdf([["Article 1 text."]])[:180], "cut.pdf")
-    assert str(refused) == "cut.pdf was refused: is not a readable PDF (damaged or truncated)"
+    assert str(refused) == "cut.pdf is not a readable PDF (damaged or truncated)"
 
 
 def test_a_pdf_without_a_text_layer_is_refused_as_a_scan() -> None:
     refused = _refusal(text_pdf([[], []]), "scan.pdf")
-    assert str(refused) == "scan.pdf was refused: has no text layer (scanned?)"
+    assert str(refused) == "scan.pdf has no text layer (scanned?)"
 
 
 def test_a_damaged_word_file_is_refused() -> None:

@@ -25,11 +25,11 @@ class Extracted:
     fields: dict[str, Any] = field(default_factory=dict)
 
 
-def unreadable(name: str, reason: str) -> InvalidDocument:
-    """The refusal of a file that cannot be parsed (damaged, truncated, not what it claims)."""
-    return InvalidDocument(
-        "{file} was refused: {reason}", [FieldProblem("file", reason)], file=name, reason=reason
-    )
+def unreadable(name: str, message: str, reason: str, **params: Any) -> InvalidDocument:
+    """The refusal of a file that cannot be parsed (damaged, truncated, not what it claims):
+    `message` names the `{file}`, `reason` is the same without it (both marked with `N_`)."""
+    problem = FieldProblem("file", reason, None, params)
+    return InvalidDocument(message, [problem], file=name, **params)
 
 
 def metadata(**values: Any) -> dict[str, Any]:

@@ -13,6 +13,7 @@ import docx
 from docx.table import Table
 from docx.text.paragraph import Paragraph
 
+from kejin.core.i18n import N_
 from kejin.documents.formats import Extracted, day_text, language_code, metadata, unreadable
 
 _KEYWORD_SEPARATORS = re.compile(r"[,，;；、]")
@@ -35,7 +36,11 @@ def read_docx(raw: bytes, name: str) -> Extracted:
             tags=[tag.strip() for tag in keywords if tag.strip()],
         )
     except Exception as error:
-        raise unreadable(name, "is not a readable Word document (damaged or truncated)") from error
+        raise unreadable(
+            name,
+            N_("{file} is not a readable Word document (damaged or truncated)"),
+            N_("is not a readable Word document (damaged or truncated)"),
+        ) from error
     return Extracted("\n".join(lines), fields)
 
 

@@ -10,6 +10,7 @@ from typing import Any
 
 from lxml import etree, html
 
+from kejin.core.i18n import N_
 from kejin.documents.formats import Extracted, day_text, language_code, metadata, unreadable
 
 _DROPPED = ("script", "style", "nav", "noscript", "template", "form", "button", "select", "svg")
@@ -31,7 +32,9 @@ def read_html(text: str, name: str) -> Extracted:
     try:
         root = html.document_fromstring(_XML_DECLARATION.sub("", text))
     except (etree.ParserError, ValueError) as error:
-        raise unreadable(name, "is not an HTML document") from error
+        raise unreadable(
+            name, N_("{file} is not an HTML document"), N_("is not an HTML document")
+        ) from error
     meta = _meta(root)
     for element in root.xpath("|".join([*(f"//{tag}" for tag in _DROPPED), "//comment()"])):
         element.drop_tree()  # keeps the text that follows the element

@@ -11,6 +11,7 @@ from datetime import datetime
 
 from pypdf import DocumentInformation, PdfReader
 
+from kejin.core.i18n import N_
 from kejin.documents.formats import Extracted, day_text, metadata, unreadable
 
 # A line that is only a page number: "12", "- 12 -", "第 3 页", "第3页 共10页", "Page 2 of 9".
@@ -25,6 +26,8 @@ _STARTS_PARAGRAPH = re.compile(
     r"^(?:第[一二三四五六七八九十百零〇\d]+[条章节款]|[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[)）]"
     r"|\d+[.、．]\s*\S|[-•·]\s)"
 )
+_DAMAGED = N_("is not a readable PDF (damaged or truncated)")
+_SCANNED = N_("has no text layer (scanned?)")
 _SHORT_LINE = 0.7  # a line shorter than this share of the page's longest line ends a paragraph
 _LATIN_END = re.compile(r"[A-Za-z0-9,]$")
 _LATIN_START = re.compile(r"^[A-Za-z0-9(]")
@@ -40,12 +43,14 @@ def read_pdf(raw: bytes, name: str) -> Extracted:
         pages = [] if locked else [page.extract_text() or "" for page in reader.pages]
         info = None if locked else reader.metadata
     except Exception as error:
-        raise unreadable(name, "is not a readable PDF (damaged or truncated)") from error
+        raise unreadable(
+            name, N_("{file} is not a readable PDF (damaged or truncated)"), _DAMAGED
+        ) from error
     if locked:
-        raise unreadable(name, "is encrypted")
+        raise unreadable(name, N_("{file} is encrypted"), N_("is encrypted"))
     paragraphs = [p for page in pages for p in page_paragraphs(page.split("\n"))]
     if not paragraphs:
-        raise unreadable(name, "has no text layer (scanned?)")
+        raise unreadable(name, N_("{file} has no text layer (scanned?)"), _SCANNED)
     fields = metadata(
         title=info.title if info else None,
         issuer=info.author if info else None,
