@@ -52,7 +52,6 @@ SUFFIX_FORMATS = {
     ".docx": FileFormat.DOCX,
     ".jsonl": FileFormat.JSONL,
 }
-TEXT_SUFFIXES = frozenset({".md", ".txt"})
 _MAGIC = {FileFormat.PDF: b"%PDF-", FileFormat.DOCX: b"PK\x03\x04"}
 _MAGIC_WINDOW = 1024  # a PDF header may follow a little junk (PDF 1.7, annex H)
 _FENCE = "---"
