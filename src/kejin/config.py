@@ -9,6 +9,8 @@
   default) outside `development` and `test` — the platform refuses to start otherwise.
 - `KEJIN_SHARED_DIR`: the shared folder holding the real document corpus; default: a `shared`
   folder beside the working directory or the package, if one exists.
+- `KEJIN_DOCUMENT_MAX_BYTES`: the largest document file `kejin docs add` and the upload API
+  accept, in bytes; default 20 MB (20,971,520).
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from pathlib import Path
 DEVELOPMENT_SECRET = "kejin-development-secret-not-for-production"  # noqa: S105 - refused outside development
 INSECURE_ENVS = frozenset({"development", "test"})
 MIN_SECRET_LENGTH = 32
+DOCUMENT_MAX_BYTES = 20 * 1024 * 1024
 
 
 class InsecureSettings(RuntimeError):
@@ -34,8 +37,11 @@ class Settings:
     env: str = "development"
     shared_dir: Path | None = None
     secret_key: str = DEVELOPMENT_SECRET
+    document_max_bytes: int = DOCUMENT_MAX_BYTES
 
     def __post_init__(self) -> None:
+        if self.document_max_bytes < 1:
+            raise ValueError("KEJIN_DOCUMENT_MAX_BYTES must be a positive number of bytes")
         if self.env in INSECURE_ENVS:
             return
         if self.secret_key == DEVELOPMENT_SECRET or len(self.secret_key) < MIN_SECRET_LENGTH:
@@ -68,7 +74,17 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         env=env.get("KEJIN_ENV", "development"),
         shared_dir=shared_dir,
         secret_key=env.get("KEJIN_SECRET_KEY") or DEVELOPMENT_SECRET,
+        document_max_bytes=_whole_number(env, "KEJIN_DOCUMENT_MAX_BYTES", DOCUMENT_MAX_BYTES),
     )
+
+
+def _whole_number(env: Mapping[str, str], name: str, default: int) -> int:
+    value = env.get(name)
+    if not value:
+        return default
+    if not value.strip().isdigit():
+        raise ValueError(f"{name} must be a whole number of bytes, not {value!r}")
+    return int(value)
 
 
 def _find_shared_dir() -> Path | None:

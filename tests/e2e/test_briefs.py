@@ -13,6 +13,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from kejin.bootstrap import Platform
+from kejin.documents import queries
 from kejin.documents import service as documents
 from kejin.web.app import create_app
 from tests.e2e.conftest import serving, sqlite_platform
@@ -44,12 +45,11 @@ def test_a_signed_in_user_reads_a_brief_whose_citations_resolve(
     sign_in(client, "reader")
     body = client.get(f"/api/v1/documents/{GUIDE}/brief").json()
     assert body["document"]["external_id"] == GUIDE
-    found = documents.document_with_paragraphs(library.uow(), GUIDE)
-    assert found is not None
+    _, paragraphs = queries.document_with_paragraphs(library.uow, GUIDE)
     bullets = body["key_points"] + [b for s in body["sections"] for b in s["bullets"]]
     assert bullets
     for item in bullets + body["figures"]:
-        assert item["text"] in found.paragraphs[item["citation"]["position"] - 1]
+        assert item["text"] in paragraphs[item["citation"]["position"] - 1].text
     assert [s["source"] for s in body["sources"]] == list(range(1, len(body["sources"]) + 1))
 
 

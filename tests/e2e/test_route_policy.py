@@ -32,6 +32,7 @@ PROVIDERS = frozenset(
 )
 BANK_STAFF = frozenset({Role.BANK_OFFICER, Role.BANK_APPROVER})
 CARD_READERS = BANK_STAFF | PLATFORM
+DOCUMENT_UPLOADERS = frozenset({Role.PLATFORM_ADMIN, Role.GOVERNMENT_ANALYST})
 ASSET_MOUNTS = {"/static", "/static/vendor/swagger-ui"}
 
 # (method, path) → who may use it: PUBLIC, or the roles allowed (and the token scope, if any).
@@ -159,8 +160,13 @@ TABLE: dict[tuple[str, str], tuple[str | frozenset[Role], TokenScope | None]] = 
     ("GET", "/api/v1/documents/{external_id}/brief"): (ANY, None),
     ("GET", "/documents/{external_id}"): (ANY, None),
     ("GET", "/api/v1/search"): (ANY, TokenScope.REGISTRY_READ),
+    ("GET", "/api/v1/documents"): (ANY, None),
+    ("POST", "/api/v1/documents"): (DOCUMENT_UPLOADERS, None),
+    ("GET", "/api/v1/documents/{external_id}"): (ANY, None),
+    ("DELETE", "/api/v1/documents/{external_id}"): (PLATFORM, None),
     ("POST", "/logout"): (ANY, None),  # last: it ends the session
 }
+UPLOADS = {"/api/v1/documents"}  # multipart file uploads
 
 
 def _routes(app: FastAPI) -> Iterator[tuple[str, str, BaseRoute]]:
@@ -227,6 +233,8 @@ def _request(client: TestClient, method: str, path: str, csrf: str) -> int:
         headers = {"X-CSRF-Token": csrf}
         if method == "DELETE":
             return client.delete(url, headers=headers).status_code
+        if url in UPLOADS:
+            return client.post(url, files={"file": ("e.txt", b"")}, headers=headers).status_code
         return client.request(method, url, json={}, headers=headers).status_code
     return client.request(method, url, data={"csrf_token": csrf}).status_code
 

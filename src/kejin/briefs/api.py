@@ -26,4 +26,4 @@ def get_document_brief(
 ) -> BriefRead:
     """The document's brief: key points, themed sections and figures, each citing its
     paragraph as [external_id, position]; computed from the stored paragraphs."""
-    return service.brief_read(platform.uow(), external_id)
+    return service.brief_read(platform.uow, external_id)

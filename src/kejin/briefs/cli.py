@@ -30,7 +30,7 @@ def brief(external_id: str, as_json: bool) -> None:
     figures, each citing its paragraph."""
     platform = bootstrap()
     try:
-        found = service.brief_read(platform.uow(), external_id)
+        found = service.brief_read(platform.uow, external_id)
     except KejinError as error:
         raise click.ClickException(str(error)) from error
     finally:

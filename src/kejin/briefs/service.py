@@ -1,11 +1,10 @@
 """Brief use cases: the brief of a stored document, computed on demand from its paragraphs
-(read through the documents package's service); nothing is stored."""
+(read through the document library's queries); nothing is stored."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from kejin.briefs.errors import NoSuchDocument
 from kejin.briefs.model import Brief, DocumentText, build_brief
 from kejin.briefs.schemas import (
     BriefRead,
@@ -15,31 +14,29 @@ from kejin.briefs.schemas import (
     citation_read,
     figure_read,
 )
-from kejin.core.uow import UnitOfWork
-from kejin.documents import service as documents
-from kejin.documents.service import StoredDocument
+from kejin.documents import queries as documents
+from kejin.documents.model import StoredDocument
+from kejin.documents.queries import UowFactory
 
 
 @dataclass(frozen=True, slots=True)
 class DocumentBrief:
-    """A stored document (metadata and paragraphs) with its brief."""
+    """A stored document (metadata and paragraphs in order) with its brief."""
 
     document: StoredDocument
+    paragraphs: tuple[str, ...]
     brief: Brief
 
 
-def document_brief(uow: UnitOfWork, external_id: str) -> DocumentBrief:
-    """The brief of the stored document `external_id`; unknown id → `NoSuchDocument`."""
-    document = documents.document_with_paragraphs(uow, external_id)
-    if document is None:
-        raise NoSuchDocument("No document has the id {external_id}", external_id=external_id)
-    text = DocumentText(
-        document.external_id, document.title, document.language, document.paragraphs
-    )
-    return DocumentBrief(document, build_brief(text))
+def document_brief(uow: UowFactory, external_id: str) -> DocumentBrief:
+    """The brief of the stored document `external_id`; unknown id → `DocumentNotFound`."""
+    document, cited = documents.document_with_paragraphs(uow, external_id)
+    paragraphs = tuple(paragraph.text for paragraph in cited)
+    text = DocumentText(document.external_id, document.title, document.language, paragraphs)
+    return DocumentBrief(document, paragraphs, build_brief(text))
 
 
-def brief_read(uow: UnitOfWork, external_id: str) -> BriefRead:
+def brief_read(uow: UowFactory, external_id: str) -> BriefRead:
     """The brief of the stored document `external_id` as its API contract."""
     return as_read(document_brief(uow, external_id))
 
@@ -62,7 +59,7 @@ def as_read(found: DocumentBrief) -> BriefRead:
             language=document.language,
             kind=document.kind,
             source=document.source,
-            paragraphs=len(document.paragraphs),
+            paragraphs=document.paragraphs,
         ),
         key_points=[bullet_read(b, numbers) for b in brief.key_points],
         sections=[

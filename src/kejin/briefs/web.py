@@ -49,7 +49,7 @@ def document_page(
     external_id: ExternalId,
 ) -> HTMLResponse:
     """One document with its brief."""
-    found = service.document_brief(platform.uow(), external_id)
+    found = service.document_brief(platform.uow, external_id)
     numbers = {citation: n for n, citation in enumerate(found.brief.sources(), start=1)}
     amounts = {
         figure: Decimal(figure.value)
@@ -58,6 +58,7 @@ def document_page(
     }
     context = {
         "document": found.document,
+        "paragraphs": found.paragraphs,
         "brief": found.brief,
         "numbers": numbers,
         "amounts": amounts,

@@ -39,6 +39,7 @@ MESSAGE_KEYWORDS: dict[str, tuple[int, ...] | None] = {
     "InvalidDocument": None,
     "DocumentConflict": None,
     "InvalidSearch": None,
+    "DocumentNotFound": None,
     "NotSignedIn": None,
     "InvalidCredentials": None,
     "TooManyAttempts": None,
@@ -76,7 +77,6 @@ MESSAGE_KEYWORDS: dict[str, tuple[int, ...] | None] = {
     "EmptyCatalogue": None,
     "NoMatchRun": None,
     "PolicyNotInRun": None,
-    "NoSuchDocument": None,
 }
 DEFAULT_LOCALE = "zh_CN"
 

@@ -1,6 +1,6 @@
 """Document-library errors, all in the Kejin error family."""
 
-from kejin.core.errors import Conflict, InvalidInput
+from kejin.core.errors import Conflict, InvalidInput, NotFound
 
 
 class InvalidDocument(InvalidInput):
@@ -9,3 +9,7 @@ class InvalidDocument(InvalidInput):
 
 class DocumentConflict(Conflict):
     """The external id is already taken by a document with different content."""
+
+
+class DocumentNotFound(NotFound):
+    """No stored document has this external id."""

@@ -12,11 +12,12 @@ import re
 import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
 from kejin.core.errors import FieldProblem
+from kejin.core.i18n import N_
 
 
 class DocumentKind(StrEnum):
@@ -88,10 +89,11 @@ class DocumentInput:
     date_text: str | None = None  # as given: "yyyy" or "yyyy-mm-dd"
     region: str | None = None
     tags: tuple[str, ...] = ()
+    given_level: GovernmentLevel | None = None  # as given; otherwise derived from the region
 
     @property
     def level(self) -> GovernmentLevel | None:
-        return level_of_region(self.region)
+        return self.given_level or level_of_region(self.region)
 
     @property
     def published_on(self) -> date | None:
@@ -116,6 +118,57 @@ class DocumentRef:
     title: str
     paragraphs: int
     already_present: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class StoredDocument:
+    """A stored document's metadata and paragraph count, as lists and detail pages show it."""
+
+    id: int
+    external_id: str
+    title: str
+    kind: str
+    language: str
+    source: str
+    issuer: str | None
+    doc_no: str | None
+    date_text: str | None
+    published_on: date | None
+    region: str | None
+    level: str | None
+    tags: tuple[str, ...]
+    paragraphs: int
+
+
+@dataclass(frozen=True, slots=True)
+class CitedParagraph:
+    """One stored paragraph: `[document external id, position]` cites it."""
+
+    position: int
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentFilter:
+    """Which stored documents a list shows; None means any. `issuer` matches a part of the
+    issuer, `region` a region and everything below it, the days the publication date."""
+
+    kind: DocumentKind | None = None
+    language: str | None = None
+    issuer: str | None = None
+    region: str | None = None
+    published_from: date | None = None
+    published_until: date | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentDeletion:
+    """One entry of the deletion log: `seq` grows with every deletion, never reused."""
+
+    seq: int
+    document_id: int
+    external_id: str
+    deleted_at: datetime
 
 
 @dataclass(frozen=True, slots=True)
@@ -231,12 +284,14 @@ def document_from_record(
         date_text=record.get("date"),
         region=record.get("region"),
         tags=tuple(record.get("tags") or ()),
+        given_level=GovernmentLevel(record["level"]) if record.get("level") else None,
     ), []
 
 
 _KINDS = frozenset(DocumentKind)
 _REQUIRED = ("id", "title", "text", "language", "source")
-_OPTIONAL = ("issuer", "doc_no", "date", "region", "kind")
+_OPTIONAL = ("issuer", "doc_no", "date", "region", "kind", "level")
+_LEVELS = frozenset(GovernmentLevel)
 
 
 def _record_problems(
@@ -268,6 +323,10 @@ def _value_problems(record: Mapping[str, Any], row: int | None) -> list[FieldPro
     if isinstance(kind, str) and kind not in _KINDS:
         reason = "is not a known document kind: {value}"
         problems.append(FieldProblem("kind", reason, row, {"value": kind}))
+    level = record.get("level")
+    if isinstance(level, str) and level not in _LEVELS:
+        reason = N_("is not a known government level: {value}")
+        problems.append(FieldProblem("level", reason, row, {"value": level}))
     tags = record.get("tags")
     if tags is not None and not (
         isinstance(tags, list | tuple) and all(isinstance(tag, str) for tag in tags)

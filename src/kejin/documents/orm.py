@@ -1,4 +1,8 @@
-"""Document and paragraph tables."""
+"""Document and paragraph tables, and the deletion log.
+
+Ids of `documents` and `document_deletions` only ever grow, so a reader can follow both by the
+last id it has seen: PostgreSQL sequences never hand a value out twice, and on SQLite
+`repository.insert` numbers new documents past every id in the deletion log as well."""
 
 from __future__ import annotations
 
@@ -54,3 +58,14 @@ class ParagraphRow(Base):
     )
     position: Mapped[int] = mapped_column(Integer)  # stable citation id: [document, position]
     text: Mapped[str] = mapped_column(Text)
+
+
+class DocumentDeletionRow(Base):
+    """One deleted document: appended in the deletion's transaction, never changed."""
+
+    __tablename__ = "document_deletions"
+
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True)
+    document_id: Mapped[int] = mapped_column(Integer)  # the row is gone: no foreign key
+    external_id: Mapped[str] = mapped_column(String(64), index=True)
+    deleted_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

@@ -5,15 +5,16 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Iterator, Sequence
+from datetime import datetime
 from typing import Any, TypeVar
 
 import polars as pl
-from sqlalchemy import Table, func, select
+from sqlalchemy import ColumnElement, Table, delete, func, select
 from sqlalchemy.orm import Session
 
 from kejin.core.bulk import insert_frame
-from kejin.documents.model import PreparedDocument
-from kejin.documents.orm import DocumentRow, ParagraphRow
+from kejin.documents.model import DocumentFilter, PreparedDocument
+from kejin.documents.orm import DocumentDeletionRow, DocumentRow, ParagraphRow
 
 _CHUNK = 1000  # keeps IN (...) lists well under every driver's parameter limit
 _T = TypeVar("_T")
@@ -28,6 +29,7 @@ _FIELD_COLUMNS = {
     "region": "region",
     "language": "language",
     "kind": "kind",
+    "level": "level",
     "source": "source",
 }
 _DOCUMENT_SCHEMA: dict[str, Any] = {
@@ -106,10 +108,68 @@ class DocumentRepository:
     def insert(self, prepared: Sequence[PreparedDocument]) -> dict[str, int]:
         """Bulk-insert new documents and their paragraphs; returns external id → document id."""
         connection = self.session.connection()
-        insert_frame(connection, _table(DocumentRow), _documents_frame(prepared))
+        documents = _documents_frame(prepared)
+        if connection.dialect.name == "sqlite":
+            documents = documents.with_columns(id=pl.int_range(pl.len()) + self._next_sqlite_id())
+        insert_frame(connection, _table(DocumentRow), documents)
         ids = self._ids_of([p.document.external_id for p in prepared])
         insert_frame(connection, _table(ParagraphRow), _paragraphs_frame(prepared, ids))
         return ids
+
+    def _next_sqlite_id(self) -> int:
+        """SQLite numbers a row past the largest id present, so deleting the newest document
+        would free its id; numbering past the deletion log too keeps ids growing."""
+        stored = self.session.scalar(select(func.max(DocumentRow.id))) or 0
+        deleted = self.session.scalar(select(func.max(DocumentDeletionRow.document_id))) or 0
+        return max(stored, deleted) + 1
+
+    def delete(self, row: DocumentRow, deleted_at: datetime) -> None:
+        """Delete a document and its paragraphs and append it to the deletion log."""
+        self.session.execute(delete(ParagraphRow).where(ParagraphRow.document_id == row.id))
+        self.session.execute(delete(DocumentRow).where(DocumentRow.id == row.id))
+        self.session.add(
+            DocumentDeletionRow(
+                document_id=row.id, external_id=row.external_id, deleted_at=deleted_at
+            )
+        )
+        self.session.flush()
+
+    def deletions_after(self, seq: int, limit: int) -> list[DocumentDeletionRow]:
+        query = (
+            select(DocumentDeletionRow)
+            .where(DocumentDeletionRow.seq > seq)
+            .order_by(DocumentDeletionRow.seq)
+            .limit(limit)
+        )
+        return list(self.session.scalars(query))
+
+    def page(
+        self, conditions: Sequence[ColumnElement[bool]], offset: int, size: int
+    ) -> tuple[list[tuple[DocumentRow, int]], int]:
+        """One page of documents matching `conditions`, newest publication first, each with its
+        paragraph count; and how many match in all."""
+        total = self.session.scalar(select(func.count(DocumentRow.id)).where(*conditions)) or 0
+        counts = (
+            select(func.count(ParagraphRow.id))
+            .where(ParagraphRow.document_id == DocumentRow.id)
+            .scalar_subquery()
+        )
+        query = (
+            select(DocumentRow, counts)
+            .where(*conditions)
+            .order_by(DocumentRow.published_on.desc().nulls_last(), DocumentRow.id.desc())
+            .offset(offset)
+            .limit(size)
+        )
+        return [(row, int(count)) for row, count in self.session.execute(query)], total
+
+    def paragraphs_of(self, document_id: int) -> list[tuple[int, str]]:
+        query = (
+            select(ParagraphRow.position, ParagraphRow.text)
+            .where(ParagraphRow.document_id == document_id)
+            .order_by(ParagraphRow.position)
+        )
+        return [(position, text) for position, text in self.session.execute(query)]
 
     def _ids_of(self, external_ids: Sequence[str]) -> dict[str, int]:
         found: dict[str, int] = {}
@@ -179,3 +239,21 @@ def _length(column_type: Any) -> int:
 def _table(row: type[Any]) -> Table:
     table: Table = row.__table__
     return table
+
+
+def filter_conditions(criteria: DocumentFilter) -> list[ColumnElement[bool]]:
+    """SQL conditions of a document filter."""
+    conditions: list[ColumnElement[bool]] = []
+    if criteria.kind is not None:
+        conditions.append(DocumentRow.kind == criteria.kind.value)
+    if criteria.language is not None:
+        conditions.append(DocumentRow.language == criteria.language)
+    if criteria.issuer is not None:
+        conditions.append(DocumentRow.issuer.contains(criteria.issuer, autoescape=True))
+    if criteria.region is not None:
+        conditions.append(DocumentRow.region.startswith(criteria.region, autoescape=True))
+    if criteria.published_from is not None:
+        conditions.append(DocumentRow.published_on >= criteria.published_from)
+    if criteria.published_until is not None:
+        conditions.append(DocumentRow.published_on <= criteria.published_until)
+    return conditions

@@ -1,24 +1,31 @@
 """Document-library use cases: add one document, load the built-in guides, load the real corpus,
-add a file, count what is stored. Each runs in one unit of work and commits once, so a refused
-or failed load stores nothing; re-running a load adds nothing (known ids and contents are
-skipped)."""
+add a file (or several, each on its own), upload one, delete one, count what is stored. Each
+runs in one unit of work and commits once, so a refused or failed load stores nothing;
+re-running a load adds nothing (known ids and contents are skipped)."""
 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import func, select
 
+from kejin.audit import service as audit
 from kejin.bootstrap import Platform
+from kejin.core.errors import FieldProblem, KejinError
 from kejin.core.progress import ProgressCallback, no_progress
 from kejin.core.uow import UnitOfWork
-from kejin.documents.errors import DocumentConflict, InvalidDocument
+from kejin.documents.errors import DocumentConflict, DocumentNotFound, InvalidDocument
 from kejin.documents.importing import (
-    TEXT_SUFFIXES,
+    FileFormat,
+    ReadOptions,
+    file_format,
+    read_bytes,
+    read_file,
     read_jsonl,
     read_search_page,
     read_text_document,
@@ -34,10 +41,15 @@ from kejin.documents.model import (
 )
 from kejin.documents.orm import DocumentRow, ParagraphRow
 from kejin.documents.repository import DocumentRepository, field_limits
+from kejin.identity.model import Principal
 
 GUIDES_DIR = Path(__file__).parent / "guides"
 CORPUS_FILES = ("policy_docs.jsonl", "government_work_reports.jsonl")
 _PREPARE_REPORT_EVERY = 250
+SUBJECT = "document"
+ADDED = "document.add"
+DELETED = "document.delete"
+UowFactory = Callable[[], UnitOfWork]
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +60,24 @@ class LoadReport:
     documents_read: int
     outcome: BatchOutcome
     seconds: float
+
+
+@dataclass(frozen=True, slots=True)
+class FileRefusal:
+    """One file of a batch that was refused, and why."""
+
+    file: str
+    error: KejinError
+
+
+@dataclass(frozen=True, slots=True)
+class Upload:
+    """A file received over HTTP: its name (the suffix gives the format), bytes and, for text,
+    the encoding when it is not UTF-8."""
+
+    name: str
+    content: bytes
+    encoding: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,20 +93,23 @@ def add_document(uow: UnitOfWork, document: DocumentInput) -> DocumentRef:
     its external id taken by different content → `DocumentConflict`."""
     prepared = prepare(document)
     with uow:
-        repository = DocumentRepository(uow.session)
-        existing = repository.by_content_hash(prepared.content_hash)
-        if existing is not None:
-            count = repository.paragraph_count(existing.id)
-            return DocumentRef(existing.id, existing.external_id, existing.title, count, True)
-        if repository.by_external_id(document.external_id) is not None:
-            raise DocumentConflict(
-                "A different document already has the id {external_id}",
-                field="id",
-                external_id=document.external_id,
-            )
-        outcome = _store(repository, [prepared])
+        ref = _add_one(DocumentRepository(uow.session), prepared)
         uow.commit()
-    return outcome.refs[0]
+    return ref
+
+
+def _add_one(repository: DocumentRepository, prepared: PreparedDocument) -> DocumentRef:
+    existing = repository.by_content_hash(prepared.content_hash)
+    if existing is not None:
+        count = repository.paragraph_count(existing.id)
+        return DocumentRef(existing.id, existing.external_id, existing.title, count, True)
+    if repository.by_external_id(prepared.document.external_id) is not None:
+        raise DocumentConflict(
+            "A different document already has the id {external_id}",
+            field="id",
+            external_id=prepared.document.external_id,
+        )
+    return _store(repository, [prepared]).refs[0]
 
 
 def load_guides(platform: Platform, progress: ProgressCallback = no_progress) -> LoadReport:
@@ -116,18 +149,97 @@ def load_search_pages(
 def add_file(
     platform: Platform,
     path: Path,
-    overrides: dict[str, Any] | None = None,
+    overrides: Mapping[str, Any] | None = None,
     progress: ProgressCallback = no_progress,
+    *,
+    encoding: str | None = None,
 ) -> LoadReport:
-    """Store the document(s) of one `.jsonl`, `.md` or `.txt` file; `overrides` set metadata
-    fields (title, issuer, kind, …) of a single-document file."""
-    if path.suffix == ".jsonl":
-        return _load(platform, [path], _read_jsonl, progress)
-    if path.suffix in TEXT_SUFFIXES:
-        return _load(platform, [path], _text_reader(overrides or {}), progress)
-    raise InvalidDocument(
-        "{file}: only .jsonl, .md and .txt files can be added", field="file", file=path.name
+    """Store the document(s) of one file (.txt, .md, .html, .pdf, .docx: one document;
+    .jsonl: many) in one unit of work; `overrides` set metadata fields (title, issuer, kind,
+    …) of a single-document file. Files over `Settings.document_max_bytes` are refused."""
+    options = ReadOptions(
+        field_limits(), platform.settings.document_max_bytes, encoding, overrides or {}
     )
+    return _load(platform, [path], lambda file: read_file(file, options), progress)
+
+
+def add_files(
+    platform: Platform,
+    paths: Sequence[Path],
+    overrides: Mapping[str, Any] | None = None,
+    *,
+    encoding: str | None = None,
+) -> tuple[list[LoadReport], list[FileRefusal]]:
+    """Store several files, each in its own unit of work: a refused file stores nothing and
+    keeps none of the others from being stored. Returns what each stored file did and why
+    each refused file was refused."""
+    reports: list[LoadReport] = []
+    refusals: list[FileRefusal] = []
+    for path in paths:
+        try:
+            reports.append(add_file(platform, path, overrides, encoding=encoding))
+        except KejinError as error:
+            refusals.append(FileRefusal(path.name, error))
+    return reports, refusals
+
+
+def upload_document(
+    platform: Platform, actor: Principal, upload: Upload, overrides: Mapping[str, Any]
+) -> DocumentRef:
+    """Store the one document of an uploaded file and audit it, in one unit of work. The same
+    content stored before → that document, `already_present` (nothing audited); the external
+    id taken by different content → `DocumentConflict`. JSON Lines files hold many documents
+    and are refused here (`kejin docs add` loads them)."""
+    fmt = file_format(upload.name)
+    if fmt is FileFormat.JSONL:
+        problem = FieldProblem("file", "holds many documents")
+        raise InvalidDocument(
+            "{file}: upload one document at a time; load JSON Lines files with kejin docs add",
+            [problem],
+            file=upload.name,
+        )
+    options = ReadOptions(
+        field_limits(), platform.settings.document_max_bytes, upload.encoding, overrides
+    )
+    [document] = read_bytes(upload.content, upload.name, f"upload:{upload.name}", fmt, options)
+    with platform.uow() as uow:
+        ref = _add_one(DocumentRepository(uow.session), prepare(document))
+        if not ref.already_present:
+            detail = {"title": ref.title[:200], "paragraphs": ref.paragraphs, "file": upload.name}
+            audit.record(
+                uow.session,
+                actor=actor,
+                action=ADDED,
+                subject_type=SUBJECT,
+                subject_id=ref.external_id,
+                detail=detail,
+            )
+        uow.commit()
+    return ref
+
+
+def delete_document(uow: UowFactory, actor: Principal | str, external_id: str) -> DocumentRef:
+    """Delete a document and its paragraphs, append it to the deletion log and audit it, in
+    one unit of work. Returns what was deleted."""
+    with uow() as work:
+        repository = DocumentRepository(work.session)
+        row = repository.by_external_id(external_id)
+        if row is None:
+            raise DocumentNotFound(
+                "No document has the id {external_id}", field="external_id", external_id=external_id
+            )
+        ref = DocumentRef(row.id, row.external_id, row.title, repository.paragraph_count(row.id))
+        repository.delete(row, datetime.now(UTC))
+        audit.record(
+            work.session,
+            actor=actor,
+            action=DELETED,
+            subject_type=SUBJECT,
+            subject_id=external_id,
+            detail={"title": ref.title[:200], "paragraphs": ref.paragraphs},
+        )
+        work.commit()
+    return ref
 
 
 def document_counts(platform: Platform) -> list[KindCount]:
@@ -153,13 +265,6 @@ def _read_guide(path: Path) -> list[DocumentInput]:
     if document.kind is not DocumentKind.GUIDE:
         raise InvalidDocument("{file}: a guide must have kind guide", field="kind", file=path.name)
     return [replace(document, external_id=f"guide-{path.stem}", source=f"kejin:guides/{path.name}")]
-
-
-def _text_reader(overrides: dict[str, Any]) -> Reader:
-    def read(path: Path) -> list[DocumentInput]:
-        return [read_text_document(path, field_limits(), overrides)]
-
-    return read
 
 
 def _load(
@@ -238,35 +343,6 @@ def _first_of_each(prepared: Sequence[PreparedDocument]) -> list[PreparedDocumen
         seen_hashes.add(item.content_hash)
         first.append(item)
     return first
-
-
-@dataclass(frozen=True, slots=True)
-class StoredDocument:
-    """A stored document's metadata and its paragraphs (paragraph `n` is position `n + 1`)."""
-
-    external_id: str
-    title: str
-    issuer: str | None
-    doc_no: str | None
-    date_text: str | None
-    region: str | None
-    language: str
-    kind: str
-    source: str
-    paragraphs: tuple[str, ...]
-
-
-def document_with_paragraphs(uow: UnitOfWork, external_id: str) -> StoredDocument | None:
-    """One stored document with its paragraphs in order, or None when the id is unknown."""
-    with uow:
-        row = DocumentRepository(uow.session).by_external_id(external_id)
-        if row is None:
-            return None
-        paragraphs = tuple(paragraph.text for paragraph in row.paragraphs)
-        return StoredDocument(
-            row.external_id, row.title, row.issuer, row.doc_no, row.date_text, row.region,
-            row.language, row.kind, row.source, paragraphs,
-        )  # fmt: skip
 
 
 # Reads for the search index (kejin.search): plain rows, no ORM objects.

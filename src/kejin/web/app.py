@@ -31,6 +31,7 @@ from kejin.coverage import web as coverage_web
 from kejin.credit import api as credit_api
 from kejin.credit import monitoring_web as credit_monitoring_web
 from kejin.credit import web as credit_web
+from kejin.documents import api as documents_api
 from kejin.feeds import api as feeds_api
 from kejin.identity import api as identity_api
 from kejin.identity import web as identity_web
@@ -81,7 +82,11 @@ def create_app(platform: Platform) -> FastAPI:
     )
     app.state.platform = platform
     auth.install(app)
-    app.add_middleware(RequestGuard)
+
+    def upload_limits() -> dict[str, int]:
+        return {documents_api.UPLOAD_PATH: platform.settings.document_max_bytes}
+
+    app.add_middleware(RequestGuard, uploads=upload_limits)
     app.middleware("http")(locale_middleware)
     problems.install(app)
     plotly_js = plotly_js_path()
@@ -118,6 +123,7 @@ def create_app(platform: Platform) -> FastAPI:
     app.include_router(consent_api.router)
     app.include_router(consent_web.router)
     app.include_router(feeds_api.router)
+    app.include_router(documents_api.router)
     app.include_router(assessment_api.router)
     app.include_router(assessment_web.router)
     app.include_router(credit_api.router)

@@ -11,9 +11,9 @@ from sqlalchemy import select
 
 from kejin.bootstrap import Platform
 from kejin.briefs import service
-from kejin.briefs.errors import NoSuchDocument
 from kejin.config import Settings, load_settings
 from kejin.documents import service as documents
+from kejin.documents.errors import DocumentNotFound
 from kejin.documents.orm import DocumentRow, ParagraphRow
 
 SLICE = (("policy_docs.jsonl", 45), ("government_work_reports.jsonl", 5))
@@ -53,7 +53,7 @@ def test_every_citation_of_a_corpus_slice_resolves_to_its_paragraph(
     ]
     cited = 0
     for external_id in ids:
-        brief = service.brief_read(platform.uow(), external_id)
+        brief = service.brief_read(platform.uow, external_id)
         assert brief.document.external_id == external_id
         assert brief.key_points, external_id
         items = [*brief.key_points, *(b for s in brief.sections for b in s.bullets)]
@@ -69,5 +69,5 @@ def test_every_citation_of_a_corpus_slice_resolves_to_its_paragraph(
 
 
 def test_an_unknown_document_has_no_brief(platform: Platform) -> None:
-    with pytest.raises(NoSuchDocument):
-        service.brief_read(platform.uow(), "no-such-id")
+    with pytest.raises(DocumentNotFound):
+        service.brief_read(platform.uow, "no-such-id")

@@ -21,27 +21,27 @@ from kejin.briefs.model import (
 from kejin.briefs.service import DocumentBrief, as_read
 from kejin.config import load_settings
 from kejin.documents.importing import read_search_page, read_text_document
-from kejin.documents.model import DocumentInput, prepare
+from kejin.documents.model import DocumentInput, StoredDocument, prepare
 from kejin.documents.repository import field_limits
-from kejin.documents.service import GUIDES_DIR, StoredDocument
+from kejin.documents.service import GUIDES_DIR
 
 GOLDEN = Path(__file__).parent / "golden"
 UPDATE = os.environ.get("KEJIN_UPDATE_GOLDEN") == "1"
 
 
-def stored(document: DocumentInput) -> StoredDocument:
+def stored(document: DocumentInput) -> DocumentBrief:
+    """The document as stored (its metadata and paragraphs) with its brief."""
     paragraphs = prepare(document).paragraphs
-    return StoredDocument(
-        document.external_id, document.title, document.issuer, document.doc_no,
-        document.date_text, document.region, document.language, document.kind.value,
-        document.source, paragraphs,
+    level = document.level
+    meta = StoredDocument(
+        id=0, external_id=document.external_id, title=document.title,
+        kind=document.kind.value, language=document.language, source=document.source,
+        issuer=document.issuer, doc_no=document.doc_no, date_text=document.date_text,
+        published_on=document.published_on, region=document.region,
+        level=level.value if level else None, tags=document.tags, paragraphs=len(paragraphs),
     )  # fmt: skip
-
-
-def brief_of(document: StoredDocument) -> Brief:
-    text = DocumentText(document.external_id, document.title, document.language,
-                        document.paragraphs)  # fmt: skip
-    return build_brief(text)
+    text = DocumentText(document.external_id, document.title, document.language, paragraphs)
+    return DocumentBrief(meta, paragraphs, build_brief(text))
 
 
 def assert_citations_resolve(brief: Brief, paragraphs: tuple[str, ...]) -> None:
@@ -52,10 +52,9 @@ def assert_citations_resolve(brief: Brief, paragraphs: tuple[str, ...]) -> None:
         assert figure.text in paragraphs[figure.citation.position - 1]
 
 
-def assert_golden(name: str, document: StoredDocument) -> None:
-    brief = brief_of(document)
-    assert_citations_resolve(brief, document.paragraphs)
-    text = as_text(as_read(DocumentBrief(document, brief))) + "\n"
+def assert_golden(name: str, found: DocumentBrief) -> None:
+    assert_citations_resolve(found.brief, found.paragraphs)
+    text = as_text(as_read(found)) + "\n"
     path = GOLDEN / name
     if UPDATE:
         path.write_text(text, encoding="utf-8")
@@ -80,7 +79,7 @@ def test_the_seed_search_page_results_have_their_golden_brief(result: int) -> No
 
 def test_the_english_seed_article_brief_finds_its_themes() -> None:
     documents = read_search_page(seed_page(), field_limits())
-    brief = brief_of(stored(documents[1]))
+    brief = stored(documents[1]).brief
     assert brief.structure is Structure.REPORT
     assert [s.theme for s in brief.sections] == [Theme.TRENDS, Theme.CHALLENGES, Theme.MEASURES]
     assert len({b.text for b in brief.bullets}) == len(brief.bullets)
