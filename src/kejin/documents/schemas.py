@@ -21,7 +21,18 @@ from kejin.documents.model import (
 )
 
 
-class DocumentFilters(BaseModel):
+class _Form(BaseModel):
+    """Query or form fields where an empty or blank value counts as absent."""
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _blank_is_absent(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            return value.strip() or None
+        return value
+
+
+class DocumentFilters(_Form):
     """What the document list narrows by; empty fields count as absent."""
 
     model_config = ConfigDict(extra="ignore", frozen=True)
@@ -32,13 +43,6 @@ class DocumentFilters(BaseModel):
     region: str | None = Field(None, max_length=64, description="a region and all below it")
     published_from: date | None = Field(None, description="first publication day, inclusive")
     published_until: date | None = Field(None, description="last publication day, inclusive")
-
-    @field_validator("*", mode="before")
-    @classmethod
-    def _blank_is_absent(cls, value: Any) -> Any:
-        if isinstance(value, str):
-            return value.strip() or None
-        return value
 
     @model_validator(mode="after")
     def _days_in_order(self) -> DocumentFilters:
@@ -52,7 +56,7 @@ class DocumentFilters(BaseModel):
         return DocumentFilter(**self.model_dump())
 
 
-class DocumentFields(BaseModel):
+class DocumentFields(_Form):
     """Metadata sent with an upload; what is given overrides what the file carries. Empty
     fields count as absent. Values are checked with the file (the field is named on refusal)."""
 
@@ -70,13 +74,6 @@ class DocumentFields(BaseModel):
     tags: str | None = Field(None, description="comma-separated")
     source: str | None = Field(None, description="default: upload:<file name>")
     encoding: str | None = Field(None, description="of a text file; default UTF-8")
-
-    @field_validator("*", mode="before")
-    @classmethod
-    def _blank_is_absent(cls, value: Any) -> Any:
-        if isinstance(value, str):
-            return value.strip() or None
-        return value
 
     def overrides(self) -> dict[str, Any]:
         """The fields as record fields (`id`, `tags` as a list), encoding left out."""
