@@ -36,6 +36,7 @@ from kejin.web.deps import PageDep, PlatformDep
 from kejin.web.labels import label
 from kejin.web.locale import locale_of
 from kejin.web.policy import allow, signed_in
+from kejin.web.purpose import ConsentedView, purpose_page
 from kejin.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -66,6 +67,27 @@ STATUS_ICONS = {
     Status.NOT_APPLICABLE: "–",
 }
 NO_STAGE_LABEL = N_("No stage")
+ASSESSMENT_VIEW = ConsentedView(
+    path="assessment",
+    title=N_("Technology assessment"),
+    choose_heading=N_("Why are you reading this assessment?"),
+    refused_heading=N_("This assessment is not shared with you"),
+    own_only=N_(
+        "An enterprise sees only its own assessment. Institutions see another enterprise's "
+        "assessment when it grants them access."
+    ),
+    about=N_(
+        "An assessment is consented data: you read it within the enterprise's grant for one "
+        "purpose, and the enterprise sees every read in its access log."
+    ),
+    show=N_("Show the assessment"),
+    how_to_grant=N_(
+        "An enterprise shares its assessment through a consent grant to your institution that "
+        "opens %(scope)s for the purpose of your read, until a date it chooses. Ask the "
+        "enterprise to grant it in its consent centre, or choose the purpose a grant was made "
+        "for."
+    ),
+)
 POINTS_BIN = 25  # points per bar of the cohort distribution (0–1000)
 CSV_COLUMNS = (
     "uscc",
@@ -109,13 +131,15 @@ def assessment_page(
     """The assessment report. Institution staff first say why they read (the role's usual
     purpose is preselected; links carry it); a read outside every grant shows why not."""
     if purpose is None and not principal.is_enterprise_user:
-        return _access_page(request, principal, uscc, None)
+        usual = reads.default_purpose(principal.role)
+        return purpose_page(request, ASSESSMENT_VIEW, principal, uscc, usual)
     try:
         found = reads.enterprise_assessment(
             platform.uow, principal, uscc, None if purpose is None else purpose.value
         )
     except AccessRefused:
-        return _access_page(request, principal, uscc, purpose, status_code=403)
+        asked = purpose or reads.default_purpose(principal.role)
+        return purpose_page(request, ASSESSMENT_VIEW, principal, uscc, asked, refused=True)
     locale = locale_of(request)
     context = {
         "a": found,
@@ -126,24 +150,6 @@ def assessment_page(
         "points_chart": _points_chart(locale, found.points),
     }
     return render(request, "assessment/enterprise.html", context)
-
-
-def _access_page(
-    request: Request,
-    principal: Principal,
-    uscc: str,
-    purpose: GrantPurpose | None,
-    status_code: int = 200,
-) -> HTMLResponse:
-    """Choose the purpose of the read, or (403) the read was refused: a grant is needed."""
-    context = {
-        "uscc": uscc,
-        "refused": status_code == 403,
-        "enterprise_user": principal.is_enterprise_user,
-        "purpose": purpose or reads.default_purpose(principal.role),
-        "purposes": list(GrantPurpose),
-    }
-    return render(request, "assessment/access.html", context, status_code=status_code)
 
 
 def _points_chart(locale: str, points: PointsView | None) -> dict[str, Any] | None:

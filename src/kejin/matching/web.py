@@ -14,13 +14,27 @@ from kejin.assessment import reads as assessment
 from kejin.assessment.web import STATUS_ICONS
 from kejin.consent.errors import AccessRefused
 from kejin.consent.model import GrantPurpose
+from kejin.core.i18n import N_
 from kejin.identity.model import Principal
 from kejin.matching import maps
 from kejin.web.deps import PlatformDep
 from kejin.web.policy import signed_in
+from kejin.web.purpose import ConsentedView, purpose_page
 from kejin.web.templating import render
 
 router = APIRouter(include_in_schema=False)
+FINANCING_VIEW = ConsentedView(
+    path="financing",
+    title=N_("Financing map"),
+    choose_heading=N_("Why are you reading this financing map?"),
+    refused_heading=N_("This financing map is not shared with you"),
+    own_only=N_("An enterprise sees only its own financing map."),
+    about=N_(
+        "The financing map is read from the enterprise's assessment, which is consented data: "
+        "you read it within the enterprise's grant for one purpose."
+    ),
+    show=N_("Show the financing map"),
+)
 SignedIn = Annotated[Principal, Depends(signed_in)]
 Uscc = Annotated[str, Path(max_length=40)]
 
@@ -44,7 +58,8 @@ def financing_page(
     """The map. Institution staff first say why they read; a read outside every grant shows
     why not (403)."""
     if purpose is None and not principal.is_enterprise_user:
-        return _access_page(request, principal, uscc, None)
+        usual = assessment.default_purpose(principal.role)
+        return purpose_page(request, FINANCING_VIEW, principal, uscc, usual)
     try:
         found = maps.enterprise_financing(
             platform.uow,
@@ -55,7 +70,8 @@ def financing_page(
             path=True,
         )
     except AccessRefused:
-        return _access_page(request, principal, uscc, purpose, status_code=403)
+        asked = purpose or assessment.default_purpose(principal.role)
+        return purpose_page(request, FINANCING_VIEW, principal, uscc, asked, refused=True)
     context = {
         "m": found,
         "purpose": purpose,
@@ -64,20 +80,3 @@ def financing_page(
         "unlocks": {u.code: u for u in found.unlocks},
     }
     return render(request, "matching/financing.html", context)
-
-
-def _access_page(
-    request: Request,
-    principal: Principal,
-    uscc: str,
-    purpose: GrantPurpose | None,
-    status_code: int = 200,
-) -> HTMLResponse:
-    context = {
-        "uscc": uscc,
-        "refused": status_code == 403,
-        "enterprise_user": principal.is_enterprise_user,
-        "purpose": purpose or assessment.default_purpose(principal.role),
-        "purposes": list(GrantPurpose),
-    }
-    return render(request, "matching/access.html", context, status_code=status_code)
