@@ -5,6 +5,7 @@ Each view calls one use case."""
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable
 from functools import partial
 from pathlib import Path
@@ -98,6 +99,29 @@ def feature_value(locale: str, name: str, value: Value) -> str:
     return f"{value:,.4g}" if shown is None else shown(locale, value)
 
 
+# A bin as training labels it: "(-inf, 0.5)", "[0.5, 1.2)" (numeric), "seed, start_up"
+# (categories), "special", "missing".
+_INTERVAL = re.compile(r"^([\[(])(\S+), (\S+)\)$")
+_OTHER_BINS = {"special": N_("special values"), "missing": N_("not known")}
+
+
+def bin_shown(locale: str, name: str, bin_label: str) -> str:
+    """A bin in the units its feature is shown in (`feature_value`): bounds of a transformed
+    feature inverted, flags as yes or no, stages by name."""
+    if bin_label in _OTHER_BINS:
+        return translate(locale, _OTHER_BINS[bin_label])
+    interval = _INTERVAL.match(bin_label)
+    if interval is None:
+        separator = "、" if locale.startswith("zh") else ", "
+        return separator.join(feature_value(locale, name, c) for c in bin_label.split(", "))
+    opening, low, high = interval.groups()
+    if name in FLAGS:
+        return _flag(locale, 0.0 if low == "-inf" else 1.0)
+    low_shown = "−∞" if low == "-inf" else feature_value(locale, name, float(low))
+    high_shown = "∞" if high == "inf" else feature_value(locale, name, float(high))
+    return f"{opening}{low_shown}, {high_shown})"
+
+
 @router.get("/credit/model", response_class=HTMLResponse)
 def model_page(request: Request, platform: PlatformDep, principal: CardReader) -> HTMLResponse:
     """The model card: discrimination per split, calibration, score distribution, binning."""
@@ -145,6 +169,7 @@ def credit_page(
         "purpose": PURPOSE,
         "feature": partial(feature_label, locale),
         "shown": partial(feature_value, locale),
+        "bin": partial(bin_shown, locale),
         "withheld": [feature_label(locale, name) for name in report.withheld],
         "stage": None if report.assessment is None else _stage(report.assessment.stage),
         "verdicts": _verdicts(locale, report.assessment),
