@@ -14,7 +14,7 @@ from kejin.core.errors import KejinError
 from kejin.documents.model import DocumentKind
 from kejin.topics import service
 from kejin.topics.model import digest_markdown, topic_spec
-from kejin.topics.schemas import DigestRead, TopicDetailRead, TopicRead
+from kejin.topics.schemas import DigestRead, TopicDetailRead
 
 CLI_ACTOR = "cli"
 
@@ -76,8 +76,8 @@ def show(slug: str, as_json: bool) -> None:
     if as_json:
         click.echo(TopicDetailRead.model_validate(detail).model_dump_json(indent=2))
         return
-    read = TopicRead.model_validate(detail.topic)
-    click.echo(f"# {read.name} ({read.slug})\nquery: {read.query} {read.filters or ''}")
+    found = detail.topic
+    click.echo(f"# {found.name} ({found.slug})\nquery: {found.query} {found.filters or ''}")
     for held in detail.documents:
         document = held.document
         mark = " [new]" if held.new else ""

@@ -89,13 +89,13 @@ def topic_filters(raw: Mapping[str, Any]) -> SearchFilters:
     `issuer`, `region`, `language`: text; `kind`: a document kind); blanks are absent."""
     unknown = sorted(set(raw) - set(FILTER_FIELDS))
     if unknown:
-        raise InvalidTopic("Unknown filter {name}", field=f"filters.{unknown[0]}", name=unknown[0])
+        raise InvalidTopic("Unknown filter {name}", field=_field(unknown[0]), name=unknown[0])
     given = {key: value for key, value in raw.items() if value not in {None, ""}}
     for key, value in given.items():
         if not isinstance(value, str) or len(value) > MAX_FILTER_TEXT:
             raise InvalidTopic(
                 "A filter is text of at most {max} characters",
-                field=f"filters.{key}",
+                field=_field(key),
                 max=MAX_FILTER_TEXT,
             )
     kind = given.get("kind")
@@ -121,8 +121,13 @@ def _date(given: Mapping[str, str], key: str) -> date | None:
         return date.fromisoformat(given[key])
     except ValueError:
         raise InvalidTopic(
-            "A date is written yyyy-mm-dd", field=f"filters.{key}", value=given[key]
+            "A date is written yyyy-mm-dd", field=_field(key), value=given[key]
         ) from None
+
+
+def _field(key: str) -> str:
+    """How a refusal names a filter: `filters.<key>`."""
+    return "filters." + key
 
 
 def filters_mapping(filters: SearchFilters) -> dict[str, str]:

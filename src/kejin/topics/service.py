@@ -167,18 +167,8 @@ def refresh_if_stale(platform: Platform, slug: str) -> Refresh | None:
 
 def topic_detail(platform: Platform, slug: str) -> TopicDetail:
     """The topic and its documents, best first (refreshed first if the library changed)."""
-    refresh_if_stale(platform, slug)
-    found = topic(platform, slug)
-    held = _held_documents(platform, slug)
-    return TopicDetail(
-        found,
-        tuple(HeldDocument(d, d.is_new(found.created_at)) for d in ranked(held)),
-    )
-
-
-def topic_view(platform: Platform, slug: str) -> tuple[TopicDetail, Digest]:
-    """The topic page: its documents and its digest (refreshed first if the library changed)."""
-    return topic_detail(platform, slug), topic_digest(platform, slug)
+    found, held = _current(platform, slug)
+    return _detail(found, held)
 
 
 def topic_digest(
@@ -186,9 +176,35 @@ def topic_digest(
 ) -> Digest:
     """The topic's digest: its `top` best documents with key points from their briefs, and
     what is new since `since` (default: since the topic was created)."""
+    found, held = _current(platform, slug)
+    return _digest(platform, found, held, since, top)
+
+
+def topic_view(platform: Platform, slug: str) -> tuple[TopicDetail, Digest]:
+    """The topic page: its documents and its digest, read once (refreshed first if the library
+    changed)."""
+    found, held = _current(platform, slug)
+    return _detail(found, held), _digest(platform, found, held, None, DIGEST_DOCUMENTS)
+
+
+def _current(platform: Platform, slug: str) -> tuple[Topic, list[TopicDocument]]:
     refresh_if_stale(platform, slug)
-    found = topic(platform, slug)
-    held = _held_documents(platform, slug)
+    return topic(platform, slug), _held_documents(platform, slug)
+
+
+def _detail(found: Topic, held: list[TopicDocument]) -> TopicDetail:
+    return TopicDetail(
+        found, tuple(HeldDocument(d, d.is_new(found.created_at)) for d in ranked(held))
+    )
+
+
+def _digest(
+    platform: Platform,
+    found: Topic,
+    held: list[TopicDocument],
+    since: datetime | None,
+    top: int,
+) -> Digest:
     since = as_utc(since) if since else found.created_at
     wanted = {d.external_id for d in ranked(held)[:top]}
     wanted |= {d.external_id for d in ranked(d for d in held if d.is_new(since))[:top]}
