@@ -28,6 +28,7 @@ from kejin.region import cli as region_cli
 from kejin.region.cli import region_options
 from kejin.registry import cli as registry_cli
 from kejin.search import cli as search_cli
+from kejin.topics import cli as topics_cli
 from kejin.web import cli as web_cli
 from kejin.web.cli import run_server, server_options
 
@@ -96,6 +97,8 @@ def _print_demo_report(console: Console, report: DemoReport) -> None:
             f"{name}: {outcome.added:,} documents added, "
             f"{outcome.skipped_existing:,} already present"
         )
+    topic = report.topic
+    console.print(f"topic {topic.slug}: {topic.documents:,} documents, {topic.added:,} new")
     table = Table(title="Demo accounts (sign in at /login)")
     for column in ("login", "role", "password"):
         table.add_column(column)
@@ -121,7 +124,7 @@ for module in (
     for command in module.commands:
         main.add_command(command)
 documents_cli.docs.add_command(briefs_cli.brief)
-for command in search_cli.commands:
+for command in (*search_cli.commands, *topics_cli.commands):
     documents_cli.docs.add_command(command)
 
 

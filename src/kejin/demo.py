@@ -1,7 +1,8 @@
 """The main job behind `kejin demo`: a migrated database holding the demo region, its loan
 history, a technology-assessment run over it, the tech-aware credit scorecard trained on that
 history and put in service, the document library (the team's guides, plus the
-real corpus when `../shared` is present), one demo account per role and consent grants. Every
+real corpus when `../shared` is present) indexed for search, the topic 科技金融支持体系
+gathering its documents, one demo account per role and consent grants. Every
 step is idempotent, so running it again is safe."""
 
 from __future__ import annotations
@@ -27,6 +28,10 @@ from kejin.region import calibration as region_defaults
 from kejin.region import service as region
 from kejin.registry import service as registry
 from kejin.registry.model import IndustryCluster
+from kejin.search import service as search
+from kejin.search.index import STEP_SEGMENT
+from kejin.topics import demo as topics
+from kejin.topics import service as topic_service
 
 # The demo's enterprise users belong to brain-science firms, like Lin in JOURNEYS.md; the
 # first four enterprises of that cluster get accounts and grant the demo bank differently.
@@ -53,6 +58,7 @@ STEP_LABELS = {
     "news/read": "Reading the news pages",
     "news/prepare": "Preparing news",
     "news/store": "Storing news",
+    f"search/{STEP_SEGMENT}": "Indexing the documents for search",
     "matching/read": "Reading the match inputs",
     "matching/match": "Matching firms with products and policies",
     "matching/store": "Storing the match run",
@@ -66,6 +72,7 @@ class DemoReport:
     credit_model: credit.InService
     documents: dict[str, documents.LoadReport]
     accounts: accounts.DemoAccounts
+    topic: topic_service.Refresh
 
 
 def prepare_demo(
@@ -92,6 +99,8 @@ def prepare_demo(
         loaded["news"] = documents.load_search_pages(
             platform, data / "seed", scoped(progress, "news")
         )
+    search.sync(platform, scoped(progress, "search"))
+    topic = topics.seed_demo_topic(platform)
     catalogue.seed_catalogue(platform.uow)
     matching.ensure_run(
         platform.uow, started_by=consent.DEMO_ACTOR, progress=scoped(progress, "matching")
@@ -104,6 +113,7 @@ def prepare_demo(
         credit_model=model,
         documents=loaded,
         accounts=people,
+        topic=topic,
     )
 
 

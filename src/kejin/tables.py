@@ -17,5 +17,6 @@ from kejin.needs import orm as _needs  # noqa: F401
 from kejin.notifications import orm as _notifications  # noqa: F401
 from kejin.products import orm as _products  # noqa: F401
 from kejin.registry import orm as _registry  # noqa: F401
+from kejin.topics import orm as _topics  # noqa: F401
 
 metadata = Base.metadata

@@ -26,6 +26,8 @@ from kejin.identity.service import principal_of
 from kejin.needs.orm import NeedRow, PickupRow
 from kejin.registry import service as registry
 from kejin.registry.orm import EnterpriseRow
+from kejin.topics import service as topics
+from kejin.topics.demo import DEMO_SLUG
 
 
 @pytest.fixture
@@ -69,6 +71,12 @@ def test_the_demo_seeds_one_account_per_role_and_a_second_run_adds_nothing(
     assert [p.name for p in in_service.parent.iterdir()] == [in_service.name]
     assert first.assessment.enterprises == 400
     assert first.assessment.started_by == "system:demo"
+    assert (first.topic.slug, second.topic.added) == (DEMO_SLUG, 0)
+    assert second.topic.documents == first.topic.documents
+    held = {
+        h.document.external_id for h in topics.topic_detail(without_corpus, DEMO_SLUG).documents
+    }
+    assert {"guide-support-system.zh", "guide-ip-pledge.zh", "guide-risk-sharing.zh"} <= held
 
 
 def test_the_demo_bank_officer_reads_some_enterprises_financials_and_not_others(

@@ -31,6 +31,7 @@ TEMPLATE_PACKAGES = (
     "kejin.products",
     "kejin.matching",
     "kejin.needs",
+    "kejin.topics",
     "kejin.notifications",
     "kejin.coverage",
     "kejin.briefs",
