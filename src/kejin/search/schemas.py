@@ -9,7 +9,14 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from kejin.documents.model import DocumentKind
-from kejin.search.model import MAX_PER_PAGE, MAX_QUERY_LENGTH, PageSpec, SearchFilters, SearchPage
+from kejin.search.model import (
+    MAX_PER_PAGE,
+    MAX_QUERY_LENGTH,
+    Hit,
+    PageSpec,
+    SearchFilters,
+    SearchPage,
+)
 
 
 class SearchParams(BaseModel):
@@ -91,3 +98,29 @@ class SearchPageRead(BaseModel):
     @classmethod
     def of(cls, page: SearchPage) -> SearchPageRead:
         return cls.model_validate(page)
+
+
+class ExportedHitRead(HitRead):
+    """A hit in an export: also its document's number and source, and a link to the paragraph."""
+
+    doc_no: str | None
+    source: str | None
+    url: str
+
+    @classmethod
+    def of(cls, hit: Hit, doc_no: str | None, source: str | None, url: str) -> ExportedHitRead:
+        return cls.model_validate(
+            HitRead.model_validate(hit).model_dump()
+            | {"doc_no": doc_no, "source": source, "url": url}
+        )
+
+
+class SearchExportRead(BaseModel):
+    """The results of `/search/export?format=json`: the best hits, up to `limit`, of `total`."""
+
+    query: str
+    filters: dict[str, str] = Field(description="the filters given, keyed like the parameters")
+    total: int
+    exported: int
+    limit: int
+    hits: list[ExportedHitRead]

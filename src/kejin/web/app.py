@@ -46,6 +46,7 @@ from kejin.products import web as products_web
 from kejin.registry import api as registry_api
 from kejin.registry import web as registry_web
 from kejin.search import api as search_api
+from kejin.search import web as search_web
 from kejin.web import auth, problems
 from kejin.web.guards import RequestGuard
 from kejin.web.locale import locale_middleware
@@ -142,4 +143,5 @@ def create_app(platform: Platform) -> FastAPI:
     app.include_router(briefs_api.router)
     app.include_router(briefs_web.router)
     app.include_router(search_api.router)
+    app.include_router(search_web.router)
     return app

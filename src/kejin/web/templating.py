@@ -34,6 +34,7 @@ TEMPLATE_PACKAGES = (
     "kejin.notifications",
     "kejin.coverage",
     "kejin.briefs",
+    "kejin.search",
 )
 
 
