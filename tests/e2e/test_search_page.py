@@ -190,6 +190,7 @@ def test_no_result_says_so_and_suggests_fewer_words_and_no_filters(client: TestC
         ({"q": "科技金融", "kind": "poem"}, "kind", "Kind"),
         ({"q": "科技金融", "page": "two"}, "page", "Page"),
         ({"q": "科技金融", "page": "9"}, "page", "Page"),
+        ({"q": "科技金融", "page": str(2**31)}, "page", "Page"),
         ({"q": "、、"}, "q", "Search words"),
         ({"q": "科" * 201}, "q", "Search words"),
     ],

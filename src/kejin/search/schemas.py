@@ -18,6 +18,10 @@ from kejin.search.model import (
     SearchPage,
 )
 
+# The engine collects offset + page size hits before it skips the offset, so a page far down
+# costs memory in proportion: pages beyond this one are refused.
+MAX_PAGE = 1000
+
 
 class SearchParams(BaseModel):
     """`GET /api/v1/search` parameters; empty ones count as absent."""
@@ -34,7 +38,7 @@ class SearchParams(BaseModel):
     region: str | None = Field(None, max_length=64, description="a region and those under it")
     kind: DocumentKind | None = None
     language: str | None = Field(None, max_length=8, description="zh or en")
-    page: int = Field(1, description="page number, from 1")
+    page: int = Field(1, le=MAX_PAGE, description=f"page number, from 1 to {MAX_PAGE}")
     per_page: int = Field(10, description=f"hits per page, 1 to {MAX_PER_PAGE}")
 
     @field_validator("*", mode="before")

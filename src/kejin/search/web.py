@@ -30,7 +30,7 @@ from kejin.identity.model import Principal
 from kejin.search import service
 from kejin.search.errors import InvalidSearch
 from kejin.search.model import Hit, PageSpec, SearchFilters
-from kejin.search.schemas import ExportedHitRead, SearchExportRead
+from kejin.search.schemas import MAX_PAGE, ExportedHitRead, SearchExportRead
 from kejin.web.deps import PlatformDep
 from kejin.web.labels import label
 from kejin.web.locale import locale_of
@@ -62,6 +62,7 @@ FIELD_LABELS = {
 }
 NOT_A_DATE = N_("must be a date like 2024-06-30")
 NOT_A_NUMBER = N_("must be a whole number")
+AT_MOST = N_("must be at most {le}")
 ONE_OF = N_("must be one of: {expected}")
 TOO_LONG = N_("must be at most {max_length} characters")
 PAST_THE_END = N_("The last page of results is page {pages}")
@@ -126,10 +127,12 @@ class SearchForm:
             if len(getattr(self, name)) > limit:
                 problems.append(FieldProblem(name, TOO_LONG, params={"max_length": limit}))
         page = 1
-        if self.page and not self.page.isdigit():
+        try:
+            page = int(self.page or 1)
+        except ValueError:
             problems.append(FieldProblem("page", NOT_A_NUMBER))
-        elif self.page:
-            page = int(self.page)
+        if page > MAX_PAGE:
+            problems.append(FieldProblem("page", AT_MOST, params={"le": MAX_PAGE}))
         if problems:
             raise InvalidSearch("Check the search fields", problems=problems)
         filters = SearchFilters(
@@ -187,7 +190,9 @@ def search_page(request: Request, platform: PlatformDep, reader: Reader) -> HTML
             [(k, v) for k, v in request.query_params.multi_items() if k not in {"page", "lang"}]
         ),
     }
-    return render(request, "search/search.html", context, 200 if refusal is None else 422)
+    return render(
+        request, "search/search.html", context, 200 if refusal is None else refusal.status
+    )
 
 
 def _milliseconds(seconds: float) -> Decimal:
@@ -195,15 +200,16 @@ def _milliseconds(seconds: float) -> Decimal:
 
 
 def _errors(locale: str, error: KejinError | None) -> list[tuple[str, str, str]]:
-    """(field, field label, reason) for each field refused, translated for `locale`."""
+    """(field, field label, reason) for each field refused, translated for `locale`; the
+    label is empty for a refusal that names no field of the form."""
     if error is None:
         return []
     if isinstance(error, InvalidInput) and error.problems:
         named = [(p.field, translate(locale, p.reason, **p.params)) for p in error.problems]
     else:
-        named = [(error.field or "q", translate(locale, error.message, **error.params))]
+        named = [(error.field or "", translate(locale, error.message, **error.params))]
     return [
-        (field, translate(locale, FIELD_LABELS.get(field, field)), reason)
+        (field, translate(locale, FIELD_LABELS[field]) if field in FIELD_LABELS else "", reason)
         for field, reason in named
     ]
 
