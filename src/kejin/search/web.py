@@ -17,7 +17,7 @@ from datetime import date
 from decimal import Decimal
 from enum import StrEnum
 from typing import Annotated, Any
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 from fastapi import APIRouter, Depends, Query
 from starlette.requests import Request
@@ -232,7 +232,7 @@ def search_url(q: str, **params: str) -> str:
 
 def document_url(hit: Hit) -> str:
     """The cited paragraph on its document's page."""
-    return f"/documents/{hit.external_id}#p-{hit.position}"
+    return f"/documents/{quote(hit.external_id, safe='')}#p-{hit.position}"
 
 
 @router.get("/search/export")
