@@ -160,6 +160,8 @@ TABLE: dict[tuple[str, str], tuple[str | frozenset[Role], TokenScope | None]] = 
     ("GET", "/api/v1/documents/{external_id}/brief"): (ANY, None),
     ("GET", "/documents/{external_id}"): (ANY, None),
     ("GET", "/api/v1/search"): (ANY, TokenScope.REGISTRY_READ),
+    ("GET", "/search"): (ANY, None),
+    ("GET", "/search/export"): (ANY, None),
     ("GET", "/api/v1/documents"): (ANY, None),
     ("POST", "/api/v1/documents"): (DOCUMENT_UPLOADERS, None),
     ("GET", "/api/v1/documents/{external_id}"): (ANY, None),

@@ -66,6 +66,8 @@ def test_filters_and_the_second_page(client: TestClient) -> None:
     [
         ({"q": "、"}, "q"),
         ({"q": "金融", "per_page": 0}, "per_page"),
+        ({"q": "金融", "page": 2**31}, "page"),
+        ({"q": "金融", "page": 10**30}, "page"),
         ({"q": "金融", "from": "2024-01-01", "to": "2023-01-01"}, "to"),
     ],
 )

@@ -6,7 +6,7 @@ re-running a load adds nothing (known ids and contents are skipped)."""
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -78,6 +78,14 @@ class Upload:
     name: str
     content: bytes
     encoding: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentReference:
+    """How a list of results refers to a document beyond its search fields."""
+
+    doc_no: str | None
+    source: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -420,3 +428,17 @@ def paragraph_texts(
     with platform.uow() as uow:
         rows = uow.session.execute(statement).all()
     return {(row[0], row[1]): row[2] for row in rows if (row[0], row[1]) in wanted}
+
+
+def document_references(
+    platform: Platform, external_ids: Collection[str]
+) -> dict[str, DocumentReference]:
+    """The document number and source of each stored document named, for a results list."""
+    if not external_ids:
+        return {}
+    statement = select(DocumentRow.external_id, DocumentRow.doc_no, DocumentRow.source).where(
+        DocumentRow.external_id.in_(set(external_ids))
+    )
+    with platform.uow() as uow:
+        rows = uow.session.execute(statement).all()
+    return {row[0]: DocumentReference(row[1], row[2]) for row in rows}

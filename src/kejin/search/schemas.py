@@ -9,7 +9,18 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from kejin.documents.model import DocumentKind
-from kejin.search.model import MAX_PER_PAGE, MAX_QUERY_LENGTH, PageSpec, SearchFilters, SearchPage
+from kejin.search.model import (
+    MAX_PER_PAGE,
+    MAX_QUERY_LENGTH,
+    Hit,
+    PageSpec,
+    SearchFilters,
+    SearchPage,
+)
+
+# The engine collects offset + page size hits before it skips the offset, so a page far down
+# costs memory in proportion: pages beyond this one are refused.
+MAX_PAGE = 1000
 
 
 class SearchParams(BaseModel):
@@ -27,7 +38,7 @@ class SearchParams(BaseModel):
     region: str | None = Field(None, max_length=64, description="a region and those under it")
     kind: DocumentKind | None = None
     language: str | None = Field(None, max_length=8, description="zh or en")
-    page: int = Field(1, description="page number, from 1")
+    page: int = Field(1, le=MAX_PAGE, description=f"page number, from 1 to {MAX_PAGE}")
     per_page: int = Field(10, description=f"hits per page, 1 to {MAX_PER_PAGE}")
 
     @field_validator("*", mode="before")
@@ -91,3 +102,29 @@ class SearchPageRead(BaseModel):
     @classmethod
     def of(cls, page: SearchPage) -> SearchPageRead:
         return cls.model_validate(page)
+
+
+class ExportedHitRead(HitRead):
+    """A hit in an export: also its document's number and source, and a link to the paragraph."""
+
+    doc_no: str | None
+    source: str | None
+    url: str
+
+    @classmethod
+    def of(cls, hit: Hit, doc_no: str | None, source: str | None, url: str) -> ExportedHitRead:
+        return cls.model_validate(
+            HitRead.model_validate(hit).model_dump()
+            | {"doc_no": doc_no, "source": source, "url": url}
+        )
+
+
+class SearchExportRead(BaseModel):
+    """The results of `/search/export?format=json`: the best hits, up to `limit`, of `total`."""
+
+    query: str
+    filters: dict[str, str] = Field(description="the filters given, keyed like the parameters")
+    total: int
+    exported: int
+    limit: int
+    hits: list[ExportedHitRead]

@@ -22,6 +22,7 @@ from kejin.documents import service as documents
 from kejin.search.index import DocumentFields, Paragraph, SearchIndex, Watermark
 from kejin.search.model import (
     BREAK,
+    MAX_PER_PAGE,
     SNIPPET_LEAD,
     SNIPPET_WIDTH,
     Highlight,
@@ -191,4 +192,45 @@ def _hit(
         position,
         score,
         make_snippet(text, highlights),
+    )
+
+
+# --- the search page ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ResultsPage:
+    """What the search page and its export show: the hits, each document's number and source,
+    and how long finding them took."""
+
+    found: SearchPage
+    references: dict[str, documents.DocumentReference]
+    seconds: float
+
+
+def results_page(
+    platform: Platform, text: str, filters: SearchFilters, page: PageSpec
+) -> ResultsPage:
+    """`search`, with the documents' numbers and sources, timed."""
+    started = time.perf_counter()
+    found = search(platform, text, filters, page)
+    references = documents.document_references(platform, {hit.external_id for hit in found.hits})
+    return ResultsPage(found, references, time.perf_counter() - started)
+
+
+def first_results(platform: Platform, text: str, filters: SearchFilters, limit: int) -> ResultsPage:
+    """The best `limit` hits (an export), read a page of the largest size at a time."""
+    started = time.perf_counter()
+    hits: list[Hit] = []
+    total = 0
+    for number in range(1, -(-limit // MAX_PER_PAGE) + 1):
+        found = search(platform, text, filters, PageSpec(number, MAX_PER_PAGE))
+        hits.extend(found.hits)
+        total = found.total
+        if len(found.hits) < MAX_PER_PAGE:
+            break
+    kept = tuple(hits[:limit])
+    references = documents.document_references(platform, {hit.external_id for hit in kept})
+    return ResultsPage(
+        SearchPage(kept, total, 1, max(limit, 1)), references, time.perf_counter() - started
     )

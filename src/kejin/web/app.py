@@ -46,6 +46,7 @@ from kejin.products import web as products_web
 from kejin.registry import api as registry_api
 from kejin.registry import web as registry_web
 from kejin.search import api as search_api
+from kejin.search import web as search_web
 from kejin.topics import api as topics_api
 from kejin.topics import web as topics_web
 from kejin.web import auth, problems
@@ -144,6 +145,7 @@ def create_app(platform: Platform) -> FastAPI:
     app.include_router(briefs_api.router)
     app.include_router(briefs_web.router)
     app.include_router(search_api.router)
+    app.include_router(search_web.router)
     app.include_router(topics_api.router)
     app.include_router(topics_web.router)
     return app

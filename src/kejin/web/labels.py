@@ -10,6 +10,7 @@ from enum import StrEnum
 from kejin.assessment.model import Status
 from kejin.consent.model import DataScope, GrantPurpose, GrantStatus
 from kejin.core.i18n import N_, translate
+from kejin.documents.labels import LABELS as DOCUMENT_LABELS
 from kejin.needs.labels import LABELS as NEED_LABELS
 from kejin.products.labels import LABELS as PRODUCT_LABELS
 from kejin.registry.model import (
@@ -151,6 +152,7 @@ LABELS: dict[type[StrEnum], dict[str, str]] = {
     },
     **PRODUCT_LABELS,
     **NEED_LABELS,
+    **DOCUMENT_LABELS,
 }
 
 

@@ -35,6 +35,7 @@ TEMPLATE_PACKAGES = (
     "kejin.notifications",
     "kejin.coverage",
     "kejin.briefs",
+    "kejin.search",
 )
 
 
