@@ -26,7 +26,14 @@ import tantivy
 
 from kejin.core.progress import ProgressCallback, no_progress
 from kejin.core.words import dictionary
-from kejin.search.model import BREAK, Clause, ParsedQuery, Phrase, SearchFilters
+from kejin.search.model import (
+    BREAK,
+    Clause,
+    ParsedQuery,
+    Phrase,
+    SearchFilters,
+    rank_documents,
+)
 from kejin.search.segment import segment_many
 
 SCHEMA_VERSION = 2
@@ -39,6 +46,7 @@ PARALLEL_FROM = 20_000  # fewer paragraphs are segmented in this process
 WRITER_HEAP = 256_000_000
 EPOCH = date(1970, 1, 1)
 STEP_SEGMENT = "segment"
+DOCUMENT_POOL = 200  # best paragraphs collapsed into the document ranking
 
 
 @dataclass(frozen=True, slots=True)
@@ -208,6 +216,14 @@ class SearchIndex:
             )
         count = getattr(result, "count", None)  # present at run time, missing from the stubs
         return int(count or 0), matches
+
+    def best_documents(
+        self, query: ParsedQuery, filters: SearchFilters, limit: int, pool: int = DOCUMENT_POOL
+    ) -> list[tuple[int, float]]:
+        """The best `limit` documents (id, score): the best `pool` paragraphs collapsed per
+        document (`model.rank_documents`)."""
+        _, matches = self.search(query, filters, pool, 0)
+        return rank_documents((m.document_id, m.score) for m in matches)[:limit]
 
     def query(self, query: ParsedQuery, filters: SearchFilters) -> tantivy.Query:
         """The tantivy query: every clause on the body, no excluded phrase, the filters, and a
