@@ -34,7 +34,7 @@ from kejin.search.model import (
     SearchFilters,
     rank_documents,
 )
-from kejin.search.segment import segment_many
+from kejin.search.segment import prepare_segmenter, segment_many
 
 SCHEMA_VERSION = 2
 TOKENIZER = "kejin_tokens"
@@ -309,7 +309,7 @@ def _segmented(paragraphs: Sequence[Paragraph], progress: ProgressCallback) -> I
             progress(STEP_SEGMENT, done, total)
             yield from result
         return
-    dictionary()  # loaded before the fork, so the workers inherit it
+    prepare_segmenter()  # loaded before the fork, so the workers inherit it
     context = multiprocessing.get_context("fork")
     with context.Pool(min(2, os.cpu_count() or 1)) as pool:
         for result in pool.imap(segment_many, chunks):
