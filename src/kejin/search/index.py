@@ -1,5 +1,6 @@
 """The tantivy adapter: the index's schema and directory, writing paragraphs (segmented on
-every core, then one writer), deleting documents, the watermark, and running a parsed query.
+every core, then one writer), deleting documents, the watermark, and running a parsed query —
+for paragraphs, or for documents ranked by their best paragraphs (`best_documents`).
 
 One tantivy document per paragraph: `body` (the paragraph's tokens, with positions, for phrases)
 and, on a document's first paragraph only, `title` (the title's tokens: a title that holds the
