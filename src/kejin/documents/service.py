@@ -371,11 +371,12 @@ _SEARCH_FIELDS = (
 
 def library_state(platform: Platform) -> tuple[int, int, str | None]:
     """(documents stored, the highest document id, that document's external id)."""
-    newest = select(DocumentRow.external_id).order_by(DocumentRow.id.desc()).limit(1)
-    statement = select(func.count(), func.coalesce(func.max(DocumentRow.id), 0))
+    newest = (
+        select(DocumentRow.external_id).order_by(DocumentRow.id.desc()).limit(1).scalar_subquery()
+    )
+    statement = select(func.count(), func.coalesce(func.max(DocumentRow.id), 0), newest)
     with platform.uow() as uow:
-        count, highest = uow.session.execute(statement).one()
-        external_id = uow.session.execute(newest).scalar()
+        count, highest, external_id = uow.session.execute(statement).one()
     return int(count), int(highest), external_id
 
 

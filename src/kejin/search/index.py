@@ -1,5 +1,6 @@
 """The tantivy adapter: the index's schema and directory, writing paragraphs (segmented on
-every core, then one writer), deleting documents, the watermark, and running a parsed query.
+every core, then one writer), deleting documents, the watermark, and running a parsed query —
+for paragraphs, or for documents ranked by their best paragraphs (`best_documents`).
 
 One tantivy document per paragraph: `body` (the paragraph's tokens, with positions, for phrases)
 and, on a document's first paragraph only, `title` (the title's tokens: a title that holds the
@@ -26,8 +27,15 @@ import tantivy
 
 from kejin.core.progress import ProgressCallback, no_progress
 from kejin.core.words import dictionary
-from kejin.search.model import BREAK, Clause, ParsedQuery, Phrase, SearchFilters
-from kejin.search.segment import segment_many
+from kejin.search.model import (
+    BREAK,
+    Clause,
+    ParsedQuery,
+    Phrase,
+    SearchFilters,
+    rank_documents,
+)
+from kejin.search.segment import prepare_segmenter, segment_many
 
 SCHEMA_VERSION = 2
 TOKENIZER = "kejin_tokens"
@@ -39,6 +47,7 @@ PARALLEL_FROM = 20_000  # fewer paragraphs are segmented in this process
 WRITER_HEAP = 256_000_000
 EPOCH = date(1970, 1, 1)
 STEP_SEGMENT = "segment"
+DOCUMENT_POOL = 200  # best paragraphs collapsed into the document ranking
 
 
 @dataclass(frozen=True, slots=True)
@@ -209,6 +218,14 @@ class SearchIndex:
         count = getattr(result, "count", None)  # present at run time, missing from the stubs
         return int(count or 0), matches
 
+    def best_documents(
+        self, query: ParsedQuery, filters: SearchFilters, limit: int, pool: int = DOCUMENT_POOL
+    ) -> list[tuple[int, float]]:
+        """The best `limit` documents (id, score): the best `pool` paragraphs collapsed per
+        document (`model.rank_documents`)."""
+        _, matches = self.search(query, filters, pool, 0)
+        return rank_documents((m.document_id, m.score) for m in matches)[:limit]
+
     def query(self, query: ParsedQuery, filters: SearchFilters) -> tantivy.Query:
         """The tantivy query: every clause on the body, no excluded phrase, the filters, and a
         boost when the title holds every clause too."""
@@ -293,7 +310,7 @@ def _segmented(paragraphs: Sequence[Paragraph], progress: ProgressCallback) -> I
             progress(STEP_SEGMENT, done, total)
             yield from result
         return
-    dictionary()  # loaded before the fork, so the workers inherit it
+    prepare_segmenter()  # loaded before the fork, so the workers inherit it
     context = multiprocessing.get_context("fork")
     with context.Pool(min(2, os.cpu_count() or 1)) as pool:
         for result in pool.imap(segment_many, chunks):

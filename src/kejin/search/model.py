@@ -21,6 +21,7 @@ MAX_QUERY_LENGTH = 200
 MAX_PER_PAGE = 100
 SNIPPET_WIDTH = 160
 SNIPPET_LEAD = 30  # characters shown before the first highlight
+DOCUMENT_WEIGHTS = (1.0, 0.5, 0.25)  # a document's score: its best paragraphs, decaying
 OR = "OR"
 BREAK = "|"  # the token punctuation becomes: it keeps phrases from spanning it
 _TERM = re.compile(r'(-?)"([^"]*)"?|(\S+)')
@@ -196,6 +197,24 @@ def _terms(text: str, segment: Segmenter) -> Iterable[tuple[bool, Phrase | None,
         words = quoted if bare is None else bare.removeprefix("-") if negated else bare
         tokens = tuple(segment(words))
         yield negated, Phrase(tokens) if tokens else None, False
+
+
+def rank_documents(
+    matches: Iterable[tuple[int, float]], weights: Sequence[float] = DOCUMENT_WEIGHTS
+) -> list[tuple[int, float]]:
+    """Paragraph hits (document id, score) collapsed to one entry per document, best first: a
+    document scores its best paragraph, plus half its second and a quarter of its third, so a
+    document that treats the topic in several paragraphs outranks one that names it once."""
+    scores: dict[int, list[float]] = {}
+    for document_id, score in matches:
+        scores.setdefault(document_id, []).append(score)
+    ranked = [(document_id, _weighted(found, weights)) for document_id, found in scores.items()]
+    return sorted(ranked, key=lambda entry: (-entry[1], entry[0]))
+
+
+def _weighted(scores: list[float], weights: Sequence[float]) -> float:
+    best = sorted(scores, reverse=True)[: len(weights)]
+    return sum(weight * score for weight, score in zip(weights, best, strict=False))
 
 
 def find_highlights(tokens: Sequence[Token], phrases: Iterable[Phrase]) -> tuple[Highlight, ...]:

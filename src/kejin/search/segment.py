@@ -20,8 +20,9 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
-from functools import lru_cache
+from functools import cache
 
+import numpy as np
 import rjieba
 
 from kejin.core.words import dictionary
@@ -29,6 +30,9 @@ from kejin.search.model import BREAK, Token
 
 MIN_PIECE = 2  # the finest words kept are two characters or more
 PARAGRAPH_BREAK = "\n"
+TABLE_FROM = 2_000  # characters; longer texts are normalised through the code-point table
+FINEST_CACHE = 500_000  # words whose finest split is remembered (forgotten all at once beyond)
+BMP = 0x10000
 _BREAK_RUN = re.compile(r"\|(?: +\|)+")
 
 
@@ -55,12 +59,42 @@ _FOLDING = _Folding()
 
 def normalise(text: str) -> str:
     """`text` with compatibility forms folded, lower-cased and punctuation as breaks; the same
-    length as `text`."""
-    return text.translate(_FOLDING)
+    length as `text`. A long text goes through a table of every code point below U+10000 at
+    once (NumPy), the rare characters above it one by one; both ways give the same text."""
+    if len(text) < TABLE_FROM:
+        return text.translate(_FOLDING)
+    try:
+        codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+    except UnicodeEncodeError:  # a lone surrogate: only the slow way takes it
+        return text.translate(_FOLDING)
+    table = _table()
+    folded = table[np.minimum(codes, BMP - 1)]
+    beyond = np.flatnonzero(codes >= BMP)
+    folded[beyond] = [ord(_FOLDING[int(codes[at])]) for at in beyond]
+    return folded.tobytes().decode("utf-32-le")
 
 
-@lru_cache(maxsize=200_000)
-def _finest(word: str) -> str:
+@cache
+def _table() -> np.ndarray:
+    """The folded code point of every code point below U+10000."""
+    return np.fromiter((ord(_FOLDING[code]) for code in range(BMP)), np.uint32, BMP)
+
+
+class _Finest(dict[str, str]):
+    """Each word's finest split, worked out on first use (see `_split`)."""
+
+    def __missing__(self, word: str) -> str:
+        if len(self) >= FINEST_CACHE:
+            self.clear()
+        split = self[word] = _split(word)
+        return split
+
+
+_FINEST = _Finest()
+_finest = _FINEST.__getitem__
+
+
+def _split(word: str) -> str:
     """`word` split into the fewest dictionary words of ≥ 2 characters, each split again;
     the pieces joined by spaces (the word itself when no split exists)."""
     if len(word) < 2 * MIN_PIECE or not word.isalpha() or word.isascii():
@@ -73,6 +107,12 @@ def _finest(word: str) -> str:
             if best is None or split.count(" ") < best.count(" "):
                 best = split
     return best or word
+
+
+def prepare_segmenter() -> None:
+    """Load the dictionary and the normalisation table now (before worker processes fork)."""
+    dictionary()
+    _table()
 
 
 def _joined(words: Iterable[str]) -> str:

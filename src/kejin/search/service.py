@@ -39,8 +39,8 @@ from kejin.search.model import (
 from kejin.search.segment import normalise, segment, tokens_with_offsets
 
 INDEX_FOLDER = "search"
-LONG_PARAGRAPH = 600  # characters; longer ones are segmented for highlights only in a window
 SCAN_MARGIN = 40
+LONG_PARAGRAPH = SNIPPET_WIDTH + 2 * SCAN_MARGIN  # longer: segmented for highlights in a window
 
 _open: dict[Path, SearchIndex] = {}
 _lock = threading.Lock()  # one writer at a time; requests are served on several threads

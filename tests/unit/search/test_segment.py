@@ -3,9 +3,11 @@
 import json
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from kejin.core.words import DICTIONARY_FILE, dictionary, read_dictionary
-from kejin.search.segment import normalise, segment, tokens_with_offsets
+from kejin.search.segment import TABLE_FROM, normalise, segment, tokens_with_offsets
 
 
 def test_the_dictionary_holds_the_glossary_and_the_hand_kept_terms_once_each() -> None:
@@ -59,3 +61,18 @@ def test_token_offsets_point_at_the_token_in_the_original_text() -> None:
 
 def test_the_dictionary_is_added_once_per_process() -> None:
     assert dictionary() is dictionary()
+
+
+MIXED = "科技金融ＡＩ技术 PM2.5、Ｃ919\t\n㎡𠀀𝐀😀！（广东省）ÄÖß\u3000"
+
+
+def test_a_long_text_is_normalised_as_each_of_its_characters_alone() -> None:
+    text = MIXED * (TABLE_FROM // len(MIXED) + 2)
+    assert len(text) >= TABLE_FROM
+    assert normalise(text) == "".join(normalise(char) for char in text)
+
+
+@given(st.text(alphabet=st.characters(exclude_categories=["Cs"]), min_size=1, max_size=60))
+def test_normalising_a_long_text_is_normalising_its_pieces(piece: str) -> None:
+    text = piece * (TABLE_FROM // len(piece) + 1)
+    assert normalise(text) == "".join(normalise(char) for char in text)
