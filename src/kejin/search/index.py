@@ -37,7 +37,7 @@ from kejin.search.model import (
 )
 from kejin.search.segment import prepare_segmenter, segment_many
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3  # 3: splits into any number of dictionary words (an index of 2 is rebuilt)
 TOKENIZER = "kejin_tokens"
 WATERMARK_FILE = "watermark.json"
 DOCUMENTS_FILE = "documents.json"

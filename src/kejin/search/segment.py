@@ -9,10 +9,11 @@ such as ㎡, stays as it is). A run of punctuation becomes one break token: it i
 but takes a position, so a phrase never spans punctuation (科技、金融 is not 科技金融).
 
 The normalised text is cut by rjieba (dictionary plus the domain words of
-`kejin.core.words`); a word of four or more characters is then split into the finest
-dictionary words of at least two characters (科技金融 → 科技 金融, 中小企业 → 中小 企业),
-recursively, while such a split exists. Tokens are those finest words, in order, so a query
-for 科技 finds 科技金融 text, and a query for 科技金融 asks for 科技 directly followed by 金融.
+`kejin.core.words`); a word of four or more characters is then split into the fewest
+dictionary words of at least two characters (科技金融 → 科技 金融, 中小企业 → 中小 企业,
+科技金融支持体系 → 科技金融 支持 体系), each split again while such a split exists. Tokens
+are those finest words, in order, so a query for 科技 finds 科技金融 text, and a query for
+科技金融 asks for 科技 directly followed by 金融.
 """
 
 from __future__ import annotations
@@ -95,18 +96,28 @@ _finest = _FINEST.__getitem__
 
 
 def _split(word: str) -> str:
-    """`word` split into the fewest dictionary words of ≥ 2 characters, each split again;
-    the pieces joined by spaces (the word itself when no split exists)."""
+    """`word` split into the fewest dictionary words of ≥ 2 characters (two or more), each
+    split again; the pieces joined by spaces (the word itself when no split exists)."""
     if len(word) < 2 * MIN_PIECE or not word.isalpha() or word.isascii():
         return word
-    best: str | None = None
-    for cut in range(MIN_PIECE, len(word) - MIN_PIECE + 1):
-        head, tail = word[:cut], word[cut:]
-        if rjieba.has_word(head) and rjieba.has_word(tail):
-            split = f"{_finest(head)} {_finest(tail)}"
-            if best is None or split.count(" ") < best.count(" "):
-                best = split
-    return best or word
+    pieces = _fewest_pieces(word)
+    return word if pieces is None else " ".join(_finest(piece) for piece in pieces)
+
+
+def _fewest_pieces(word: str) -> list[str] | None:
+    """The fewest dictionary words of ≥ 2 characters, other than `word` itself, that make up
+    `word` (科技金融支持体系 → 科技金融 支持 体系); None when no such cover exists. Among
+    covers of one size, the one whose last piece is longest (then the next, and so on)."""
+    best: list[list[str] | None] = [[], *([None] * len(word))]
+    for end in range(MIN_PIECE, len(word) + 1):
+        for start in range(end - MIN_PIECE + 1):
+            known, piece = best[start], word[start:end]
+            if known is None or len(piece) == len(word) or not rjieba.has_word(piece):
+                continue
+            fewest = best[end]
+            if fewest is None or len(known) + 1 < len(fewest):
+                best[end] = [*known, piece]
+    return best[-1]
 
 
 def prepare_segmenter() -> None:

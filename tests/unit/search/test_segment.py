@@ -76,3 +76,8 @@ def test_a_long_text_is_normalised_as_each_of_its_characters_alone() -> None:
 def test_normalising_a_long_text_is_normalising_its_pieces(piece: str) -> None:
     text = piece * (TABLE_FROM // len(piece) + 1)
     assert normalise(text) == "".join(normalise(char) for char in text)
+
+
+def test_a_domain_term_splits_into_as_many_words_as_it_takes() -> None:
+    # 支持体系 is no word, so two halves cannot cover the term; three pieces can
+    assert segment("科技金融支持体系") == ["科技", "金融", "支持", "体系"]
