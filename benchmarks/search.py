@@ -18,7 +18,8 @@ paragraphs the real corpus (`<shared dir>/data/corpus`) is loaded first. Then:
   query word (each Chinese word as one unbroken string);
 - 科技金融: whether each of its top 10 contains 科技金融 literally;
 - the judged set (`tests/data/judged-queries.json`): precision@5 and nDCG@10 of the document
-  ranking (`SearchIndex.best_documents`: each document's best paragraphs).
+  ranking (`SearchIndex.best_documents`: each document's best paragraphs) over the corpus's
+  documents — the set judges the corpus, so guides and news stored beside it are left out.
 
 `--peers` (`pip install -e '.[bench]'`) then runs the peers of `benchmarks/search_peers.py`
 on the same paragraphs in the same run, in a fresh process whose rjieba has no domain
@@ -121,9 +122,12 @@ def main() -> None:
     print(f"load average (1 min): {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores")
     queries = _query_set(fields, args.queries)
     judged = read_judged(JUDGED)
+    corpus = _corpus_ids(settings)
     context = multiprocessing.get_context("spawn")
     with context.Pool(1) as pool:
-        figures, ours = pool.apply(_measure, (settings, folder, queries, args.repeat, judged))
+        figures, ours = pool.apply(
+            _measure, (settings, folder, queries, args.repeat, judged, corpus)
+        )
     for line in figures:
         print(line)
     print(f"load average (1 min): {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores")
@@ -131,7 +135,11 @@ def main() -> None:
     if args.peers:
         external = {f.document_id: f.external_id for f in fields}
         passages = [row.text for row in rows]
-        documents_of = [external[row.document_id] for row in rows]
+        # the judged set covers the corpus: other documents (guides, news) are left out of the
+        # peers' document rankings as of Kejin's
+        documents_of = [
+            external[row.document_id] if external[row.document_id] in corpus else "" for row in rows
+        ]
         # not a Pool: its workers are daemons, and the peers' stage starts processes of its own
         with ProcessPoolExecutor(1, mp_context=context) as stage:
             peers = stage.submit(_peer_rows, passages, documents_of, queries, judged, args.whoosh)
@@ -171,8 +179,25 @@ def _query_set(fields: list[DocumentFields], wanted: int) -> list[str]:
     return queries
 
 
-def _measure(
-    settings: Settings, folder: Path, queries: list[str], repeat: int, judged: list[JudgedQuery]
+def _corpus_ids(settings: Settings) -> frozenset[str]:
+    """The external ids of the real corpus, which the judged set covers."""
+    assert settings.shared_dir is not None, "no shared folder with the corpus"
+    folder = settings.shared_dir / "data" / "corpus"
+    return frozenset(
+        json.loads(line)["id"]
+        for name in documents.CORPUS_FILES
+        for line in (folder / name).read_text(encoding="utf-8").splitlines()
+        if line.strip()
+    )
+
+
+def _measure(  # noqa: PLR0917 — Pool.apply passes the arguments by position
+    settings: Settings,
+    folder: Path,
+    queries: list[str],
+    repeat: int,
+    judged: list[JudgedQuery],
+    corpus: frozenset[str],
 ) -> tuple[list[str], Row]:
     process = psutil.Process()
     before = process.memory_info().rss
@@ -203,9 +228,10 @@ def _measure(
     ranked = evaluate(
         judged,
         lambda query: [
-            index.documents[document_id]
-            for document_id, _ in index.best_documents(parse_query(query, segment), none, 10)
-        ],
+            external
+            for document_id, _ in index.best_documents(parse_query(query, segment), none, 40)
+            if (external := index.documents[document_id]) in corpus
+        ][:10],
     )
     http = _http(platform, queries)
     after = process.memory_info().rss
@@ -308,7 +334,8 @@ def _peer_run(
     rankings = {}
     for item in judged:
         found = engine.search(search_peers.segment(item.query), PEER_POOL)
-        rankings[item.query] = distinct_in_order(documents_of[i] for i in found)[:10]
+        in_corpus = (documents_of[i] for i in found if documents_of[i])
+        rankings[item.query] = distinct_in_order(in_corpus)[:10]
     added = (process.memory_info().rss - before) / 2**20
     close = getattr(engine, "close", None)
     if close is not None:
