@@ -17,8 +17,8 @@ from kejin.documents import queries
 from kejin.documents import service as documents
 from kejin.web.app import create_app
 from tests.e2e.conftest import serving, sqlite_platform
-from tests.e2e.sessions import sign_in
-from tests.factories import PASSWORD, create_user
+from tests.e2e.sessions import browser_signed_in, sign_in
+from tests.factories import create_user
 
 GUIDE = "guide-support-system.zh"
 HTML = {"accept": "text/html"}
@@ -83,13 +83,7 @@ def test_following_a_citation_highlights_its_paragraph_in_both_languages(
     chromium: Any, library: Platform
 ) -> None:
     with serving(library) as url:
-        context = chromium.new_context(viewport={"width": 1280, "height": 800}, base_url=url)
-        page = context.new_page()
-        page.goto("/login")
-        page.fill("#login", "reader")
-        page.fill("#password", PASSWORD)
-        page.click("form[action='/login'] button[type=submit]")
-        page.wait_for_url(f"{url}/**")
+        page = browser_signed_in(chromium, url, "reader")
         for lang in ("en", "zh-CN"):
             page.goto(f"/documents/{GUIDE}?lang={lang}")
             citations = page.locator(".doc-brief .brief-points a.cite")
@@ -102,4 +96,4 @@ def test_following_a_citation_highlights_its_paragraph_in_both_languages(
                 page.evaluate(f"document.querySelector('{target}').getBoundingClientRect().top")
                 >= 0
             )
-        context.close()
+        page.context.close()

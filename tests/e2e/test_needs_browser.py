@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from tests.e2e.conftest import serving, sqlite_platform
-from tests.factories import PASSWORD
+from tests.e2e.sessions import browser_signed_in
 from tests.needs_world import World, build_world
 
 pytestmark = pytest.mark.browser
@@ -27,23 +27,11 @@ def needs_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str
     platform.dispose()
 
 
-def _signed_in(chromium: Any, url: str, login: str) -> Page:
-    context = chromium.new_context(locale="en-US", viewport={"width": 1280, "height": 900},
-                                   base_url=url)  # fmt: skip
-    page = context.new_page()
-    page.goto("/login")
-    page.fill("#login", login)
-    page.fill("#password", PASSWORD)
-    page.click("form[action='/login'] button[type=submit]")
-    page.wait_for_url(f"{url}/**")
-    return page
-
-
 def test_a_need_posted_on_the_form_is_picked_up_offered_and_accepted(
     chromium: Any, needs_server: tuple[str, World], tmp_path: Path
 ) -> None:
     url, _ = needs_server
-    firm = _signed_in(chromium, url, "lin")
+    firm = browser_signed_in(chromium, url, "lin")
     firm.goto("/needs")
     firm.fill("#amount_wan", "500")
     firm.fill("#term_months", "36")
@@ -54,7 +42,7 @@ def test_a_need_posted_on_the_form_is_picked_up_offered_and_accepted(
     assert firm.locator("#need-status").get_attribute("data-status") == "posted"
     assert firm.locator("#targets tbody tr").count() == 2
 
-    bank = _signed_in(chromium, url, "officer1")
+    bank = browser_signed_in(chromium, url, "officer1")
     bank.goto("/workbench")
     bank.click(f"#open-needs a[href='{need_path}']")
     bank.click("#pickup button[type=submit]")

@@ -21,8 +21,8 @@ from kejin.documents import service as documents
 from kejin.documents.model import DocumentInput, DocumentKind
 from kejin.web.app import create_app
 from tests.e2e.conftest import serving, sqlite_platform
-from tests.e2e.sessions import sign_in
-from tests.factories import PASSWORD, create_user
+from tests.e2e.sessions import browser_signed_in, sign_in
+from tests.factories import create_user
 
 HTML = {"accept": "text/html"}
 ARTICLES = 12  # paragraphs of the rules document that mention 专精特新: two pages of ten
@@ -287,13 +287,7 @@ def test_a_reader_searches_and_follows_a_result_to_its_paragraph_in_both_languag
     chromium: Any, library: Platform
 ) -> None:
     with serving(library) as url:
-        context = chromium.new_context(viewport={"width": 1280, "height": 800}, base_url=url)
-        page = context.new_page()
-        page.goto("/login")
-        page.fill("#login", "researcher")
-        page.fill("#password", PASSWORD)
-        page.click("form[action='/login'] button[type=submit]")
-        page.wait_for_url(f"{url}/**")
+        page = browser_signed_in(chromium, url, "researcher")
         for lang in ("en", "zh-CN"):
             page.goto(f"/search?lang={lang}")
             assert page.evaluate("document.activeElement.id") == "q"
@@ -311,4 +305,4 @@ def test_a_reader_searches_and_follows_a_result_to_its_paragraph_in_both_languag
             assert page.evaluate("document.querySelector(':target').id") == "p-2"
             assert "知识产权质押融资" in page.inner_text("#p-2")
             assert page.evaluate("document.documentElement.lang") == lang
-        context.close()
+        page.context.close()
