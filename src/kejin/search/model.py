@@ -19,6 +19,9 @@ from kejin.search.errors import InvalidSearch
 
 MAX_QUERY_LENGTH = 200
 MAX_PER_PAGE = 100
+# The engine collects offset + page size hits before it skips the offset, so a page far down
+# costs memory in proportion: pages beyond this one are refused (every entrypoint alike).
+MAX_PAGE = 1000
 SNIPPET_WIDTH = 160
 SNIPPET_LEAD = 30  # characters shown before the first highlight
 DOCUMENT_WEIGHTS = (1.0, 0.5, 0.25)  # a document's score: its best paragraphs, decaying
@@ -87,8 +90,8 @@ class PageSpec:
     per_page: int = 10
 
     def __post_init__(self) -> None:
-        if self.page < 1:
-            raise InvalidSearch("page must be 1 or more", field="page")
+        if not 1 <= self.page <= MAX_PAGE:
+            raise InvalidSearch("page must be between 1 and {max}", field="page", max=MAX_PAGE)
         if not 1 <= self.per_page <= MAX_PER_PAGE:
             raise InvalidSearch(
                 "per_page must be between 1 and {max}", field="per_page", max=MAX_PER_PAGE

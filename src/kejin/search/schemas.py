@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from kejin.documents.model import DocumentKind
 from kejin.search.model import (
+    MAX_PAGE,
     MAX_PER_PAGE,
     MAX_QUERY_LENGTH,
     Hit,
@@ -17,10 +18,6 @@ from kejin.search.model import (
     SearchFilters,
     SearchPage,
 )
-
-# The engine collects offset + page size hits before it skips the offset, so a page far down
-# costs memory in proportion: pages beyond this one are refused.
-MAX_PAGE = 1000
 
 
 class SearchParams(BaseModel):

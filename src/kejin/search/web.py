@@ -29,8 +29,8 @@ from kejin.documents.model import DocumentKind
 from kejin.identity.model import Principal
 from kejin.search import service
 from kejin.search.errors import InvalidSearch
-from kejin.search.model import Hit, PageSpec, SearchFilters
-from kejin.search.schemas import MAX_PAGE, ExportedHitRead, SearchExportRead
+from kejin.search.model import MAX_PAGE, Hit, PageSpec, SearchFilters
+from kejin.search.schemas import ExportedHitRead, SearchExportRead
 from kejin.web.deps import PlatformDep
 from kejin.web.labels import label
 from kejin.web.locale import locale_of

@@ -6,6 +6,7 @@ import pytest
 
 from kejin.search.errors import InvalidSearch
 from kejin.search.model import (
+    MAX_PAGE,
     MAX_QUERY_LENGTH,
     Clause,
     Highlight,
@@ -68,7 +69,10 @@ def test_an_overlong_query_is_refused() -> None:
         parse_query("a" * (MAX_QUERY_LENGTH + 1), split)
 
 
-@pytest.mark.parametrize(("page", "per_page", "field"), [(0, 10, "page"), (1, 0, "per_page")])
+@pytest.mark.parametrize(
+    ("page", "per_page", "field"),
+    [(0, 10, "page"), (MAX_PAGE + 1, 10, "page"), (1, 0, "per_page"), (1, 101, "per_page")],
+)
 def test_pages_out_of_range_name_the_parameter(page: int, per_page: int, field: str) -> None:
     with pytest.raises(InvalidSearch) as refused:
         PageSpec(page, per_page)
