@@ -71,7 +71,8 @@ def test_an_analyst_creates_a_topic_over_the_api_and_reads_it_and_its_digest(
     refreshed = client.post("/api/v1/topics/tech-finance/refresh", headers=headers)
     assert refreshed.json() == {"slug": "tech-finance", "added": 0, "documents": 2}
     digest = client.get("/api/v1/topics/tech-finance/digest").json()
-    numbers = [p["source"] for e in digest["entries"] for p in e["points"]]
+    numbers = [p["source"] for e in digest["entries"] for p in [e["passage"], *e["points"]] if p]
+    assert all(e["passage"] for e in digest["entries"])
     assert numbers == [s["number"] for s in digest["sources"]] == list(range(1, len(numbers) + 1))
     markdown = client.get("/api/v1/topics/tech-finance/digest", params={"format": "markdown"})
     assert markdown.headers["content-type"].startswith("text/markdown")
@@ -128,6 +129,8 @@ def test_the_form_saves_a_topic_and_its_page_links_each_citation_to_its_paragrap
     assert page.status_code == 200
     citations = CITATION.findall(page.text)
     assert citations
+    # each of the two documents in the digest opens with its passage
+    assert page.text.count('<blockquote class="passage">') == 2
     for external_id, position in set(citations):
         document = client.get(f"/documents/{external_id}")
         assert f'id="p-{position}"' in document.text

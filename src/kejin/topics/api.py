@@ -70,8 +70,8 @@ def get_digest(
     ] = None,
     format: Annotated[Literal["json", "markdown"], Query()] = "json",  # noqa: A002
 ) -> DigestRead | PlainTextResponse:
-    """The topic's digest: its best documents with cited key points, what's new since a date,
-    and the numbered sources (document and paragraph)."""
+    """The topic's digest: its best documents with their cited passage and key points, what's
+    new since a date, and the numbered sources (document and paragraph)."""
     moment = dt.datetime.combine(since, dt.time(), dt.UTC) if since else None
     digest = service.topic_digest(platform, slug, moment)
     if format == "markdown":

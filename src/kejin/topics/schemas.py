@@ -93,6 +93,9 @@ class DigestEntryRead(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
     document: TopicDocumentRead
+    passage: CitedPointRead | None = Field(
+        description="the sentence of the document's best-matching paragraph, citing it"
+    )
     points: list[CitedPointRead]
     new: bool
 

@@ -168,13 +168,14 @@ def refresh_if_stale(platform: Platform, slug: str) -> Refresh | None:
 def topic_detail(platform: Platform, slug: str) -> TopicDetail:
     """The topic and its documents, best first (refreshed first if the library changed)."""
     found, held = _current(platform, slug)
-    return _detail(found, held)
+    return _detail(found, [d for _, d in held])
 
 
 def topic_digest(
     platform: Platform, slug: str, since: datetime | None = None, top: int = DIGEST_DOCUMENTS
 ) -> Digest:
-    """The topic's digest: its `top` best documents with key points from their briefs, and
+    """The topic's digest: its `top` best documents with their best-matching passage and key
+    points from their briefs, and
     what is new since `since` (default: since the topic was created)."""
     found, held = _current(platform, slug)
     return _digest(platform, found, held, since, top)
@@ -184,10 +185,12 @@ def topic_view(platform: Platform, slug: str) -> tuple[TopicDetail, Digest]:
     """The topic page: its documents and its digest, read once (refreshed first if the library
     changed)."""
     found, held = _current(platform, slug)
-    return _detail(found, held), _digest(platform, found, held, None, DIGEST_DOCUMENTS)
+    return _detail(found, [d for _, d in held]), _digest(
+        platform, found, held, None, DIGEST_DOCUMENTS
+    )
 
 
-def _current(platform: Platform, slug: str) -> tuple[Topic, list[TopicDocument]]:
+def _current(platform: Platform, slug: str) -> tuple[Topic, list[tuple[int, TopicDocument]]]:
     refresh_if_stale(platform, slug)
     return topic(platform, slug), _held_documents(platform, slug)
 
@@ -201,15 +204,25 @@ def _detail(found: Topic, held: list[TopicDocument]) -> TopicDetail:
 def _digest(
     platform: Platform,
     found: Topic,
-    held: list[TopicDocument],
+    held: list[tuple[int, TopicDocument]],
     since: datetime | None,
     top: int,
 ) -> Digest:
+    """The digest, reading the best paragraph and the brief of the documents it lists only."""
     since = as_utc(since) if since else found.created_at
-    wanted = {d.external_id for d in ranked(held)[:top]}
-    wanted |= {d.external_id for d in ranked(d for d in held if d.is_new(since))[:top]}
+    by_key = {d.external_id: key for key, d in held}
+    shown = [d for _, d in held]
+    wanted = {d.external_id for d in ranked(shown)[:top]}
+    wanted |= {d.external_id for d in ranked(d for d in shown if d.is_new(since))[:top]}
+    cited = {(by_key[d.external_id], d.position): d.external_id for d in shown}
+    texts = documents.paragraph_texts(
+        platform, sorted(key for key, external_id in cited.items() if external_id in wanted)
+    )
+    paragraphs = {cited[key]: text for key, text in texts.items()}
     points = {external_id: _key_points(platform, external_id) for external_id in sorted(wanted)}
-    return build_digest(found.name, found.query, held, points, since, top=top)
+    return build_digest(
+        found.name, found.query, shown, points, since, paragraphs=paragraphs, top=top
+    )
 
 
 def _key_points(platform: Platform, external_id: str) -> tuple[KeyPoint, ...]:
@@ -220,24 +233,28 @@ def _key_points(platform: Platform, external_id: str) -> tuple[KeyPoint, ...]:
     return tuple(KeyPoint(b.text, b.citation.position, b.trimmed) for b in brief.key_points)
 
 
-def _held_documents(platform: Platform, slug: str) -> list[TopicDocument]:
+def _held_documents(platform: Platform, slug: str) -> list[tuple[int, TopicDocument]]:
+    """The topic's documents still stored, each with its document id."""
     with platform.uow() as uow:
         repository = TopicRepository(uow.session)
         rows = repository.held(_row(repository, slug).id)
         held = [(row.document_id, _snapshot(row)) for row in rows]
     fields = documents.documents_by_id(platform, sorted(document_id for document_id, _ in held))
     return [
-        TopicDocument(
-            external_id=row.external_id,
-            title=fields[document_id][2],
-            issuer=fields[document_id][3],
-            date_text=fields[document_id][4],
-            published_on=fields[document_id][5],
-            kind=fields[document_id][7],
-            score=row.best_score,
-            position=row.best_position,
-            paragraphs=row.matched_paragraphs,
-            first_seen_at=row.first_seen_at,
+        (
+            document_id,
+            TopicDocument(
+                external_id=row.external_id,
+                title=fields[document_id][2],
+                issuer=fields[document_id][3],
+                date_text=fields[document_id][4],
+                published_on=fields[document_id][5],
+                kind=fields[document_id][7],
+                score=row.best_score,
+                position=row.best_position,
+                paragraphs=row.matched_paragraphs,
+                first_seen_at=row.first_seen_at,
+            ),
         )
         for document_id, row in held
         if document_id in fields

@@ -108,14 +108,20 @@ def test_a_document_deleted_from_the_library_drops_out_and_the_others_stay(
     assert service.refresh_topic(library, "tf").documents == 1
 
 
-def test_the_digest_cites_the_briefs_of_the_topics_documents(library: Platform) -> None:
+def test_the_digest_quotes_the_best_paragraphs_and_cites_the_briefs(library: Platform) -> None:
     service.create_topic(library, topic_spec("科技金融", QUERY, slug="tf"), "analyst")
     digest = service.topic_digest(library, "tf")
     assert {e.document.external_id for e in digest.entries} == {"tf", "link"}
     cited = [(s.external_id, s.position) for s in digest.sources]
     assert len(cited) == len(set(cited)) > 0
     for entry in digest.entries:
-        for point in entry.points:
+        assert entry.passage is not None
+        quoted = digest.sources[entry.passage.source - 1]
+        assert (quoted.external_id, quoted.position) == (
+            entry.document.external_id,
+            entry.document.position,
+        )
+        for point in (entry.passage, *entry.points):
             source = digest.sources[point.source - 1]
             assert source.external_id == entry.document.external_id
             _, paragraphs = documents_text(library, source.external_id)
