@@ -169,6 +169,7 @@ TABLE: dict[tuple[str, str], tuple[str | frozenset[Role], TokenScope | None]] = 
     ("GET", "/api/v1/topics"): (ANY, TokenScope.REGISTRY_READ),
     ("POST", "/api/v1/topics"): (REGION_STAFF, None),
     ("GET", "/api/v1/topics/{slug}"): (ANY, TokenScope.REGISTRY_READ),
+    ("PATCH", "/api/v1/topics/{slug}"): (REGION_STAFF, None),
     ("POST", "/api/v1/topics/{slug}/refresh"): (REGION_STAFF, None),
     ("GET", "/api/v1/topics/{slug}/digest"): (ANY, TokenScope.REGISTRY_READ),
     ("GET", "/topics"): (ANY, None),

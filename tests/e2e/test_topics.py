@@ -1,6 +1,7 @@
-"""Topics through the application: the API (create, list, detail, refresh, digest as JSON and
-Markdown), the pages (list with the form, a topic's digest with citation links to paragraphs),
-who may create, CSRF on the form, and refusals naming the field."""
+"""Topics through the application: the API (create, list, detail, edit at the ETag's version,
+refresh, digest as JSON and Markdown), the pages (list with the form, a topic's digest with
+citation links to paragraphs), who may create, CSRF on the form, and refusals naming the
+field."""
 
 from __future__ import annotations
 
@@ -156,3 +157,48 @@ def test_a_refused_form_shows_the_reason_and_keeps_what_was_typed(own: Platform)
     assert refused.status_code == 422
     assert "The end date is before the start date" in refused.text
     assert 'value="科技金融支持体系"' in refused.text
+
+
+def test_an_edit_needs_the_etag_read_and_a_new_query_collects_again(own: Platform) -> None:
+    client, csrf = _client(own, "government_analyst")
+    headers = {"X-CSRF-Token": csrf}
+    assert client.post("/api/v1/topics", json=TOPIC, headers=headers).status_code == 201
+    read = client.get("/api/v1/topics/tech-finance")
+    tag = read.headers["etag"]
+    assert tag == f'"{read.json()["topic"]["version"]}"'
+    change = {"query": "投贷联动"}
+    missing = client.patch("/api/v1/topics/tech-finance", json=change, headers=headers)
+    assert missing.status_code == 428
+    bad = client.patch(
+        "/api/v1/topics/tech-finance", json=change, headers={**headers, "If-Match": "x"}
+    )
+    assert bad.status_code == 422
+    edited = client.patch(
+        "/api/v1/topics/tech-finance", json=change, headers={**headers, "If-Match": tag}
+    )
+    assert edited.status_code == 200, edited.text
+    body = edited.json()
+    assert (body["added"], body["removed"], body["topic"]["documents"]) == (0, 1, 1)
+    assert body["topic"]["name"] == TOPIC["name"]
+    assert edited.headers["etag"] == f'"{body["topic"]["version"]}"' != tag
+    stale = client.patch(
+        "/api/v1/topics/tech-finance", json={"name": "x"}, headers={**headers, "If-Match": tag}
+    )
+    assert stale.status_code == 412
+    detail = client.get("/api/v1/topics/tech-finance").json()
+    assert [d["document"]["external_id"] for d in detail["documents"]] == ["link"]
+    assert detail["topic"]["name"] == TOPIC["name"]
+    empty = client.patch(
+        "/api/v1/topics/tech-finance",
+        json={"query": " "},
+        headers={**headers, "If-Match": edited.headers["etag"]},
+    )
+    assert empty.status_code == 422
+    assert "query" in empty.text
+    officer, officer_csrf = _client(own, "bank_officer")
+    refused = officer.patch(
+        "/api/v1/topics/tech-finance",
+        json=change,
+        headers={"X-CSRF-Token": officer_csrf, "If-Match": edited.headers["etag"]},
+    )
+    assert refused.status_code == 403

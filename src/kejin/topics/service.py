@@ -1,5 +1,6 @@
 """Topic use cases: create a topic (collecting its documents at once), list and show topics,
-refresh one or all (documents not yet held are recorded as first seen now), and the digest.
+edit one (name, query, filters) at the version read, refresh one or all (documents not yet
+held are recorded as first seen now), and the digest.
 
 A topic's query runs through the search service; the documents' metadata and briefs come from
 the document library's and the briefs' services. Showing a topic refreshes it first when the
@@ -13,14 +14,17 @@ from datetime import UTC, datetime
 
 from sqlalchemy.exc import IntegrityError
 
+from kejin.audit import service as audit
 from kejin.bootstrap import Platform
 from kejin.briefs import service as briefs
+from kejin.core.i18n import N_
 from kejin.documents import service as documents
 from kejin.documents.errors import DocumentNotFound
+from kejin.identity.model import Principal
 from kejin.search import service as search
 from kejin.search.errors import InvalidSearch
 from kejin.search.model import Hit, PageSpec
-from kejin.topics.errors import InvalidTopic, TopicExists, TopicNotFound
+from kejin.topics.errors import InvalidTopic, TopicChanged, TopicExists, TopicNotFound
 from kejin.topics.model import (
     DIGEST_DOCUMENTS,
     SEARCH_PAGE_SIZE,
@@ -112,6 +116,72 @@ def create_topic(platform: Platform, spec: TopicSpec, created_by: str) -> Topic:
         except IntegrityError:
             raise _exists(spec.slug) from None
     return topic(platform, spec.slug)
+
+
+SUBJECT = "topic"
+EDITED = "topic.edited"
+CHANGED = N_("The topic changed since you opened it (now version {version}); reload it")
+
+
+@dataclass(frozen=True, slots=True)
+class Edit:
+    """An edited topic, and what the new query or filters changed: documents in and out."""
+
+    topic: Topic
+    added: int
+    removed: int
+
+
+def edit_topic(
+    platform: Platform, principal: Principal, slug: str, spec: TopicSpec, expected_version: int
+) -> Edit:
+    """Give the topic `slug` the name, query and filters of `spec` (its slug stays) if it is
+    still at `expected_version` (else `TopicChanged`, nothing written). A changed query or
+    filters collects again: the documents no longer found leave the topic, those found and not
+    held come in as first seen now. Audited."""
+    with platform.uow() as uow:
+        row = _row(TopicRepository(uow.session), slug)
+        before = {"name": row.name, "query": row.query, "filters": dict(row.filters)}
+        if row.version != expected_version:
+            raise TopicChanged(CHANGED, field="version", version=row.version)
+    filters = filters_mapping(spec.filters)
+    after = {"name": spec.name, "query": spec.query, "filters": filters}
+    changed = sorted(key for key in after if after[key] != before[key])
+    recollect = "query" in changed or "filters" in changed
+    matches = _search(platform, spec.query, filters) if recollect else []
+    mark = _library_mark(platform)
+    ids = _document_ids(platform)
+    moment = now()
+    with platform.uow() as uow:
+        repository = TopicRepository(uow.session)
+        row = _row(repository, slug)
+        values: dict[str, object] = {"name": spec.name, "query": spec.query, "filters": filters}
+        if recollect:
+            values |= {"refreshed_at": moment, "library_count": mark[0]}
+            values["library_highest"] = mark[1]
+        if not repository.claim_edit(row, expected_version, values):
+            latest = _row(repository, slug).version
+            raise TopicChanged(CHANGED, field="version", version=latest)
+        added = removed = 0
+        if recollect:
+            present = _present(matches, ids)
+            removed = repository.drop_unmatched(row.id, [m.external_id for m in present])
+            added = repository.record(row.id, present, ids, moment)
+        audit.record(
+            uow.session,
+            actor=principal,
+            action=EDITED,
+            subject_type=SUBJECT,
+            subject_id=slug,
+            detail={
+                "version": expected_version + 1,
+                "changed": changed,
+                "added": added,
+                "removed": removed,
+            },
+        )
+        uow.commit()
+    return Edit(topic(platform, slug), added, removed)
 
 
 def list_topics(platform: Platform) -> list[Topic]:
