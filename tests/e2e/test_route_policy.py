@@ -175,6 +175,7 @@ TABLE: dict[tuple[str, str], tuple[str | frozenset[Role], TokenScope | None]] = 
     ("GET", "/topics"): (ANY, None),
     ("POST", "/topics"): (REGION_STAFF, None),
     ("GET", "/topics/{slug}"): (ANY, None),
+    ("POST", "/topics/{slug}"): (REGION_STAFF, None),
     ("POST", "/logout"): (ANY, None),  # last: it ends the session
 }
 UPLOADS = {"/api/v1/documents"}  # multipart file uploads

@@ -115,6 +115,14 @@ def test_a_bank_officer_reads_topics_but_may_not_create_or_refresh_them(own: Pla
     page = officer.get("/topics")
     assert page.status_code == 200
     assert 'id="topic-form"' not in page.text
+    topic_page = officer.get("/topics/tech-finance")
+    assert 'id="topic-edit-form"' not in topic_page.text
+    assert (
+        officer.post(
+            "/topics/tech-finance", data={"name": "x", "query": QUERY, "version": "1"}
+        ).status_code
+        == 403
+    )
     assert TestClient(create_app(own)).get("/api/v1/topics").status_code == 401
 
 
@@ -202,3 +210,43 @@ def test_an_edit_needs_the_etag_read_and_a_new_query_collects_again(own: Platfor
         headers={"X-CSRF-Token": officer_csrf, "If-Match": edited.headers["etag"]},
     )
     assert refused.status_code == 403
+
+
+def _edit_form(client: TestClient) -> dict[str, str]:
+    page = client.get("/topics/tech-finance")
+    assert 'id="topic-edit-form"' in page.text
+    version = re.search(r'name="version" value="(\d+)"', page.text)
+    assert version is not None
+    return {"version": version.group(1), "csrf_token": form_csrf(client, "/topics/tech-finance")}
+
+
+def test_the_topic_page_edits_the_topic_and_a_stale_form_asks_to_reload(own: Platform) -> None:
+    client, csrf = _client(own, "government_analyst")
+    assert client.post("/api/v1/topics", json=TOPIC, headers={"X-CSRF-Token": csrf}).is_success
+    opened = _edit_form(client)
+    no_token = {"name": "投贷联动专题", "query": "投贷联动", "version": opened["version"]}
+    assert client.post("/topics/tech-finance", data=no_token).status_code == 403
+    saved = client.post("/topics/tech-finance", data={**no_token, **opened}, follow_redirects=False)
+    assert saved.status_code == 303
+    assert saved.headers["location"] == "/topics/tech-finance"
+    detail = client.get("/api/v1/topics/tech-finance").json()
+    assert (detail["topic"]["name"], detail["topic"]["query"]) == ("投贷联动专题", "投贷联动")
+    assert [d["document"]["external_id"] for d in detail["documents"]] == ["link"]
+    stale = client.post(
+        "/topics/tech-finance?lang=en",
+        data={
+            **no_token,
+            **opened,
+            "name": "Another name",
+            "csrf_token": _edit_form(client)["csrf_token"],
+        },
+    )
+    assert stale.status_code == 409
+    assert 'id="reload-link"' in stale.text
+    assert 'value="Another name"' in stale.text
+    assert client.get("/api/v1/topics/tech-finance").json()["topic"]["name"] == "投贷联动专题"
+    refused = client.post(
+        "/topics/tech-finance?lang=en", data={**_edit_form(client), "name": "x", "query": ""}
+    )
+    assert refused.status_code == 422
+    assert "Enter the words the topic searches for" in refused.text
