@@ -169,11 +169,13 @@ TABLE: dict[tuple[str, str], tuple[str | frozenset[Role], TokenScope | None]] = 
     ("GET", "/api/v1/topics"): (ANY, TokenScope.REGISTRY_READ),
     ("POST", "/api/v1/topics"): (REGION_STAFF, None),
     ("GET", "/api/v1/topics/{slug}"): (ANY, TokenScope.REGISTRY_READ),
+    ("PATCH", "/api/v1/topics/{slug}"): (REGION_STAFF, None),
     ("POST", "/api/v1/topics/{slug}/refresh"): (REGION_STAFF, None),
     ("GET", "/api/v1/topics/{slug}/digest"): (ANY, TokenScope.REGISTRY_READ),
     ("GET", "/topics"): (ANY, None),
     ("POST", "/topics"): (REGION_STAFF, None),
     ("GET", "/topics/{slug}"): (ANY, None),
+    ("POST", "/topics/{slug}"): (REGION_STAFF, None),
     ("POST", "/logout"): (ANY, None),  # last: it ends the session
 }
 UPLOADS = {"/api/v1/documents"}  # multipart file uploads

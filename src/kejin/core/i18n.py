@@ -42,6 +42,8 @@ MESSAGE_KEYWORDS: dict[str, tuple[int, ...] | None] = {
     "InvalidTopic": None,
     "TopicExists": None,
     "TopicNotFound": None,
+    "TopicChanged": None,
+    "TopicVersionRequired": None,
     "DocumentNotFound": None,
     "NotSignedIn": None,
     "InvalidCredentials": None,

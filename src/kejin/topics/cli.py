@@ -106,8 +106,8 @@ def refresh(slug: str | None, every: bool) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print the digest as JSON.")
 @click.option("--markdown", "as_markdown", is_flag=True, help="Print Markdown (the default).")
 def digest(slug: str, since: datetime | None, as_json: bool, as_markdown: bool) -> None:
-    """The topic's digest: its best documents with key points citing [n], what's new, and
-    the numbered sources."""
+    """The topic's digest: its best documents with their passage and key points citing [n],
+    what's new, and the numbered sources."""
     if as_json and as_markdown:
         raise click.UsageError("Choose --json or --markdown")
     moment = since.replace(tzinfo=UTC) if since else None

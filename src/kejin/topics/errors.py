@@ -1,6 +1,6 @@
 """Topic errors, all in the Kejin error family."""
 
-from kejin.core.errors import Conflict, InvalidInput, NotFound
+from kejin.core.errors import Conflict, InvalidInput, KejinError, NotFound, PreconditionFailed
 
 
 class InvalidTopic(InvalidInput):
@@ -13,3 +13,17 @@ class TopicExists(Conflict):
 
 class TopicNotFound(NotFound):
     """No topic has this slug."""
+
+
+class TopicChanged(PreconditionFailed):
+    """The topic changed (edited or refreshed) since the editor read it: the edit is refused
+    (412 on the API; the form answers 409 and asks to reload)."""
+
+    code = "topic-changed"
+
+
+class TopicVersionRequired(KejinError):
+    """An edit without `If-Match`: the editor must say which version it changes."""
+
+    status = 428
+    code = "precondition-required"

@@ -1,8 +1,8 @@
 """Topics (专题), the pure part: a topic's definition checked field by field, the documents its
 search hits collect (one per document, its best paragraph kept), and the digest (专题简报):
-the topic's best documents, each with key points from its brief citing [n], the numbered
-sources, and what arrived since a date. The same documents and briefs always give the same
-digest. No framework imports.
+the topic's best documents, each with its best-matching passage and key points from its brief
+citing [n], the numbered sources, and what arrived since a date. The same documents, paragraphs
+and briefs always give the same digest. No framework imports.
 """
 
 from __future__ import annotations
@@ -25,10 +25,15 @@ MAX_FILTER_TEXT = 200
 SEARCH_PAGE_SIZE = 100  # hits read per search page while collecting
 SEARCH_PAGES = 20  # at most this many pages (2,000 paragraphs) per refresh
 DIGEST_DOCUMENTS = 8  # documents in a digest
-DIGEST_POINTS = 3  # key points per document in a digest
+DIGEST_POINTS = 2  # key points per document in a digest, after its passage
+PASSAGE_WIDTH = 200  # characters of a best paragraph quoted when its sentence is longer
+PASSAGE_LEAD = 30  # characters quoted before the match in a sentence cut to the width
 FILTER_FIELDS = ("from", "to", "issuer", "region", "kind", "language")
 _SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$")
 _SLUG_SEPARATORS = re.compile(r"[^a-z0-9]+")
+_QUERY_TERM = re.compile(r'(-?)"([^"]*)"?|(\S+)')
+_SENTENCE_END = re.compile(r"[。！？；!?;]|\.(?=\s|$)")
+_CJK = re.compile(r"[\u3400-\u9fff]{2,}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -200,6 +205,47 @@ def ranked(documents: Iterable[TopicDocument]) -> list[TopicDocument]:
     )
 
 
+def passage(text: str, query: str, width: int = PASSAGE_WIDTH) -> KeyPoint:
+    """The part of a best paragraph (`text`) a digest quotes (its position left 0 for the
+    caller): the sentence holding the first match of one of the query's words or phrases, whole
+    when at most `width` characters; a longer one from `PASSAGE_LEAD` characters before the
+    match (or its start), cut to `width` and marked trimmed. A query word the text does not
+    hold literally (科技金融 segmented into its words) is looked for by its first two Chinese
+    characters, then the paragraph's first sentence is quoted."""
+    text = " ".join(text.split())
+    at = _first_match(text, query)
+    start = max((m.end() for m in _SENTENCE_END.finditer(text, 0, at)), default=0)
+    end_match = _SENTENCE_END.search(text, at)
+    end = end_match.end() if end_match else len(text)
+    while start < at and text[start] == " ":
+        start += 1
+    if end - start <= width:
+        return KeyPoint(text[start:end], 0)
+    begin = max(start, at - PASSAGE_LEAD) if at - start > width - PASSAGE_LEAD else start
+    return KeyPoint(text[begin : begin + width].rstrip(), 0, trimmed=True)
+
+
+def _first_match(text: str, query: str) -> int:
+    """Where the first of the query's words or phrases (not the negated ones, not OR) starts in
+    `text`, ignoring case; failing that, the first two Chinese characters of one; else 0."""
+    terms = [
+        (phrase or word).strip()
+        for negated, phrase, word in _QUERY_TERM.findall(query)
+        if not negated and word != "OR" and not word.startswith("-")
+    ]
+    terms = [term for term in terms if term]
+    pairs = [run[:2] for term in terms for run in _CJK.findall(term)]
+    for candidates in (terms, pairs):
+        if candidates:
+            pattern = "|".join(
+                re.escape(t) for t in sorted(set(candidates), key=lambda t: (-len(t), t))
+            )
+            found = re.search(pattern, text, re.IGNORECASE)
+            if found:
+                return found.start()
+    return 0
+
+
 @dataclass(frozen=True, slots=True)
 class KeyPoint:
     """A key point of a document's brief, with the paragraph it cites."""
@@ -228,15 +274,19 @@ class CitedPoint:
 
 @dataclass(frozen=True, slots=True)
 class DigestEntry:
+    """A document of a digest: its best-matching passage (None when its paragraph is gone),
+    then key points from its brief."""
+
     document: TopicDocument
+    passage: CitedPoint | None
     points: tuple[CitedPoint, ...]
     new: bool
 
 
 @dataclass(frozen=True, slots=True)
 class Digest:
-    """A topic's digest: the best documents with their cited key points, what is new since
-    `since`, and the sources numbered from 1 in order of first citation."""
+    """A topic's digest: the best documents with their cited passages and key points, what is
+    new since `since`, and the sources numbered from 1 in order of first citation."""
 
     name: str
     query: str
@@ -254,13 +304,18 @@ def build_digest(
     points: Mapping[str, Sequence[KeyPoint]],
     since: datetime,
     *,
+    paragraphs: Mapping[str, str] | None = None,
     top: int = DIGEST_DOCUMENTS,
     per_document: int = DIGEST_POINTS,
 ) -> Digest:
-    """The digest of a topic's `documents`, given the key points of their briefs (`points`,
-    by external id; a document without any is listed without points). The `top` best
-    documents get up to `per_document` points each; every document first seen after `since`
-    (up to `top`) is listed under what's new with its first point."""
+    """The digest of a topic's `documents`, given the text of each one's best paragraph
+    (`paragraphs`, by external id) and the key points of their briefs (`points`, by external
+    id; a document without either is listed without it). The `top` best documents get their
+    passage (`passage`: the matching sentence of the best paragraph, citing it), then up to
+    `per_document` key points citing other paragraphs; every document first seen after `since`
+    (up to `top`) is listed under what's new with its passage, or its first key point when it
+    has none."""
+    paragraphs = paragraphs or {}
     order = ranked(documents)
     numbers: dict[tuple[str, int], int] = {}
     sources: list[Source] = []
@@ -275,13 +330,25 @@ def build_digest(
         return CitedPoint(point.text, point.trimmed, numbers[key])
 
     def entry(document: TopicDocument, count: int) -> DigestEntry:
-        chosen = tuple(points.get(document.external_id, ()))[:count]
+        text = paragraphs.get(document.external_id)
+        quoted = None
+        if text is not None:
+            excerpt = passage(text, query)
+            quoted = cite(document, KeyPoint(excerpt.text, document.position, excerpt.trimmed))
+        own = tuple(points.get(document.external_id, ()))
+        if quoted is None:
+            chosen = own[: count or 1]
+        else:
+            chosen = tuple(p for p in own if p.position != document.position)[:count]
         return DigestEntry(
-            document, tuple(cite(document, p) for p in chosen), document.is_new(since)
+            document,
+            quoted,
+            tuple(cite(document, p) for p in chosen),
+            document.is_new(since),
         )
 
     entries = tuple(entry(d, per_document) for d in order[:top])
-    new = tuple(entry(d, 1) for d in [d for d in order if d.is_new(since)][:top])
+    new = tuple(entry(d, 0) for d in [d for d in order if d.is_new(since)][:top])
     return Digest(name, query, since, len(documents), entries, new, tuple(sources))
 
 
@@ -296,20 +363,24 @@ DIGEST_HEADINGS = {
 
 
 def digest_markdown(digest: Digest, headings: Mapping[str, str] = DIGEST_HEADINGS) -> str:
-    """The digest as Markdown: the documents with their cited points, what's new, then the
-    numbered sources (document and paragraph). `headings` may be translated."""
+    """The digest as Markdown: the documents with their cited passages (quoted) and points,
+    what's new, then the numbered sources (document and paragraph). `headings` may be translated."""
     since = digest.since.date().isoformat()
     lines = [f"# {digest.name}", "", f"{headings['query']}: `{digest.query}`", ""]
     lines += [f"## {headings['documents']}", ""]
     for item in digest.entries:
         lines.append(f"### {_describe(item.document)}")
+        if item.passage is not None:
+            lines.append(f"> {_point(item.passage)}")
+            lines.append("")
         lines += [f"- {_point(p)}" for p in item.points]
         lines.append("")
     lines += [f"## {headings['new'].format(date=since)}", ""]
     if not digest.new:
         lines += [headings["nothing_new"].format(date=since), ""]
     for item in digest.new:
-        cited = "".join(f" {_point(p)}" for p in item.points)
+        quoted = (item.passage,) if item.passage is not None else ()
+        cited = "".join(f" {_point(p)}" for p in (*quoted, *item.points))
         lines.append(f"- **{item.document.title}**{cited}")
     if digest.new:
         lines.append("")

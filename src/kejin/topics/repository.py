@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 
-from sqlalchemy import case, func, select, update
+from sqlalchemy import case, delete, func, select, update
 from sqlalchemy.orm import Session
 
 from kejin.topics.model import Match
@@ -61,6 +61,31 @@ class TopicRepository:
             .execution_options(synchronize_session=False)
         )
         return bool(result.rowcount)  # type: ignore[attr-defined]
+
+    def claim_edit(
+        self, row: TopicRow, expected_version: int, values: Mapping[str, object]
+    ) -> bool:
+        """Write the topic's new definition (`values`: columns) if it is still at
+        `expected_version`; False when it changed since."""
+        result = self.session.execute(
+            update(TopicRow)
+            .where(TopicRow.id == row.id, TopicRow.version == expected_version)
+            .values(version=expected_version + 1, **values)
+            .execution_options(synchronize_session=False)
+        )
+        return bool(result.rowcount)  # type: ignore[attr-defined]
+
+    def drop_unmatched(self, topic_id: int, kept: Sequence[str]) -> int:
+        """Remove the documents of the topic not among `kept` (external ids); how many left."""
+        result = self.session.execute(
+            delete(TopicDocumentRow)
+            .where(
+                TopicDocumentRow.topic_id == topic_id,
+                TopicDocumentRow.external_id.not_in(set(kept)),
+            )
+            .execution_options(synchronize_session=False)
+        )
+        return int(result.rowcount)  # type: ignore[attr-defined]
 
     def record(
         self,

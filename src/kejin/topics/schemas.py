@@ -1,5 +1,5 @@
-"""Topic API contracts: a topic to create, a topic as listed and shown, the documents it holds,
-a refresh's outcome and the digest."""
+"""Topic API contracts: a topic to create or edit, a topic as listed and shown, the documents
+it holds, an edit's and a refresh's outcome, and the digest."""
 
 from __future__ import annotations
 
@@ -25,6 +25,19 @@ class TopicCreate(BaseModel):
     slug: str | None = Field(None, max_length=MAX_SLUG_LENGTH, examples=["tech-finance"])
     filters: dict[str, str] = Field(
         default_factory=dict, description="search filters: " + ", ".join(FILTER_FIELDS)
+    )
+
+
+class TopicEdit(BaseModel):
+    """The changes to a topic (its slug stays): a field absent keeps its value; `filters`, when
+    given, replaces them all."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str | None = Field(None, max_length=MAX_NAME_LENGTH)
+    query: str | None = Field(None, max_length=MAX_QUERY_LENGTH)
+    filters: dict[str, str] | None = Field(
+        None, description="search filters: " + ", ".join(FILTER_FIELDS)
     )
 
 
@@ -73,6 +86,14 @@ class TopicDetailRead(BaseModel):
     documents: list[HeldDocumentRead]
 
 
+class EditRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    topic: TopicRead
+    added: int = Field(description="documents the new query or filters brought in")
+    removed: int = Field(description="documents no longer found, which left the topic")
+
+
 class RefreshRead(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
@@ -93,6 +114,9 @@ class DigestEntryRead(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
     document: TopicDocumentRead
+    passage: CitedPointRead | None = Field(
+        description="the sentence of the document's best-matching paragraph, citing it"
+    )
     points: list[CitedPointRead]
     new: bool
 

@@ -1,5 +1,6 @@
 """Topic use cases: create a topic (collecting its documents at once), list and show topics,
-refresh one or all (documents not yet held are recorded as first seen now), and the digest.
+edit one (name, query, filters) at the version read, refresh one or all (documents not yet
+held are recorded as first seen now), and the digest.
 
 A topic's query runs through the search service; the documents' metadata and briefs come from
 the document library's and the briefs' services. Showing a topic refreshes it first when the
@@ -13,14 +14,17 @@ from datetime import UTC, datetime
 
 from sqlalchemy.exc import IntegrityError
 
+from kejin.audit import service as audit
 from kejin.bootstrap import Platform
 from kejin.briefs import service as briefs
+from kejin.core.i18n import N_
 from kejin.documents import service as documents
 from kejin.documents.errors import DocumentNotFound
+from kejin.identity.model import Principal
 from kejin.search import service as search
 from kejin.search.errors import InvalidSearch
 from kejin.search.model import Hit, PageSpec
-from kejin.topics.errors import InvalidTopic, TopicExists, TopicNotFound
+from kejin.topics.errors import InvalidTopic, TopicChanged, TopicExists, TopicNotFound
 from kejin.topics.model import (
     DIGEST_DOCUMENTS,
     SEARCH_PAGE_SIZE,
@@ -114,6 +118,72 @@ def create_topic(platform: Platform, spec: TopicSpec, created_by: str) -> Topic:
     return topic(platform, spec.slug)
 
 
+SUBJECT = "topic"
+EDITED = "topic.edited"
+CHANGED = N_("The topic changed since you opened it (now version {version}); reload it")
+
+
+@dataclass(frozen=True, slots=True)
+class Edit:
+    """An edited topic, and what the new query or filters changed: documents in and out."""
+
+    topic: Topic
+    added: int
+    removed: int
+
+
+def edit_topic(
+    platform: Platform, principal: Principal, slug: str, spec: TopicSpec, expected_version: int
+) -> Edit:
+    """Give the topic `slug` the name, query and filters of `spec` (its slug stays) if it is
+    still at `expected_version` (else `TopicChanged`, nothing written). A changed query or
+    filters collects again: the documents no longer found leave the topic, those found and not
+    held come in as first seen now. Audited."""
+    with platform.uow() as uow:
+        row = _row(TopicRepository(uow.session), slug)
+        before = {"name": row.name, "query": row.query, "filters": dict(row.filters)}
+        if row.version != expected_version:
+            raise TopicChanged(CHANGED, field="version", version=row.version)
+    filters = filters_mapping(spec.filters)
+    after = {"name": spec.name, "query": spec.query, "filters": filters}
+    changed = sorted(key for key in after if after[key] != before[key])
+    recollect = "query" in changed or "filters" in changed
+    matches = _search(platform, spec.query, filters) if recollect else []
+    mark = _library_mark(platform)
+    ids = _document_ids(platform)
+    moment = now()
+    with platform.uow() as uow:
+        repository = TopicRepository(uow.session)
+        row = _row(repository, slug)
+        values: dict[str, object] = {"name": spec.name, "query": spec.query, "filters": filters}
+        if recollect:
+            values |= {"refreshed_at": moment, "library_count": mark[0]}
+            values["library_highest"] = mark[1]
+        if not repository.claim_edit(row, expected_version, values):
+            latest = _row(repository, slug).version
+            raise TopicChanged(CHANGED, field="version", version=latest)
+        added = removed = 0
+        if recollect:
+            present = _present(matches, ids)
+            removed = repository.drop_unmatched(row.id, [m.external_id for m in present])
+            added = repository.record(row.id, present, ids, moment)
+        audit.record(
+            uow.session,
+            actor=principal,
+            action=EDITED,
+            subject_type=SUBJECT,
+            subject_id=slug,
+            detail={
+                "version": expected_version + 1,
+                "changed": changed,
+                "added": added,
+                "removed": removed,
+            },
+        )
+        uow.commit()
+    return Edit(topic(platform, slug), added, removed)
+
+
 def list_topics(platform: Platform) -> list[Topic]:
     """Every topic, by name, with the documents it holds and how many are new."""
     with platform.uow() as uow:
@@ -168,13 +238,14 @@ def refresh_if_stale(platform: Platform, slug: str) -> Refresh | None:
 def topic_detail(platform: Platform, slug: str) -> TopicDetail:
     """The topic and its documents, best first (refreshed first if the library changed)."""
     found, held = _current(platform, slug)
-    return _detail(found, held)
+    return _detail(found, [d for _, d in held])
 
 
 def topic_digest(
     platform: Platform, slug: str, since: datetime | None = None, top: int = DIGEST_DOCUMENTS
 ) -> Digest:
-    """The topic's digest: its `top` best documents with key points from their briefs, and
+    """The topic's digest: its `top` best documents with their best-matching passage and key
+    points from their briefs, and
     what is new since `since` (default: since the topic was created)."""
     found, held = _current(platform, slug)
     return _digest(platform, found, held, since, top)
@@ -184,10 +255,12 @@ def topic_view(platform: Platform, slug: str) -> tuple[TopicDetail, Digest]:
     """The topic page: its documents and its digest, read once (refreshed first if the library
     changed)."""
     found, held = _current(platform, slug)
-    return _detail(found, held), _digest(platform, found, held, None, DIGEST_DOCUMENTS)
+    return _detail(found, [d for _, d in held]), _digest(
+        platform, found, held, None, DIGEST_DOCUMENTS
+    )
 
 
-def _current(platform: Platform, slug: str) -> tuple[Topic, list[TopicDocument]]:
+def _current(platform: Platform, slug: str) -> tuple[Topic, list[tuple[int, TopicDocument]]]:
     refresh_if_stale(platform, slug)
     return topic(platform, slug), _held_documents(platform, slug)
 
@@ -201,15 +274,25 @@ def _detail(found: Topic, held: list[TopicDocument]) -> TopicDetail:
 def _digest(
     platform: Platform,
     found: Topic,
-    held: list[TopicDocument],
+    held: list[tuple[int, TopicDocument]],
     since: datetime | None,
     top: int,
 ) -> Digest:
+    """The digest, reading the best paragraph and the brief of the documents it lists only."""
     since = as_utc(since) if since else found.created_at
-    wanted = {d.external_id for d in ranked(held)[:top]}
-    wanted |= {d.external_id for d in ranked(d for d in held if d.is_new(since))[:top]}
+    by_key = {d.external_id: key for key, d in held}
+    shown = [d for _, d in held]
+    wanted = {d.external_id for d in ranked(shown)[:top]}
+    wanted |= {d.external_id for d in ranked(d for d in shown if d.is_new(since))[:top]}
+    cited = {(by_key[d.external_id], d.position): d.external_id for d in shown}
+    texts = documents.paragraph_texts(
+        platform, sorted(key for key, external_id in cited.items() if external_id in wanted)
+    )
+    paragraphs = {cited[key]: text for key, text in texts.items()}
     points = {external_id: _key_points(platform, external_id) for external_id in sorted(wanted)}
-    return build_digest(found.name, found.query, held, points, since, top=top)
+    return build_digest(
+        found.name, found.query, shown, points, since, paragraphs=paragraphs, top=top
+    )
 
 
 def _key_points(platform: Platform, external_id: str) -> tuple[KeyPoint, ...]:
@@ -220,24 +303,28 @@ def _key_points(platform: Platform, external_id: str) -> tuple[KeyPoint, ...]:
     return tuple(KeyPoint(b.text, b.citation.position, b.trimmed) for b in brief.key_points)
 
 
-def _held_documents(platform: Platform, slug: str) -> list[TopicDocument]:
+def _held_documents(platform: Platform, slug: str) -> list[tuple[int, TopicDocument]]:
+    """The topic's documents still stored, each with its document id."""
     with platform.uow() as uow:
         repository = TopicRepository(uow.session)
         rows = repository.held(_row(repository, slug).id)
         held = [(row.document_id, _snapshot(row)) for row in rows]
     fields = documents.documents_by_id(platform, sorted(document_id for document_id, _ in held))
     return [
-        TopicDocument(
-            external_id=row.external_id,
-            title=fields[document_id][2],
-            issuer=fields[document_id][3],
-            date_text=fields[document_id][4],
-            published_on=fields[document_id][5],
-            kind=fields[document_id][7],
-            score=row.best_score,
-            position=row.best_position,
-            paragraphs=row.matched_paragraphs,
-            first_seen_at=row.first_seen_at,
+        (
+            document_id,
+            TopicDocument(
+                external_id=row.external_id,
+                title=fields[document_id][2],
+                issuer=fields[document_id][3],
+                date_text=fields[document_id][4],
+                published_on=fields[document_id][5],
+                kind=fields[document_id][7],
+                score=row.best_score,
+                position=row.best_position,
+                paragraphs=row.matched_paragraphs,
+                first_seen_at=row.first_seen_at,
+            ),
         )
         for document_id, row in held
         if document_id in fields

@@ -1,6 +1,7 @@
 """Topics over a stored library, on SQLite and PostgreSQL: creating one collects what its query
 finds, a document added later arrives as new on the next refresh, a deleted one leaves, a
-re-run adds nothing twice, and opening a topic refreshes it only when the library changed."""
+re-run adds nothing twice, opening a topic refreshes it only when the library changed, and an
+edit at the version read renames it or collects again for a new query (audited)."""
 
 from __future__ import annotations
 
@@ -10,14 +11,17 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from sqlalchemy import select
 
+from kejin.audit.orm import AuditEntryRow
 from kejin.bootstrap import Platform
 from kejin.cli import main
 from kejin.documents import service as documents
 from kejin.documents.model import DocumentInput, DocumentKind
 from kejin.documents.queries import document_with_paragraphs
+from kejin.identity.model import Principal, Role
 from kejin.topics import service
-from kejin.topics.errors import InvalidTopic, TopicExists, TopicNotFound
+from kejin.topics.errors import InvalidTopic, TopicChanged, TopicExists, TopicNotFound
 from kejin.topics.model import topic_spec
 
 QUERY = "科技金融 OR 投贷联动"
@@ -108,14 +112,20 @@ def test_a_document_deleted_from_the_library_drops_out_and_the_others_stay(
     assert service.refresh_topic(library, "tf").documents == 1
 
 
-def test_the_digest_cites_the_briefs_of_the_topics_documents(library: Platform) -> None:
+def test_the_digest_quotes_the_best_paragraphs_and_cites_the_briefs(library: Platform) -> None:
     service.create_topic(library, topic_spec("科技金融", QUERY, slug="tf"), "analyst")
     digest = service.topic_digest(library, "tf")
     assert {e.document.external_id for e in digest.entries} == {"tf", "link"}
     cited = [(s.external_id, s.position) for s in digest.sources]
     assert len(cited) == len(set(cited)) > 0
     for entry in digest.entries:
-        for point in entry.points:
+        assert entry.passage is not None
+        quoted = digest.sources[entry.passage.source - 1]
+        assert (quoted.external_id, quoted.position) == (
+            entry.document.external_id,
+            entry.document.position,
+        )
+        for point in (entry.passage, *entry.points):
             source = digest.sources[point.source - 1]
             assert source.external_id == entry.document.external_id
             _, paragraphs = documents_text(library, source.external_id)
@@ -171,3 +181,53 @@ def test_the_topic_commands_add_list_refresh_and_print_the_digest(
     assert "No topic has the slug nope" in missing.output
     usage = runner.invoke(main, ["docs", "topic", "refresh"])
     assert usage.exit_code == 2
+
+
+ANALYST = Principal(user_id=None, login="analyst", role=Role.GOVERNMENT_ANALYST)
+
+
+def _edits(platform: Platform) -> list[tuple[str, dict[str, object]]]:
+    statement = (
+        select(AuditEntryRow.subject_id, AuditEntryRow.detail)
+        .where(AuditEntryRow.action == service.EDITED)
+        .order_by(AuditEntryRow.seq)
+    )
+    with platform.uow() as uow:
+        return [(row[0], dict(row[1] or {})) for row in uow.session.execute(statement)]
+
+
+def test_a_new_query_collects_again_documents_leave_and_new_ones_arrive(
+    library: Platform,
+) -> None:
+    created = service.create_topic(library, topic_spec("科技金融", QUERY, slug="tf"), "analyst")
+    spec = topic_spec("农业与科技金融", "科技金融 OR 农业", slug="tf")
+    edited = service.edit_topic(library, ANALYST, "tf", spec, created.version)
+    assert (edited.added, edited.removed) == (1, 1)
+    assert (edited.topic.name, edited.topic.query, edited.topic.version) == (
+        "农业与科技金融",
+        "科技金融 OR 农业",
+        created.version + 1,
+    )
+    # tf stays with its first sighting, farm comes in as new, link left
+    assert _held(library, "tf") == {"tf": False, "farm": True}
+    assert _edits(library) == [
+        ("tf", {"version": 2, "changed": ["name", "query"], "added": 1, "removed": 1})
+    ]
+
+
+def test_a_rename_keeps_the_documents_and_a_stale_version_writes_nothing(
+    library: Platform,
+) -> None:
+    created = service.create_topic(library, topic_spec("科技金融", QUERY, slug="tf"), "analyst")
+    renamed = service.edit_topic(
+        library, ANALYST, "tf", topic_spec("Tech finance", QUERY, slug="tf"), created.version
+    )
+    assert (renamed.added, renamed.removed, renamed.topic.documents) == (0, 0, 2)
+    with pytest.raises(TopicChanged) as stale:
+        service.edit_topic(
+            library, ANALYST, "tf", topic_spec("Other", "农业", slug="tf"), created.version
+        )
+    assert stale.value.params["version"] == renamed.topic.version
+    after = service.topic(library, "tf")
+    assert (after.name, after.query, after.documents) == ("Tech finance", QUERY, 2)
+    assert [detail["changed"] for _, detail in _edits(library)] == [["name"]]

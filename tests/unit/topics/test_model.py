@@ -1,5 +1,6 @@
 """The topic core without a database: definitions checked field by field, search hits
-collected per document, and the digest — its order, its [n] numbering and its Markdown."""
+collected per document, and the digest — its passages, its order, its [n] numbering and its
+Markdown."""
 
 from __future__ import annotations
 
@@ -12,12 +13,15 @@ from kejin.documents.model import DocumentKind
 from kejin.search.model import Hit, Snippet
 from kejin.topics.errors import InvalidTopic
 from kejin.topics.model import (
+    PASSAGE_LEAD,
+    PASSAGE_WIDTH,
     KeyPoint,
     TopicDocument,
     build_digest,
     collect,
     digest_markdown,
     filters_mapping,
+    passage,
     slug_of,
     topic_filters,
     topic_spec,
@@ -27,7 +31,12 @@ CREATED = datetime(2026, 1, 1, tzinfo=UTC)
 
 
 def document(
-    external_id: str, score: float, published: date | None = None, *, seen: datetime = CREATED
+    external_id: str,
+    score: float,
+    published: date | None = None,
+    *,
+    seen: datetime = CREATED,
+    position: int = 1,
 ) -> TopicDocument:
     return TopicDocument(
         external_id=external_id,
@@ -37,7 +46,7 @@ def document(
         published_on=published,
         kind="policy",
         score=score,
-        position=1,
+        position=position,
         paragraphs=1,
         first_seen_at=seen,
     )
@@ -159,11 +168,18 @@ def test_the_same_documents_in_any_order_give_the_same_digest_and_markdown() -> 
         for n in range(12)
     ]
     briefs = {d.external_id: points(d.external_id, 1, 3, 8) for d in held}
-    expected = build_digest("科技金融支持体系", "科技金融", held, briefs, CREATED)
+    texts = {d.external_id: f"前言。{d.external_id}推动科技金融发展。其他。" for d in held}
+    expected = build_digest("科技金融支持体系", "科技金融", held, briefs, CREATED, paragraphs=texts)
+    assert all(e.passage is not None for e in expected.entries)
     shuffled = held[:]
     random.Random(4).shuffle(shuffled)
     again = build_digest(
-        "科技金融支持体系", "科技金融", shuffled, dict(reversed(briefs.items())), CREATED
+        "科技金融支持体系",
+        "科技金融",
+        shuffled,
+        dict(reversed(briefs.items())),
+        CREATED,
+        paragraphs=dict(reversed(texts.items())),
     )
     assert again == expected
     assert digest_markdown(again) == digest_markdown(expected)
@@ -173,14 +189,80 @@ def test_the_markdown_lists_points_with_their_markers_and_the_numbered_sources()
     later = CREATED + timedelta(days=2)
     held = [document("a", 2.0, date(2025, 12, 29)), document("b", 1.0, seen=later)]
     briefs = {"a": points("a", 4), "b": [KeyPoint("trimmed point", 2, trimmed=True)]}
-    text = digest_markdown(build_digest("科技金融支持体系", "科技金融", held, briefs, CREATED))
+    texts = {"a": "发展科技金融。"}
+    text = digest_markdown(
+        build_digest("科技金融支持体系", "科技金融", held, briefs, CREATED, paragraphs=texts)
+    )
     assert "# 科技金融支持体系" in text
-    assert "### Title a (2025-12-29, 科技部)\n- a point at 4 [1]" in text
+    assert "### Title a (2025-12-29, 科技部)\n> 发展科技金融。 [1]\n\n- a point at 4 [2]" in text
     assert "## What's new since 2026-01-01" in text
-    assert "- **Title b** trimmed point … [2]" in text
-    assert text.endswith("[1] Title a (a), paragraph 4\n[2] Title b (b), paragraph 2\n")
+    assert "- **Title b** trimmed point … [3]" in text
+    assert text.endswith(
+        "[1] Title a (a), paragraph 1\n[2] Title a (a), paragraph 4\n[3] Title b (b), paragraph 2\n"
+    )
 
 
 def test_a_digest_without_new_documents_says_so() -> None:
     text = digest_markdown(build_digest("T", "q", [document("a", 1.0)], {}, CREATED))
     assert "Nothing new since 2026-01-01." in text
+
+
+def test_a_passage_is_the_sentence_holding_the_first_match() -> None:
+    text = "本条例所称科技创新，是指创新活动。  鼓励银行开展科技金融\n服务。其他事项另行规定。"
+    assert passage(text, "科技金融 OR 投贷联动") == KeyPoint("鼓励银行开展科技金融 服务。", 0)
+    english = "Scope of the rules. Banks offer Technology Finance loans. Other matters follow."
+    assert passage(english, '-scope "technology finance"').text == (
+        "Banks offer Technology Finance loans."
+    )
+
+
+def test_a_query_word_not_found_whole_is_looked_for_by_its_first_two_characters() -> None:
+    text = "总则部分。支持科技型企业融资。附则。"
+    assert passage(text, "科技金融").text == "支持科技型企业融资。"
+    assert passage(text, "投贷联动").text == "总则部分。"
+
+
+def test_a_long_sentence_is_cut_around_the_match_and_marked_trimmed() -> None:
+    before, after = "甲" * 300, "乙" * 300
+    quoted = passage(f"{before}科技金融{after}。", "科技金融")
+    assert quoted.trimmed
+    assert len(quoted.text) == PASSAGE_WIDTH
+    assert quoted.text.index("科技金融") == PASSAGE_LEAD
+    early = passage(f"甲甲科技金融{after}。", "科技金融")
+    assert early.trimmed
+    assert early.text.startswith("甲甲科技金融")
+
+
+def test_each_entry_starts_with_its_passage_citing_the_best_paragraph() -> None:
+    later = CREATED + timedelta(days=1)
+    held = [document("a", 3.0, position=5), document("b", 2.0, seen=later, position=2)]
+    briefs = {"a": points("a", 1, 5, 7, 9), "b": points("b", 3)}
+    texts = {"a": "说明。a 科技金融的条款。", "b": "b 科技金融。"}
+    digest = build_digest("T", "科技金融", held, briefs, CREATED, paragraphs=texts)
+    first, second = digest.entries
+    assert first.passage is not None
+    assert second.passage is not None
+    assert (first.passage.text, first.passage.source) == ("a 科技金融的条款。", 1)
+    # the key point citing the passage's own paragraph (5) is not repeated; two others follow
+    assert [(p.text, p.source) for p in first.points] == [("a point at 1", 2), ("a point at 7", 3)]
+    assert (second.passage.source, [p.source for p in second.points]) == (4, [5])
+    assert [(s.number, s.external_id, s.position) for s in digest.sources] == [
+        (1, "a", 5),
+        (2, "a", 1),
+        (3, "a", 7),
+        (4, "b", 2),
+        (5, "b", 3),
+    ]
+    # what's new quotes b's passage again with its number, without key points
+    (new,) = digest.new
+    assert new.passage is not None
+    assert (new.passage.source, new.points) == (4, ())
+
+
+def test_a_document_without_its_paragraph_lists_key_points_and_whats_new_its_first() -> None:
+    later = CREATED + timedelta(days=1)
+    held = [document("a", 1.0, seen=later)]
+    digest = build_digest("T", "q", held, {"a": points("a", 2, 4, 6)}, CREATED)
+    assert digest.entries[0].passage is None
+    assert [p.text for p in digest.entries[0].points] == ["a point at 2", "a point at 4"]
+    assert [p.text for p in digest.new[0].points] == ["a point at 2"]
