@@ -59,6 +59,13 @@ class PreconditionFailed(KejinError):
     code = "precondition-failed"
 
 
+class PreconditionRequired(KejinError):
+    """A write without `If-Match`: the editor must say which version it changes."""
+
+    status = 428
+    code = "precondition-required"
+
+
 class PermissionDenied(KejinError):
     status = 403
     code = "forbidden"

@@ -43,7 +43,7 @@ MESSAGE_KEYWORDS: dict[str, tuple[int, ...] | None] = {
     "TopicExists": None,
     "TopicNotFound": None,
     "TopicChanged": None,
-    "TopicVersionRequired": None,
+    "PreconditionRequired": None,
     "DocumentNotFound": None,
     "NotSignedIn": None,
     "InvalidCredentials": None,

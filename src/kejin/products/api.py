@@ -10,14 +10,11 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Depends, Header, Path
+from fastapi import APIRouter, Body, Depends, Path
 from starlette.responses import Response
 
-from kejin.core.errors import FieldProblem, InvalidInput
-from kejin.core.i18n import N_
 from kejin.identity.model import Principal, TokenScope
 from kejin.products import service
-from kejin.products.errors import VersionRequired
 from kejin.products.params import PROVIDER_ROLES, Filters
 from kejin.products.schemas import (
     PolicyList,
@@ -30,6 +27,7 @@ from kejin.products.schemas import (
 from kejin.web.deps import PageDep, PlatformDep
 from kejin.web.policy import allow, public
 from kejin.web.problems import problem_responses
+from kejin.web.versions import IfMatch, etag, expected_version
 
 ERRORS = problem_responses(401, 403, 404, 412, 422, 428)
 router = APIRouter(prefix="/api/v1", tags=["products"], responses=ERRORS)
@@ -37,24 +35,6 @@ Provider = Annotated[Principal, Depends(allow(*PROVIDER_ROLES, scope=TokenScope.
 Viewer = Annotated[Principal | None, Depends(public)]
 Code = Annotated[str, Path(max_length=80, description="product code, e.g. bank.kcb.points")]
 PolicyCode = Annotated[str, Path(max_length=80, description="policy code, e.g. ai_guarantee")]
-IfMatch = Annotated[str | None, Header(alias="If-Match", description='the ETag read, e.g. "3"')]
-NEEDS_VERSION = N_("Send If-Match with the ETag of the version you edit")
-BAD_TAG = N_('If-Match must be the ETag of one version, e.g. "3"')
-
-
-def etag(version: int) -> str:
-    return f'"{version}"'
-
-
-def expected_version(if_match: str | None) -> int:
-    """The version an `If-Match` header names (a strong or weak tag of one version)."""
-    if if_match is None:
-        raise VersionRequired(NEEDS_VERSION, field="If-Match")
-    tag = if_match.strip().removeprefix("W/").strip('"')
-    if not tag.isdigit():
-        problem = FieldProblem("If-Match", BAD_TAG)
-        raise InvalidInput("Invalid input", problems=[problem], field="If-Match")
-    return int(tag)
 
 
 @router.get("/products")

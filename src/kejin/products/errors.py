@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from kejin.core.errors import KejinError, NotFound, PermissionDenied, PreconditionFailed
+from kejin.core.errors import NotFound, PermissionDenied, PreconditionFailed
 
 
 class ProductNotFound(NotFound):
@@ -24,10 +24,3 @@ class NotProvider(PermissionDenied):
     """Only the staff of the product's provider edit it."""
 
     code = "not-provider"
-
-
-class VersionRequired(KejinError):
-    """A write without `If-Match`: the editor must say which version it changes."""
-
-    status = 428
-    code = "precondition-required"

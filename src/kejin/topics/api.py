@@ -12,15 +12,13 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Header, Path, Query
+from fastapi import APIRouter, Depends, Path, Query
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 
-from kejin.core.errors import FieldProblem, InvalidInput
-from kejin.core.i18n import N_, translate
+from kejin.core.i18n import translate
 from kejin.identity.model import Principal, Role, TokenScope
 from kejin.topics import service
-from kejin.topics.errors import TopicVersionRequired
 from kejin.topics.model import DIGEST_HEADINGS, MAX_SLUG_LENGTH, digest_markdown, topic_spec
 from kejin.topics.schemas import (
     DigestRead,
@@ -35,6 +33,7 @@ from kejin.web.deps import PlatformDep
 from kejin.web.locale import locale_of
 from kejin.web.policy import allow
 from kejin.web.problems import problem_responses
+from kejin.web.versions import IfMatch, etag, expected_version
 
 ERRORS = problem_responses(401, 403, 404, 409, 412, 422, 428)
 router = APIRouter(prefix="/api/v1", tags=["topics"], responses=ERRORS)
@@ -42,24 +41,6 @@ EDITOR_ROLES = (Role.GOVERNMENT_ANALYST, Role.PLATFORM_ADMIN)
 Reader = Annotated[Principal, Depends(allow(scope=TokenScope.REGISTRY_READ))]
 Editor = Annotated[Principal, Depends(allow(*EDITOR_ROLES))]
 Slug = Annotated[str, Path(max_length=MAX_SLUG_LENGTH)]
-IfMatch = Annotated[str | None, Header(alias="If-Match", description='the ETag read, e.g. "3"')]
-NEEDS_VERSION = N_("Send If-Match with the ETag of the version you edit")
-BAD_TAG = N_('If-Match must be the ETag of one version, e.g. "3"')
-
-
-def etag(version: int) -> str:
-    return f'"{version}"'
-
-
-def expected_version(if_match: str | None) -> int:
-    """The version an `If-Match` header names (a strong or weak tag of one version)."""
-    if if_match is None:
-        raise TopicVersionRequired(NEEDS_VERSION, field="If-Match")
-    tag = if_match.strip().removeprefix("W/").strip('"')
-    if not tag.isdigit():
-        problem = FieldProblem("If-Match", BAD_TAG)
-        raise InvalidInput("Invalid input", problems=[problem], field="If-Match")
-    return int(tag)
 
 
 @router.get("/topics")

@@ -1,6 +1,6 @@
 """Topic errors, all in the Kejin error family."""
 
-from kejin.core.errors import Conflict, InvalidInput, KejinError, NotFound, PreconditionFailed
+from kejin.core.errors import Conflict, InvalidInput, NotFound, PreconditionFailed
 
 
 class InvalidTopic(InvalidInput):
@@ -20,10 +20,3 @@ class TopicChanged(PreconditionFailed):
     (412 on the API; the form answers 409 and asks to reload)."""
 
     code = "topic-changed"
-
-
-class TopicVersionRequired(KejinError):
-    """An edit without `If-Match`: the editor must say which version it changes."""
-
-    status = 428
-    code = "precondition-required"
