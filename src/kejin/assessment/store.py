@@ -79,14 +79,50 @@ def result_rows(run_id: int, results: pl.DataFrame, standards: Iterable[str]) ->
 def store_statistics(conn: Connection, run_id: int, statistics: Statistics) -> None:
     """Write a run's merged cohort and score tables."""
     run = pl.lit(run_id, dtype=pl.Int64).alias("run_id")
-    cohorts = statistics.cohorts.select(
-        run, "region", "cluster", pl.col("stage").cast(pl.String), "indicator", "bucket", "count"
-    )
-    insert_frame(conn, PointsCohortRow.__table__, cohorts)  # type: ignore[arg-type]
+    insert_frame(conn, PointsCohortRow.__table__, histogram_rows(run_id, statistics.cohorts))  # type: ignore[arg-type]
     ranking = statistics.scores.select(
         run, "region", pl.col("stage").cast(pl.String), "innovation_points", "count"
     )
     insert_frame(conn, PointsScoreRow.__table__, ranking)  # type: ignore[arg-type]
+
+
+def histogram_rows(run_id: int, cohorts: pl.DataFrame) -> pl.DataFrame:
+    """The `PointsCohortRow` rows of a merged cohort table (in its canonical order): one per
+    cohort × indicator, its buckets as `bucket:count` pairs in the table's order."""
+    pair = pl.concat_str(
+        pl.col("bucket").cast(pl.String).fill_null(""), pl.lit(":"), pl.col("count").cast(pl.String)
+    )
+    return (
+        cohorts.group_by(*_HISTOGRAM_KEYS, maintain_order=True)
+        .agg(pair.str.join(",").alias("histogram"))
+        .select(
+            pl.lit(run_id, dtype=pl.Int64).alias("run_id"),
+            *_HISTOGRAM_KEYS[:2],
+            pl.col("stage").cast(pl.String),
+            *_HISTOGRAM_KEYS[3:],
+            "histogram",
+        )
+    )
+
+
+def cohorts_of(histograms: pl.DataFrame) -> pl.DataFrame:
+    """The cohort rows (`region`, `cluster`, `stage`, `indicator`, `bucket`, `count`) of stored
+    histogram rows, in their stored order."""
+    pairs = (
+        histograms.select(*_HISTOGRAM_KEYS, pl.col("histogram").str.split(","))
+        .explode("histogram")
+        .with_columns(pl.col("histogram").str.split_exact(":", 1))
+        .unnest("histogram")
+    )
+    bucket, count = pl.col("field_0"), pl.col("field_1")
+    return pairs.select(
+        *_HISTOGRAM_KEYS,
+        bucket=pl.when(bucket != "").then(bucket).cast(pl.Int64),
+        count=count.cast(pl.Int64),
+    )
+
+
+_HISTOGRAM_KEYS = ("region", "cluster", "stage", "indicator")
 
 
 def _letter(code: str) -> pl.Expr:
@@ -189,17 +225,18 @@ def latest_run_head(session: Session) -> RunHead | None:
 
 def read_statistics(conn: Connection, run_id: int, config_version: str) -> Statistics | None:
     """A stored run's cohort and score tables, as the points passes read them."""
-    cohorts = pl.read_database(
+    histograms = pl.read_database(
         select(
             PointsCohortRow.region,
             PointsCohortRow.cluster,
             PointsCohortRow.stage,
             PointsCohortRow.indicator,
-            PointsCohortRow.bucket,
-            PointsCohortRow.count,
+            PointsCohortRow.histogram,
         ).where(PointsCohortRow.run_id == run_id),
         conn,
+        schema_overrides={"region": pl.String, "cluster": pl.String, "stage": pl.String},
     )
+    cohorts = cohorts_of(histograms)
     scores = pl.read_database(
         select(
             PointsScoreRow.region,

@@ -12,7 +12,7 @@ from kejin.lending.bulk import replace_loans
 from kejin.region import calibration as cal
 from kejin.region.jsonl import write_jsonl
 from kejin.region.model import DemoRegion, generate_region
-from kejin.registry.bulk import UpsertCounts, upsert_frames
+from kejin.registry.bulk import UpsertCounts, refresh_registry_statistics, upsert_frames
 
 # Steps reported to the progress callback: "generate" and "write" count enterprises, "store"
 # counts `STORE_STEPS`.
@@ -50,6 +50,7 @@ def build_demo_region(
     with platform.uow() as uow:
         conn = uow.session.connection()
         counts = upsert_frames(conn, region.frames)
+        refresh_registry_statistics(conn, counts)
         progress("store", 1, len(STORE_STEPS))
         loans = replace_loans(conn, region.loans, cal.SOURCE)
         uow.commit()

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 import polars as pl
 from sqlalchemy import Column, Connection, Date, MetaData, String, Table, text
 
-from kejin.core.bulk import insert_frame
+from kejin.core.bulk import BULK_LOAD_ROWS, insert_frame, refresh_statistics
 from kejin.registry.frames import SCHEMAS, RegistryFrames
 from kejin.registry.orm import EnterpriseRow
 
@@ -87,6 +87,13 @@ def upsert_frames(
     _insert_children(conn, frames, _ids_of(conn, changed | inserted))
     _STAGE.drop(conn)  # on failure the rollback removes it (no `finally`: it would hide the error)
     return UpsertCounts(len(inserted), len(changed), enterprises.height - len(changed | inserted))
+
+
+def refresh_registry_statistics(conn: Connection, counts: UpsertCounts) -> None:
+    """After a load that wrote at least `BULK_LOAD_ROWS` enterprises, refresh the planner's
+    statistics of the registry's tables (see `kejin.core.bulk.refresh_statistics`)."""
+    if counts.inserted + counts.updated >= BULK_LOAD_ROWS:
+        refresh_statistics(conn, ["enterprises", *CHILD_TABLE_NAMES])
 
 
 def record_hashes(frames: RegistryFrames) -> pl.Series:

@@ -24,7 +24,7 @@ from sqlalchemy import Connection
 
 from kejin.core.errors import FieldProblem
 from kejin.core.uow import UnitOfWork
-from kejin.registry.bulk import UpsertCounts, upsert_frames
+from kejin.registry.bulk import UpsertCounts, refresh_registry_statistics, upsert_frames
 from kejin.registry.frames import RegistryFrames
 from kejin.registry.preparation import PreparedChunk, prepare_chunk, without_cycle_collection
 from kejin.registry.readers import RecordChunk, read_chunks
@@ -73,6 +73,7 @@ def import_enterprises(
                     counts += upsert_frames(conn, writable.frames, writable.hashes)
                 if progress:
                     progress(len(chunk.rows))
+        refresh_registry_statistics(conn, counts)
         uow.commit()
     return ImportReport(counts.inserted, counts.updated, counts.unchanged, rejected, problems)
 

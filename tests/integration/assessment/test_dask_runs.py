@@ -39,7 +39,7 @@ STORED = {
         " top_indicators",
         "1",
     ),
-    "points_cohorts": ("region, cluster, stage, indicator, bucket, count", "1, 2, 3, 4, 5"),
+    "points_cohorts": ("region, cluster, stage, indicator, histogram", "1, 2, 3, 4"),
     "points_scores": ("region, stage, innovation_points, count", "1, 2, 3"),
 }
 

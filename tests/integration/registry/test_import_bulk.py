@@ -5,10 +5,11 @@ from __future__ import annotations
 from datetime import date
 
 import polars as pl
-from sqlalchemy import text
+import pytest
+from sqlalchemy import Connection, text
 
 from kejin.bootstrap import Platform
-from kejin.registry.bulk import UpsertCounts, upsert_frames
+from kejin.registry.bulk import UpsertCounts, refresh_registry_statistics, upsert_frames
 from kejin.registry.frames import SCHEMAS, RegistryFrames
 from kejin.registry.model import credit_code_with_check
 
@@ -80,3 +81,30 @@ def test_upsert_inserts_then_skips_unchanged_then_updates_changed(platform: Plat
         versions = dict(conn.execute(text("SELECT uscc, version FROM enterprises")).all())
     assert versions[codes[0]] == 2
     assert versions[codes[4]] == 1
+
+
+def test_a_bulk_load_refreshes_the_planner_statistics_on_postgresql(
+    platform: Platform, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """After a load of at least `BULK_LOAD_ROWS` enterprises PostgreSQL's statistics count the
+    new rows (in the loading transaction); a smaller load leaves them to autovacuum."""
+    if platform.engine.dialect.name != "postgresql":
+        pytest.skip("SQLite's plans for the registry reads do not improve with statistics")
+    codes = _codes(60)
+
+    def estimated(conn: Connection) -> float:
+        return float(
+            conn.execute(
+                text("SELECT reltuples FROM pg_class WHERE relname = 'staff_years'")
+            ).scalar_one()
+        )
+
+    with platform.engine.connect() as conn, conn.begin() as transaction:
+        before = estimated(conn)
+        counts = upsert_frames(conn, _frames(codes))
+        refresh_registry_statistics(conn, counts)
+        assert estimated(conn) == before
+        monkeypatch.setattr("kejin.registry.bulk.BULK_LOAD_ROWS", len(codes))
+        refresh_registry_statistics(conn, counts)
+        assert estimated(conn) == 2 * len(codes)  # two staff years each
+        transaction.rollback()

@@ -7,9 +7,21 @@ from decimal import Decimal
 from types import SimpleNamespace
 
 import polars as pl
+from hypothesis import given, settings
 
 from kejin.assessment.model import Status
-from kejin.assessment.store import LETTERS, STATUSES, cell_rows, result_rows
+from kejin.assessment.points.cohorts import cohort_table, merge_cohorts
+from kejin.assessment.points.config import load_points_config
+from kejin.assessment.store import (
+    LETTERS,
+    STATUSES,
+    cell_rows,
+    cohorts_of,
+    histogram_rows,
+    result_rows,
+)
+
+from .points_data import frames, seeded_frame
 
 STANDARDS = ("tech_sme", "hnte", "star")  # stored in the order of their codes sorted
 POINTS = pl.Decimal(38, 2)
@@ -70,3 +82,27 @@ def test_stored_rows_decode_to_the_verdict_of_each_standard() -> None:
             for row in decoded
         ]
         assert got == expected, code
+
+
+@settings(max_examples=30, deadline=None)
+@given(frames())
+def test_stored_histograms_give_back_the_cohort_table(frame: pl.DataFrame) -> None:
+    config = load_points_config()
+    cohorts = cohort_table(frame, config)
+    rows = histogram_rows(5, cohorts)
+    decoded = cohorts_of(rows.drop("run_id")).with_columns(config_version=pl.lit(config.version))
+    assert merge_cohorts([decoded]).equals(cohorts)
+    assert rows.height == cohorts.select("region", "cluster", "stage", "indicator").n_unique()
+
+
+def test_a_histogram_lists_its_buckets_in_order_the_missing_measure_first() -> None:
+    config = load_points_config()
+    cohorts = cohort_table(seeded_frame(400, seed=3), config)
+    rows = histogram_rows(5, cohorts)
+    assert any(histogram.startswith(":") for histogram in rows["histogram"])  # some missing
+    for histogram in rows["histogram"]:
+        buckets = [pair.split(":")[0] for pair in histogram.split(",")]
+        known = [int(bucket) for bucket in buckets if bucket]
+        assert buckets[: len(buckets) - len(known)] in ([], [""])
+        assert known == sorted(known)
+        assert len(set(known)) == len(known)
