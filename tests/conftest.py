@@ -14,6 +14,7 @@ from sqlalchemy.engine import make_url
 
 from kejin.bootstrap import Platform, bootstrap
 from kejin.config import Settings
+from kejin.core.bulk import partitions
 from kejin.core.db import make_engine
 from kejin.tables import metadata
 
@@ -71,6 +72,10 @@ def _empty(platform: Platform) -> None:
     with platform.engine.begin() as conn:
         if conn.dialect.name == "postgresql":
             conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+            # ids start again at 1: partitions named by them go with their rows
+            for table in metadata.sorted_tables:
+                for name in partitions(conn, table):
+                    conn.execute(text(f'DROP TABLE "{name}"'))
         else:
             for name in tables:
                 conn.execute(text(f"DELETE FROM {name}"))

@@ -1,19 +1,22 @@
 """Migrations create exactly the schema the ORM declares, on SQLite and PostgreSQL."""
 
+import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.config import Config
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection, Table, text
 
 from kejin.bootstrap import Platform
-from kejin.tables import metadata
+from kejin.core.bulk import partitions
+from kejin.tables import declared, metadata
 
 
 def test_migrated_schema_matches_the_orm(platform: Platform) -> None:
     with platform.engine.connect() as conn:
-        diff = compare_metadata(MigrationContext.configure(conn), metadata)
+        context = MigrationContext.configure(conn, opts={"include_name": declared})
+        diff = compare_metadata(context, metadata)
     assert diff == []
 
 
@@ -55,6 +58,36 @@ def test_cohort_histograms_carry_stored_rows_both_ways(platform: Platform) -> No
     with platform.engine.connect() as conn:
         head = ScriptDirectory.from_config(_config(conn)).get_current_head()
         assert MigrationContext.configure(conn).get_current_revision() == head
+
+
+def test_results_move_into_partitions_of_their_runs_on_postgresql(platform: Platform) -> None:
+    """20261201_ass02 partitions `enterprise_results` by run on PostgreSQL, the stored rows in
+    their runs' partitions, and its downgrade puts them back in one table (rolled back)."""
+    if platform.engine.dialect.name != "postgresql":
+        pytest.skip("SQLite has no partitions: the revision changes nothing there")
+    insert = text(
+        "INSERT INTO enterprise_results (run_id, enterprise_id, cluster, stage, verdicts, points,"
+        " top_indicators) VALUES (:run, :firm, 'ai', NULL, 'mk', ',', '[]')"
+    )
+    stored = [(7, 1), (7, 2), (9, 1)]
+    with platform.engine.connect() as conn, conn.begin() as transaction:
+        config = _config(conn)
+        command.downgrade(config, "20261201_ass01_cohort_histograms")
+        conn.execute(insert, [{"run": run, "firm": firm} for run, firm in stored])
+        command.upgrade(config, "20261201_ass02_results_by_run")
+        table: Table = metadata.tables["enterprise_results"]
+        assert partitions(conn, table) == ["enterprise_results_7", "enterprise_results_9"]
+        assert _rows(conn, "enterprise_results_7") == [(7, 1), (7, 2)]
+        assert _rows(conn, "enterprise_results") == stored
+        command.downgrade(config, "20261201_ass01_cohort_histograms")
+        assert partitions(conn, table) == []
+        assert _rows(conn, "enterprise_results") == stored
+        transaction.rollback()
+
+
+def _rows(conn: Connection, table: str) -> list[tuple[int, int]]:
+    found = conn.execute(text(f"SELECT run_id, enterprise_id FROM {table} ORDER BY 1, 2"))
+    return [(run, firm) for run, firm in found]
 
 
 def _config(conn: Connection) -> Config:

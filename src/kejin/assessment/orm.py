@@ -48,7 +48,8 @@ class EnterpriseResultRow(Base):
     both in the order of the run's standard codes sorted (see `kejin.assessment.store`).
 
     No foreign keys: the rows are derived, written in bulk by the run that creates the run row
-    in the same transaction, and deleted by run when runs are pruned; checking two keys per row
+    in the same transaction, and deleted by run when runs are pruned (on PostgreSQL a run's
+    rows are one partition, dropped whole); checking two keys per row
     made storing a run several times slower. No use case deletes an enterprise. The cohort
     and score tables of a run are derived and pruned the same way (over a million cohort rows
     for a million enterprises), so they have no key to the run either.
@@ -56,9 +57,11 @@ class EnterpriseResultRow(Base):
 
     __tablename__ = "enterprise_results"
     # The region view's drill-down: a run's cell by stage and cluster, the status filter read
-    # from the index itself.
+    # from the index itself. On PostgreSQL each run's rows are a partition of their own, written
+    # bare and indexed once (`kejin.core.bulk.partition_loader`), and pruned by dropping it.
     __table_args__ = (
         Index("ix_enterprise_results_run_cell", "run_id", "stage", "cluster", "verdicts"),
+        {"postgresql_partition_by": "LIST (run_id)"},
     )
 
     run_id: Mapped[int] = mapped_column(Integer, primary_key=True)

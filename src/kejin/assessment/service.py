@@ -205,9 +205,10 @@ def _store_run(
     conn = work.session.connection()
     store.store_statistics(conn, run.id, assessed.statistics)
     summary = SummaryCounter(standards)
-    for results in assessed.results:
-        store.store_results(conn, run.id, results, standards)
-        summary.add(results)
+    with store.results_writer(conn, run.id, standards) as write:
+        for results in assessed.results:
+            write(results)
+            summary.add(results)
     run.enterprises = summary.enterprises
     run.summary = summary.cells()
     run.finished_at = datetime.now(UTC)

@@ -13,13 +13,14 @@ writes a million rows, not seven. A drill-down filters on the letter at the stan
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
 import polars as pl
-from sqlalchemy import Connection, Row, Select, delete, func, select
+from sqlalchemy import Connection, Row, Select, Table, delete, func, select
 from sqlalchemy.orm import Session
 
 from kejin.assessment.model import Status
@@ -33,7 +34,7 @@ from kejin.assessment.points.cohorts import merge_cohorts
 from kejin.assessment.points.rank import merge_scores
 from kejin.assessment.runs.pipeline import Statistics
 from kejin.assessment.schemas import NO_STAGE, DrillDown
-from kejin.core.bulk import insert_frame
+from kejin.core.bulk import delete_partitions, insert_frame, partition_loader
 from kejin.core.money import from_scaled_int
 from kejin.registry.model import IndustryCluster, Stage
 
@@ -47,22 +48,32 @@ LETTERS = {
     Status.NOT_APPLICABLE: "n",
 }
 STATUSES = {letter: status for status, letter in LETTERS.items()}
+_RESULTS: Table = EnterpriseResultRow.__table__  # type: ignore[assignment]
 
 
-def store_results(
-    conn: Connection, run_id: int, results: pl.DataFrame, standards: Iterable[str]
-) -> None:
-    """Write the verdicts, stage and points of a run's results (or one partition of them) in
-    bulk: one row per enterprise."""
-    rows = result_rows(run_id, results, standards)
-    insert_frame(conn, EnterpriseResultRow.__table__, rows)  # type: ignore[arg-type]
+@contextmanager
+def results_writer(
+    conn: Connection, run_id: int, standards: Iterable[str]
+) -> Iterator[Callable[[pl.DataFrame], None]]:
+    """A writer of a run's results (the whole frame, or one partition of it at a time) in bulk,
+    one row per enterprise; the rows are complete when the block ends (on PostgreSQL the run's
+    partition is indexed and attached then: `kejin.core.bulk.partition_loader`)."""
+    codes = tuple(standards)
+    with partition_loader(conn, _RESULTS, "run_id", run_id) as write:
+
+        def write_results(results: pl.DataFrame) -> None:
+            write(result_rows(run_id, results, codes))
+
+        yield write_results
 
 
 def result_rows(run_id: int, results: pl.DataFrame, standards: Iterable[str]) -> pl.DataFrame:
     """The `EnterpriseResultRow` rows of assessed enterprises, verdicts encoded, in storage
-    values (points in hundredths, top indicators as JSON text)."""
+    values (points in hundredths, top indicators as JSON text), in the order of the drill-down
+    index: on PostgreSQL the index is then built over presorted rows (a million: 0.8 s, against
+    1.7 s in enterprise order), and a cell's rows lie together."""
     codes = sorted(standards)
-    return results.filter(pl.col("enterprise_id").is_not_null()).select(
+    rows = results.filter(pl.col("enterprise_id").is_not_null()).select(
         pl.lit(run_id, dtype=pl.Int64).alias("run_id"),
         "enterprise_id",
         "cluster",
@@ -74,6 +85,7 @@ def result_rows(run_id: int, results: pl.DataFrame, standards: Iterable[str]) ->
         pl.col("points_band").alias("band"),
         _json_list("top_indicators"),
     )
+    return rows.sort("stage", "cluster", "verdicts", nulls_last=True, maintain_order=True)
 
 
 def store_statistics(conn: Connection, run_id: int, statistics: Statistics) -> None:
@@ -153,7 +165,8 @@ def prune(session: Session, keep: int) -> None:
     """Drop the stored results of all but the newest `keep` runs; run rows stay."""
     kept = select(AssessmentRunRow.id).order_by(AssessmentRunRow.id.desc()).limit(keep)
     old = select(AssessmentRunRow.id).where(AssessmentRunRow.id.not_in(kept.scalar_subquery()))
-    for table in (EnterpriseResultRow, PointsCohortRow, PointsScoreRow):
+    delete_partitions(session.connection(), _RESULTS, "run_id", session.scalars(old).all())
+    for table in (PointsCohortRow, PointsScoreRow):
         session.execute(delete(table).where(table.run_id.in_(old.scalar_subquery())))
 
 

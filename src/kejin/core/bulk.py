@@ -3,14 +3,23 @@
 Frames hold storage values (money as integer fen, ratios as integer 10^-4 units, enums as
 their string values), so no per-value conversion runs in Python. Used by imports and the demo
 generator; never for single-row writes, which go through the ORM.
+
+Derived tables written and dropped a batch at a time (an assessment run's results) may be
+LIST-partitioned by that batch's key on PostgreSQL (`postgresql_partition_by`): `partition_loader`
+fills a batch's partition bare, indexes it once filled and attaches it, and `delete_partitions`
+drops whole partitions, where a DELETE would visit every row. On SQLite the same calls insert
+into and delete from the table.
 """
 
 from __future__ import annotations
 
 import io
+import re
+from collections.abc import Callable, Collection, Iterator
+from contextlib import contextmanager
 
 import polars as pl
-from sqlalchemy import Connection, Table
+from sqlalchemy import Connection, MetaData, Table, text
 
 BULK_CACHE_KIB = 256 * 1024  # SQLite's page cache during a bulk insert
 # Enterprises written by one load from which the planner's statistics are refreshed at once.
@@ -22,18 +31,18 @@ def insert_frame(conn: Connection, table: Table, frame: pl.DataFrame) -> int:
     if frame.is_empty():
         return 0
     if conn.dialect.name == "postgresql":
-        _copy_postgres(conn, table, frame)
+        _copy_postgres(conn, table.name, frame)
     else:
         _executemany_sqlite(conn, table, frame)
     return frame.height
 
 
-def _copy_postgres(conn: Connection, table: Table, frame: pl.DataFrame) -> None:
+def _copy_postgres(conn: Connection, name: str, frame: pl.DataFrame) -> None:
     buffer = io.BytesIO()
     frame.write_csv(buffer, include_header=False, null_value="", quote_style="non_numeric")
     columns = ", ".join(f'"{name}"' for name in frame.columns)
     cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
-    sql = f'COPY "{table.name}" ({columns}) FROM STDIN WITH (FORMAT csv)'
+    sql = f'COPY "{name}" ({columns}) FROM STDIN WITH (FORMAT csv)'
     with cursor.copy(sql) as copy:
         copy.write(buffer.getvalue())
 
@@ -77,3 +86,88 @@ def refresh_statistics(conn: Connection, tables: list[str]) -> None:
     """
     if conn.dialect.name == "postgresql" and tables:
         conn.exec_driver_sql(f"ANALYZE {', '.join(tables)}")
+
+
+def partition_name(table: Table, value: int) -> str:
+    """The name of the partition of `table` holding the rows of key `value`."""
+    return f"{table.name}_{int(value)}"
+
+
+def is_partition(name: str, metadata: MetaData) -> bool:
+    """Whether `name` is a partition of a partitioned table of `metadata` (which declares only
+    the parent: schema comparisons leave partitions out)."""
+    return any(
+        re.fullmatch(rf"{re.escape(table.name)}_\d+", name)
+        for table in metadata.tables.values()
+        if table.dialect_options["postgresql"]["partition_by"]
+    )
+
+
+@contextmanager
+def partition_loader(
+    conn: Connection, table: Table, key: str, value: int
+) -> Iterator[Callable[[pl.DataFrame], int]]:
+    """A writer of the rows of `table` whose column `key` is `value` (each call inserts a
+    frame; returns its row count), finished when the block ends.
+
+    On PostgreSQL, where `table` is partitioned by `key`, the rows fill a new partition
+    without indexes; at the end it gets the parent's primary key and indexes, each built once
+    over sorted rows, and is attached (a million assessment results copied into a table that
+    kept two indexes up to date: 4.0 s; copied bare, then indexed once: 1.2 s + 1.1 s).
+    Elsewhere the rows go into the table."""
+    if not _partitioned(conn, table):
+        yield lambda frame: insert_frame(conn, table, frame)
+        return
+    name = partition_name(table, value)
+    conn.exec_driver_sql(f'CREATE TABLE "{name}" (LIKE "{table.name}" INCLUDING DEFAULTS)')
+
+    def write(frame: pl.DataFrame) -> int:
+        _copy_postgres(conn, name, frame)
+        return frame.height
+
+    yield write
+    quote = conn.dialect.identifier_preparer.quote
+    primary = ", ".join(quote(column.name) for column in table.primary_key.columns)
+    conn.exec_driver_sql(f'ALTER TABLE "{name}" ADD PRIMARY KEY ({primary})')
+    for index in table.indexes:
+        columns = ", ".join(quote(column.name) for column in index.columns)
+        unique = "UNIQUE " if index.unique else ""
+        conn.exec_driver_sql(f'CREATE {unique}INDEX ON "{name}" ({columns})')
+    conn.exec_driver_sql(
+        f'ALTER TABLE "{table.name}" ATTACH PARTITION "{name}" FOR VALUES IN ({int(value)})'
+    )
+
+
+def delete_partitions(conn: Connection, table: Table, key: str, values: Collection[int]) -> None:
+    """Delete every row of `table` whose column `key` is one of `values`: on PostgreSQL, where
+    the table is partitioned by `key`, by dropping those values' partitions."""
+    if not values:
+        return
+    if not _partitioned(conn, table):
+        conn.execute(table.delete().where(table.c[key].in_(sorted(values))))
+        return
+    doomed = {partition_name(table, value) for value in values} & set(partitions(conn, table))
+    for name in sorted(doomed):
+        conn.exec_driver_sql(f'DROP TABLE "{name}"')
+
+
+def partitions(conn: Connection, table: Table) -> list[str]:
+    """The names of `table`'s partitions (none unless PostgreSQL partitions it)."""
+    if not _partitioned(conn, table):
+        return []
+    found = conn.execute(
+        text(
+            "SELECT child.relname FROM pg_inherits"
+            " JOIN pg_class child ON child.oid = pg_inherits.inhrelid"
+            " JOIN pg_class parent ON parent.oid = pg_inherits.inhparent"
+            " WHERE parent.relname = :parent ORDER BY child.relname"
+        ),
+        {"parent": table.name},
+    ).scalars()
+    return list(found)
+
+
+def _partitioned(conn: Connection, table: Table) -> bool:
+    return conn.dialect.name == "postgresql" and bool(
+        table.dialect_options["postgresql"]["partition_by"]
+    )

@@ -9,7 +9,7 @@ from alembic.autogenerate.api import AutogenContext
 
 from kejin.config import load_settings
 from kejin.core.db import ScaledDecimal, make_engine
-from kejin.tables import metadata
+from kejin.tables import declared, metadata
 
 config = context.config
 
@@ -27,7 +27,11 @@ def _render_item(type_: str, obj: Any, autogen_context: AutogenContext) -> str |
 
 def run_migrations_offline() -> None:
     context.configure(
-        url=_url(), target_metadata=metadata, render_as_batch=True, render_item=_render_item
+        url=_url(),
+        target_metadata=metadata,
+        render_as_batch=True,
+        render_item=_render_item,
+        include_name=declared,
     )
     with context.begin_transaction():
         context.run_migrations()
@@ -51,6 +55,7 @@ def _run(connection: object) -> None:
         render_as_batch=True,
         compare_type=True,
         render_item=_render_item,
+        include_name=declared,
     )
     with context.begin_transaction():
         context.run_migrations()

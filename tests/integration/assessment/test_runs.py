@@ -10,7 +10,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import Table, func, select, text
 
 from kejin.assessment import reads, service, store
 from kejin.assessment.orm import (
@@ -25,6 +25,7 @@ from kejin.bootstrap import Platform
 from kejin.consent.errors import AccessRefused
 from kejin.consent.model import DataScope, GrantPurpose
 from kejin.consent.service import READ, READ_REFUSED, SUBJECT
+from kejin.core.bulk import partition_name, partitions
 from kejin.core.pagination import PageRequest
 from kejin.identity.model import Principal, Role
 from kejin.region import service as region
@@ -174,6 +175,20 @@ def test_only_the_newest_three_runs_keep_their_results(built: Platform) -> None:
         for kept in runs[1:]:
             assert _count(built, table, kept.id) > 0, table.__tablename__
     assert reads.latest_run(built.uow).id == runs[-1].id
+    if built.engine.dialect.name == "postgresql":  # a run's results are a partition of its own
+        with built.engine.connect() as conn:
+            table: Table = EnterpriseResultRow.__table__  # type: ignore[assignment]
+            assert partitions(conn, table) == sorted(
+                partition_name(table, run.id) for run in runs[1:]
+            )
+            indexes = conn.execute(
+                text("SELECT indexdef FROM pg_indexes WHERE tablename = :name"),
+                {"name": partition_name(table, runs[-1].id)},
+            ).scalars()
+            assert sorted(definition.split(" USING ")[1] for definition in indexes) == [
+                "btree (run_id, enterprise_id)",
+                "btree (run_id, stage, cluster, verdicts)",
+            ]
 
 
 def test_a_refused_read_is_recorded_and_a_granted_one_too(built: Platform) -> None:
