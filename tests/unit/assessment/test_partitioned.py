@@ -10,6 +10,7 @@ import itertools
 import tempfile
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 import polars as pl
 import pytest
@@ -19,6 +20,7 @@ from polars.testing import assert_frame_equal
 
 from kejin.assessment.inputs.frames import SNAPSHOT_SCHEMA
 from kejin.assessment.inputs.snapshots import build_snapshots
+from kejin.assessment.runs import pipeline
 from kejin.assessment.runs.partitioned import (
     FramePartition,
     Scratch,
@@ -165,3 +167,27 @@ def test_a_frame_is_cut_into_partitions_of_the_size_asked() -> None:
     assert [part.frame.height for part in frame_partitions(region().clear(), 400)] == [0]
     with pytest.raises(ValueError, match="at least one row"):
         frame_partitions(region(), 0)
+
+
+def test_pass_two_in_slices_on_several_cores_gives_the_whole_frames_answers(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """`assess_snapshots` scores large frames in slices, a thread each; any slicing gives the
+    rows of one piece."""
+    scored: list[int] = []
+    unsliced = pipeline.innovation_points
+
+    def counting(firms: Any, *args: Any) -> pl.DataFrame:
+        scored.append(firms.frame.height)
+        return unsliced(firms, *args)
+
+    monkeypatch.setattr(pipeline, "innovation_points", counting)
+    monkeypatch.setattr(pipeline.os, "cpu_count", lambda: 3)
+    monkeypatch.setattr(pipeline, "POINTS_SLICE", 10**9)
+    one_piece = assess_snapshots(region(), ON, catalogue())
+    monkeypatch.setattr(pipeline, "POINTS_SLICE", 200)  # 900 firms: three slices of 300
+    sliced = assess_snapshots(region(), ON, catalogue())
+    assert scored == [FIRMS, 300, 300, 300]
+    assert_frame_equal(sliced[0], one_piece[0])
+    assert_frame_equal(sliced[1].cohorts, one_piece[1].cohorts)
+    assert_frame_equal(sliced[1].scores, one_piece[1].scores)

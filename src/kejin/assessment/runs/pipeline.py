@@ -12,18 +12,26 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import os
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import polars as pl
 
 from kejin.assessment.batch.verdicts import assess_frame
-from kejin.assessment.points.bucketed import bucketed
-from kejin.assessment.points.cohorts import CohortIndex, cohort_table, innovation_points
+from kejin.assessment.points.bucketed import Bucketed, bucketed
+from kejin.assessment.points.cohorts import (
+    CohortIndex,
+    cohort_index,
+    cohort_table,
+    innovation_points,
+)
 from kejin.assessment.points.config import PointsConfig, load_points_config
 from kejin.assessment.points.rank import rank_points, score_table
 from kejin.assessment.standards.catalogue import load_rulesets
 from kejin.assessment.standards.rules import RuleSet
 
+POINTS_SLICE = 100_000  # the fewest firms worth a thread of their own in pass 2
 # Columns of the points passes kept in a stored result (the rest is recomputed on demand).
 SCORE_COLUMNS = (
     "stage",
@@ -84,10 +92,26 @@ def assess_snapshots(
     """Verdicts, stage and points of every row of `frame`, with the frame as the population."""
     firms = bucketed(frame, catalogue.points)  # stage and buckets once, for both passes
     cohorts = cohort_table(firms, catalogue.points)
-    points = innovation_points(firms, cohorts, catalogue.points)
+    points = _points_in_slices(firms, cohort_index(cohorts, catalogue.points), catalogue.points)
     scores = score_table(points, catalogue.points)
     ranked = rank_points(points, scores, catalogue.points)
     return _joined(frame, on, catalogue, ranked), Statistics(cohorts, scores)
+
+
+def _points_in_slices(firms: Bucketed, index: CohortIndex, config: PointsConfig) -> pl.DataFrame:
+    """Pass 2 over slices of at least `POINTS_SLICE` firms, one thread per core: the pass is
+    row-local given the merged cohorts, and much of it is NumPy running one core at a time (a
+    million firms: 2.4 s in one piece, 1.5 s in two slices on two cores)."""
+    slices = max(1, min(os.cpu_count() or 1, firms.frame.height // POINTS_SLICE))
+    if slices == 1:
+        return innovation_points(firms, index, config)
+    size = -(-firms.frame.height // slices)
+    parts = [
+        Bucketed(firms.config_version, firms.frame.slice(start, size))
+        for start in range(0, firms.frame.height, size)
+    ]
+    with ThreadPoolExecutor(max_workers=slices) as pool:
+        return pl.concat(list(pool.map(lambda part: innovation_points(part, index, config), parts)))
 
 
 def assess_partition(
