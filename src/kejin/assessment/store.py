@@ -7,7 +7,11 @@ standards, taken in the order of their codes sorted, are kept as one letter each
 in `verdicts` — `mkuu…` — and their points as `low/high` fields in hundredths of a point,
 comma-separated, in `points` — `1050/1200,,800/800,…` — so that a run of a million enterprises
 writes a million rows, not seven. A drill-down filters on the letter at the standard's place
-(`substr`) and decodes the few rows it shows (`cell_rows`).
+(`substr`) and decodes the few rows it shows (`cell_rows`). On PostgreSQL a run's rows are a
+partition of their own, dropped whole when the run is pruned (`kejin.core.bulk`).
+
+The merged cohort table is stored one row per cohort × indicator, its histogram as
+`bucket:count` pairs in one field (`histogram_rows`, read back by `cohorts_of`).
 """
 
 from __future__ import annotations
@@ -49,6 +53,7 @@ LETTERS = {
 }
 STATUSES = {letter: status for status, letter in LETTERS.items()}
 _RESULTS: Table = EnterpriseResultRow.__table__  # type: ignore[assignment]
+_HISTOGRAM_KEYS = ("region", "cluster", "stage", "indicator")  # one stored histogram each
 
 
 @contextmanager
@@ -132,9 +137,6 @@ def cohorts_of(histograms: pl.DataFrame) -> pl.DataFrame:
         bucket=pl.when(bucket != "").then(bucket).cast(pl.Int64),
         count=count.cast(pl.Int64),
     )
-
-
-_HISTOGRAM_KEYS = ("region", "cluster", "stage", "indicator")
 
 
 def _letter(code: str) -> pl.Expr:

@@ -37,12 +37,12 @@ def insert_frame(conn: Connection, table: Table, frame: pl.DataFrame) -> int:
     return frame.height
 
 
-def _copy_postgres(conn: Connection, name: str, frame: pl.DataFrame) -> None:
+def _copy_postgres(conn: Connection, table_name: str, frame: pl.DataFrame) -> None:
     buffer = io.BytesIO()
     frame.write_csv(buffer, include_header=False, null_value="", quote_style="non_numeric")
-    columns = ", ".join(f'"{name}"' for name in frame.columns)
+    columns = ", ".join(f'"{column}"' for column in frame.columns)
     cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
-    sql = f'COPY "{name}" ({columns}) FROM STDIN WITH (FORMAT csv)'
+    sql = f'COPY "{table_name}" ({columns}) FROM STDIN WITH (FORMAT csv)'
     with cursor.copy(sql) as copy:
         copy.write(buffer.getvalue())
 
