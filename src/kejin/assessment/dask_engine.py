@@ -52,14 +52,17 @@ WORKER_MEMORY = "3GiB"  # per worker process: a partition of 250,000 firms peaks
 # Two at a time: a merge task holds its two tables and their sum, and a table waits for its
 # partner only, so the workers' peak stays near one partition's, however many partitions.
 MERGE_FAN_IN = 2
-# Polars allocates with jemalloc, which keeps freed pages for a second by default: long enough
-# for a worker to build its next partition on top of the last one's garbage. Worker processes
-# of a local cluster hand freed pages back at once. The setting must be in the environment a
-# worker process starts with (a spawned worker imports this program's main module, and Polars
-# with it, before a nanny's `env` is applied), and the nannies copy that environment from this
-# process's, where Polars has already written its own setting (this one is appended, so wins).
+# Polars allocates with jemalloc. Worker processes of a local cluster hand freed pages back to
+# the system after a second. Handing them back at once (decay 0) kept the workers' memory a
+# little lower but made them fault the pages in again for every partition: 2,000,000 firms took
+# 85.9 s with decay 0 against 62.9 s with a second (system time 74.6 → 40.8 s, process tree peak
+# 2,149 → 2,423 MB); 10,000,000 firms 305 s at a peak of 2.9 GB (docs/benchmarks.md). The
+# setting must be in the environment a worker process starts with (a spawned worker imports this
+# program's main module, and Polars with it, before a nanny's `env` is applied), and the
+# nannies copy that environment from this process's, where Polars has already written its own
+# setting (this one is appended, so wins).
 JEMALLOC_CONF = "_RJEM_MALLOC_CONF"
-WORKER_ALLOCATOR = "dirty_decay_ms:0,muzzy_decay_ms:0"
+WORKER_ALLOCATOR = "dirty_decay_ms:1000,muzzy_decay_ms:1000"
 # Merges run as soon as their tables are there, before further partitions are built: otherwise
 # every partition's table waits in the workers until the last partition is done.
 MERGE_PRIORITY = 1
@@ -99,7 +102,7 @@ def dask_client(
 ) -> Iterator[Client]:
     """A client of the scheduler at `address`, or of a local cluster started (and closed)
     here: worker processes, one thread each (Polars parallelises inside a task), returning freed
-    memory to the system at once (`WORKER_ALLOCATOR`)."""
+    memory to the system after a second (`WORKER_ALLOCATOR`)."""
     if address:
         with Client(address) as client:
             yield client
