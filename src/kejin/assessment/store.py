@@ -54,6 +54,7 @@ LETTERS = {
 STATUSES = {letter: status for status, letter in LETTERS.items()}
 _RESULTS: Table = EnterpriseResultRow.__table__  # type: ignore[assignment]
 _HISTOGRAM_KEYS = ("region", "cluster", "stage", "indicator")  # one stored histogram each
+_CELL_ORDER = ("stage", "cluster", "verdicts")  # the drill-down index's columns after the run
 
 
 @contextmanager
@@ -64,7 +65,9 @@ def results_writer(
     one row per enterprise; the rows are complete when the block ends (on PostgreSQL the run's
     partition is indexed and attached then: `kejin.core.bulk.partition_loader`)."""
     codes = tuple(standards)
-    with partition_loader(conn, _RESULTS, "run_id", run_id) as write:
+    # on PostgreSQL rows go in the drill-down index's order: it is built over presorted rows,
+    # and a cell's rows lie together
+    with partition_loader(conn, _RESULTS, "run_id", run_id, _CELL_ORDER) as write:
 
         def write_results(results: pl.DataFrame) -> None:
             write(result_rows(run_id, results, codes))
@@ -74,11 +77,9 @@ def results_writer(
 
 def result_rows(run_id: int, results: pl.DataFrame, standards: Iterable[str]) -> pl.DataFrame:
     """The `EnterpriseResultRow` rows of assessed enterprises, verdicts encoded, in storage
-    values (points in hundredths, top indicators as JSON text), in the order of the drill-down
-    index: on PostgreSQL the index is then built over presorted rows (a million: 0.8 s, against
-    1.7 s in enterprise order), and a cell's rows lie together."""
+    values (points in hundredths, top indicators as JSON text)."""
     codes = sorted(standards)
-    rows = results.filter(pl.col("enterprise_id").is_not_null()).select(
+    return results.filter(pl.col("enterprise_id").is_not_null()).select(
         pl.lit(run_id, dtype=pl.Int64).alias("run_id"),
         "enterprise_id",
         "cluster",
@@ -90,7 +91,6 @@ def result_rows(run_id: int, results: pl.DataFrame, standards: Iterable[str]) ->
         pl.col("points_band").alias("band"),
         _json_list("top_indicators"),
     )
-    return rows.sort("stage", "cluster", "verdicts", nulls_last=True, maintain_order=True)
 
 
 def store_statistics(conn: Connection, run_id: int, statistics: Statistics) -> None:

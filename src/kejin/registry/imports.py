@@ -14,14 +14,12 @@ import os
 from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from itertools import chain, islice
 from multiprocessing import get_context
 from pathlib import Path
 
-from sqlalchemy import Connection
-
+from kejin.core.bulk import large_sqlite_cache
 from kejin.core.errors import FieldProblem
 from kejin.core.uow import UnitOfWork
 from kejin.registry.bulk import UpsertCounts, refresh_registry_statistics, upsert_frames
@@ -35,7 +33,6 @@ WORKERS = min(2, os.cpu_count() or 1)
 costs about twice as much CPU as writing it, so two workers keep two cores busy; more would
 wait for the writer."""
 
-SQLITE_CACHE_KIB = 256 * 1024
 
 Progress = Callable[[int], None]
 
@@ -65,7 +62,7 @@ def import_enterprises(
     seen: dict[str, int | None] = {}
     with uow:
         conn = uow.session.connection()
-        with _large_sqlite_page_cache(conn):
+        with large_sqlite_cache(conn):
             for chunk in _prepared(read_chunks(path, chunk_size), workers):
                 writable, refused = _first_occurrences(chunk, seen, problems)
                 rejected += refused
@@ -100,25 +97,6 @@ def read_enterprise_file(
         rejected += refused
         parts.append(kept.frames)
     return FileRead(RegistryFrames.concat(parts), rejected, problems)
-
-
-@contextmanager
-def _large_sqlite_page_cache(conn: Connection) -> Iterator[None]:
-    """Give SQLite a 256 MiB page cache for the import, then restore the previous size.
-
-    Credit codes arrive in random order, so every insert lands on a random page of the unique
-    index; with SQLite's default 2 MiB cache a large import keeps re-reading those pages.
-    The setting belongs to the connection and is not part of the transaction. After a failure
-    it is not restored (no `finally`): a statement there could hide the error, and a larger
-    cache on a pooled connection is harmless.
-    """
-    if conn.dialect.name != "sqlite":
-        yield
-        return
-    previous = conn.exec_driver_sql("PRAGMA cache_size").scalar_one()
-    conn.exec_driver_sql(f"PRAGMA cache_size = {-SQLITE_CACHE_KIB}")
-    yield
-    conn.exec_driver_sql(f"PRAGMA cache_size = {int(previous)}")
 
 
 def _prepared(chunks: Iterator[RecordChunk], workers: int) -> Iterator[PreparedChunk]:
