@@ -290,7 +290,8 @@ def test_a_reader_searches_and_follows_a_result_to_its_paragraph_in_both_languag
         page = browser_signed_in(chromium, url, "researcher")
         for lang in ("en", "zh-CN"):
             page.goto(f"/search?lang={lang}")
-            assert page.evaluate("document.activeElement.id") == "q"
+            # autofocus lands once the page is shown, which may follow the load event
+            page.wait_for_function("document.activeElement && document.activeElement.id === 'q'")
             page.keyboard.type("知识产权质押")
             page.keyboard.press("Enter")
             page.wait_for_selector(".results .snippet mark")
