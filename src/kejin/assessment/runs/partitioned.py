@@ -42,8 +42,16 @@ from kejin.assessment.points.cohorts import (
     merge_cohorts,
 )
 from kejin.assessment.points.rank import merge_scores, score_table
-from kejin.assessment.runs.pipeline import Catalogue, Statistics, assess_against, summary_cells
+from kejin.assessment.runs.pipeline import (
+    RANKED_INPUTS,
+    Catalogue,
+    Statistics,
+    assess_against,
+    assess_ranked,
+    summary_cells,
+)
 
+SNAPSHOTS, POINTS = "snapshots", "points"  # the frames a Scratch keeps of a partition
 CELL_SCHEMA: dict[str, pl.DataType] = {
     "standard": pl.String(),
     "stage": pl.String(),
@@ -85,42 +93,50 @@ def frame_partitions(frame: pl.DataFrame, size: int) -> list[FramePartition]:
 
 @dataclasses.dataclass(frozen=True, slots=True)
 class Scratch:
-    """Where built partitions wait between passes (`directory`), or nowhere (`None`: every pass
-    builds its partition again). Files are written whole under a temporary name and renamed, so
-    a pass retried elsewhere never reads half a file."""
+    """Where a partition's frames wait between passes (`directory`), or nowhere (`None`: every
+    pass works them out again): its snapshots, kept by pass 1, and its points, kept by pass 2
+    for pass 3. Files are written whole under a temporary name and renamed, so a pass retried
+    elsewhere never reads half a file."""
 
     directory: Path | None = None
 
     def built(self, source: PartitionSource, on: dt.date) -> pl.DataFrame:
         """Pass 1: build the partition and keep it for the later passes (a pass 1 run again,
         e.g. after a worker was lost, takes the kept one)."""
-        path = self._path(source)
-        if path is not None and path.exists():
-            return pl.read_ipc(path)
-        frame = source.snapshots(on)
-        if path is not None:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            partial = path.with_name(f"{path.name}.{uuid.uuid4().hex}.part")
-            frame.write_ipc(partial)
-            os.replace(partial, path)
+        frame = self.kept(source, SNAPSHOTS)
+        if frame is None:
+            frame = source.snapshots(on)
+            self.keep(source, SNAPSHOTS, frame)
         return frame
 
     def again(self, source: PartitionSource, on: dt.date) -> pl.DataFrame:
         """A later pass: the kept partition, or the partition built again."""
-        path = self._path(source)
-        if path is not None and path.exists():
-            return pl.read_ipc(path)
-        return source.snapshots(on)
+        frame = self.kept(source, SNAPSHOTS)
+        return source.snapshots(on) if frame is None else frame
+
+    def keep(self, source: PartitionSource, part: str, frame: pl.DataFrame) -> None:
+        path = self._path(source, part)
+        if path is None:
+            return
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial = path.with_name(f"{path.name}.{uuid.uuid4().hex}.part")
+        frame.write_ipc(partial)
+        os.replace(partial, path)
+
+    def kept(self, source: PartitionSource, part: str) -> pl.DataFrame | None:
+        path = self._path(source, part)
+        return pl.read_ipc(path) if path is not None and path.exists() else None
 
     def drop(self, source: PartitionSource) -> None:
-        path = self._path(source)
-        if path is not None:
-            path.unlink(missing_ok=True)
+        for part in (SNAPSHOTS, POINTS):
+            path = self._path(source, part)
+            if path is not None:
+                path.unlink(missing_ok=True)
 
-    def _path(self, source: PartitionSource) -> Path | None:
+    def _path(self, source: PartitionSource, part: str) -> Path | None:
         if self.directory is None:
             return None
-        return self.directory / f"{source.key}.arrow"
+        return self.directory / f"{source.key}.{part}.arrow"
 
 
 # --- the steps, one partition each (in a loop here, or as Dask tasks) -------------------------
@@ -140,8 +156,10 @@ def count_scores(
     cohorts: CohortIndex,
     scratch: Scratch,
 ) -> pl.DataFrame:
-    """Pass 2: the partition's score table, its points read against the merged cohorts."""
+    """Pass 2: the partition's score table, its points read against the merged cohorts (what
+    pass 3 needs of them is kept)."""
     points = innovation_points(scratch.again(source, on), cohorts, catalogue.points)
+    scratch.keep(source, POINTS, points.select(RANKED_INPUTS))
     return score_table(points, catalogue.points)
 
 
@@ -160,9 +178,14 @@ def assess_one(
     ranking: Ranking,
     scratch: Scratch,
 ) -> pl.DataFrame:
-    """Pass 3: the partition's results; its kept frame is no longer needed afterwards."""
+    """Pass 3: the partition's results, from the points pass 2 kept (or worked out again);
+    its kept frames are no longer needed afterwards."""
     frame = scratch.again(source, on)
-    results = assess_against(frame, on, catalogue, ranking.cohorts, ranking.scores)
+    points = scratch.kept(source, POINTS)
+    if points is None:
+        results = assess_against(frame, on, catalogue, ranking.cohorts, ranking.scores)
+    else:
+        results = assess_ranked(frame, on, catalogue, points, ranking.scores)
     scratch.drop(source)
     return results
 

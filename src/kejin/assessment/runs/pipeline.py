@@ -32,6 +32,8 @@ from kejin.assessment.standards.catalogue import load_rulesets
 from kejin.assessment.standards.rules import RuleSet
 
 POINTS_SLICE = 100_000  # the fewest firms worth a thread of their own in pass 2
+# Columns of pass 2 that ranking and the results read: all a partition keeps for pass 3.
+RANKED_INPUTS = ("region", "stage", "innovation_points", "top_indicators")
 # Columns of the points passes kept in a stored result (the rest is recomputed on demand).
 SCORE_COLUMNS = (
     "stage",
@@ -131,7 +133,19 @@ def assess_against(
     """`assess_partition` with the merged cohort table already prepared (`cohort_index`), so
     partitions share one index instead of each rebuilding it from the table."""
     points = innovation_points(frame, cohorts, catalogue.points)
-    ranked = rank_points(points, scores, catalogue.points)
+    return assess_ranked(frame, on, catalogue, points, scores)
+
+
+def assess_ranked(
+    frame: pl.DataFrame,
+    on: dt.date,
+    catalogue: Catalogue,
+    points: pl.DataFrame,
+    scores: pl.DataFrame,
+) -> pl.DataFrame:
+    """`assess_against` with the partition's points already read against the merged cohorts
+    (`innovation_points`, or at least its `RANKED_INPUTS`, row for row with `frame`)."""
+    ranked = rank_points(points.select(RANKED_INPUTS), scores, catalogue.points)
     return _joined(frame, on, catalogue, ranked)
 
 
