@@ -16,8 +16,9 @@ partition's snapshot frame: from the database by id range, a generator, or a fra
 so the same code runs in a loop here (`assess_partitions`) and as Dask tasks
 (`kejin.assessment.dask_engine`), where workers build their partitions themselves and only the
 small tables and the results travel. A `Scratch` directory keeps each built partition as an
-Arrow IPC file from pass 1 to pass 3, so it is built once instead of three times; without one
-(or when its file is gone, e.g. on another machine) a later pass builds the partition again.
+Arrow IPC file from pass 1 to pass 3, so it is built once instead of three times, and the
+part of its points that pass 3 reads from pass 2, so they are ranked, not scored twice; without
+one (or when a file is gone, e.g. on another machine) a later pass works them out again.
 Results come one partition at a time, to be stored or aggregated and dropped.
 """
 
