@@ -96,8 +96,7 @@ def assess_snapshots(
     cohorts = cohort_table(firms, catalogue.points)
     points = _points_in_slices(firms, cohort_index(cohorts, catalogue.points), catalogue.points)
     scores = score_table(points, catalogue.points)
-    ranked = rank_points(points, scores, catalogue.points)
-    return _joined(frame, on, catalogue, ranked), Statistics(cohorts, scores)
+    return assess_ranked(frame, on, catalogue, points, scores), Statistics(cohorts, scores)
 
 
 def _points_in_slices(firms: Bucketed, index: CohortIndex, config: PointsConfig) -> pl.DataFrame:
