@@ -116,7 +116,7 @@ def iter_partitions(conn: Connection, size: int = DEFAULT_PARTITION) -> Iterator
 def read_enterprise(conn: Connection, enterprise_id: int) -> dict[str, list[dict[str, Any]]]:
     """The source rows of one enterprise, per table, as plain values in the types of
     `SOURCE_SCHEMAS` (no rows when there is no such id): one enterprise needs no frames."""
-    queries = _queries(conn.dialect.name, IdRange(enterprise_id, enterprise_id))
+    queries = source_queries(conn.dialect.name, IdRange(enterprise_id, enterprise_id))
     found = {}
     for table, (names, rows) in zip(queries, _results(conn, list(queries.values())), strict=True):
         columns = [(name, SOURCE_SCHEMAS[table][name]) for name in names]
@@ -215,7 +215,7 @@ def load_snapshot(conn: Connection, enterprise_id: int, on: date) -> EnterpriseS
     return snapshot_of(rows["enterprises"][0], rows, on)
 
 
-def _queries(dialect: str, ids: IdRange) -> dict[str, str]:
+def source_queries(dialect: str, ids: IdRange) -> dict[str, str]:
     """One SELECT per table for the enterprises of `ids`, with the key first."""
     queries = {}
     for table, columns in SOURCE_COLUMNS.items():
@@ -317,7 +317,7 @@ class _ConnectionQueries(_Queries):
 
 
 def _read_with(queries: _Queries, ids: IdRange) -> SnapshotSources:
-    raw = queries.frames(_queries(queries.dialect, ids))
+    raw = queries.frames(source_queries(queries.dialect, ids))
     return SnapshotSources(**{table: _typed(frame, table) for table, frame in raw.items()})
 
 
