@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -18,7 +19,8 @@ from kejin.core.bulk import partitions
 from kejin.core.db import make_engine
 from kejin.tables import metadata
 
-SHARED_DIR = Path(__file__).resolve().parents[2] / "shared"
+CHECKOUT = Path(__file__).resolve().parents[1]
+SHARED_DIR = CHECKOUT.parent / "shared"
 
 # Speed belongs in benchmarks, not tests: no per-example deadline, so a busy machine cannot turn
 # a property test red.
@@ -27,11 +29,14 @@ hypothesis_settings.load_profile("kejin")
 
 
 def _postgres_url(worker: str) -> str | None:
+    """A fresh database per checkout and xdist worker on the server of
+    `KEJIN_TEST_DATABASE_URL`: two checkouts testing at once on one server never share one."""
     base = os.environ.get("KEJIN_TEST_DATABASE_URL")
     if not base:
         return None
     url = make_url(base.replace("postgresql://", "postgresql+psycopg://", 1))
-    name = f"{url.database}_{worker}"
+    checkout = hashlib.blake2s(str(CHECKOUT).encode(), digest_size=4).hexdigest()
+    name = f"{url.database}_{checkout}_{worker}"
     admin = make_engine(url.set(database="postgres").render_as_string(hide_password=False))
     with admin.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
         conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
