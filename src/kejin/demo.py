@@ -10,9 +10,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+import polars as pl
+
 from kejin.assessment import reads
 from kejin.assessment import service as assessment
 from kejin.assessment.errors import NoAssessmentRun
+from kejin.assessment.model import Status
 from kejin.assessment.schemas import RunRead
 from kejin.bootstrap import Platform
 from kejin.consent import service as consent
@@ -27,16 +30,21 @@ from kejin.products import demo as catalogue
 from kejin.region import calibration as region_defaults
 from kejin.region import service as region
 from kejin.registry import service as registry
-from kejin.registry.model import IndustryCluster
+from kejin.registry.model import IndustryCluster, Stage
 from kejin.search import service as search
 from kejin.search.index import STEP_SEGMENT
 from kejin.topics import demo as topics
 from kejin.topics import service as topic_service
 
-# The demo's enterprise users belong to brain-science firms, like Lin in JOURNEYS.md; the
-# first four enterprises of that cluster get accounts and grant the demo bank differently.
+# The demo's enterprise users belong to brain-science firms, like Lin in JOURNEYS.md; four
+# enterprises of that cluster get accounts and grant the demo bank differently. Lin's is cast
+# from the cluster's first `CASTING_POOL` firms as the one that fits most of what the journey
+# tells of it (`journey_fit`); the others are the first of the rest.
 DEMO_CLUSTER = IndustryCluster.BRAIN_SCIENCE
 DEMO_ENTERPRISES = 4
+CASTING_POOL = 200
+LIN_AGE_YEARS = 3  # "a three-year-old brain-computer-interface start-up"
+TOP_BANDS = frozenset({"top_5", "top_10"})  # "innovation points ... top 10% of start-ups"
 # Every firm of these clusters shares its assessment with the demo's government office (policy
 # support), so the region view's drill-down lists some firms and withholds the others.
 POLICY_CLUSTERS = (IndustryCluster.BRAIN_SCIENCE, IndustryCluster.AI)
@@ -153,11 +161,43 @@ def seed_need(platform: Platform) -> int | None:
     return needs.seed_demo_need(platform.uow, people["lin"], officers)
 
 
+def demo_enterprises(platform: Platform) -> list[int]:
+    """The firms of the demo's enterprise accounts, Lin's first: of the first `CASTING_POOL`
+    firms of `DEMO_CLUSTER`, the one of best `journey_fit` in the newest stored run (ties: the
+    oldest record), then the first of the others."""
+    pool = registry.first_enterprise_ids(platform.uow, DEMO_CLUSTER, CASTING_POOL)
+    with platform.uow() as work:
+        answers = assessment.stored_answers(work, ids=pool)
+    if answers is None or not pool:
+        return pool[:DEMO_ENTERPRISES]
+    firms = pl.concat([answers.snapshots.select("enterprise_id", "age_days"), answers.results],
+                      how="horizontal")  # fmt: skip
+    ranked = firms.with_columns(fit=journey_fit()).sort(
+        "fit", "enterprise_id", descending=[True, False]
+    )
+    lin = int(ranked["enterprise_id"][0])
+    return [lin, *[firm for firm in pool if firm != lin][: DEMO_ENTERPRISES - 1]]
+
+
+def journey_fit() -> pl.Expr:
+    """How many of the facts JOURNEYS.md tells of Lin's firm hold for a firm of a run's stored
+    answers: a start-up, three years old, a tech-based SME, not (yet) a high-tech enterprise,
+    innovation points in the top 10% of its stage."""
+    facts = (
+        pl.col("stage") == Stage.START_UP.value,
+        pl.col("age_days") // 365 == LIN_AGE_YEARS,
+        pl.col("tech_sme.status") == Status.MET.value,
+        pl.col("hnte.status") != Status.MET.value,
+        pl.col("points_band").is_in(sorted(TOP_BANDS)),
+    )
+    return pl.sum_horizontal(fact.fill_null(value=False).cast(pl.Int64) for fact in facts)
+
+
 def seed_people(platform: Platform, enterprises: int) -> accounts.DemoAccounts:
     """Demo accounts, and on their first creation the demo consent grants: the bank's and the
     fund's, and the government office's on every firm of `POLICY_CLUSTERS` (of at most
     `enterprises` firms each)."""
-    enterprise_ids = registry.first_enterprise_ids(platform.uow, DEMO_CLUSTER, DEMO_ENTERPRISES)
+    enterprise_ids = demo_enterprises(platform)
     seeded = accounts.seed_demo_accounts(platform.uow, enterprise_ids)
     if seeded.created:
         grantees = [seeded.institution_ids[accounts.BANK], seeded.institution_ids[accounts.FUND]]

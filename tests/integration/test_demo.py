@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
+from kejin.assessment.model import Status
 from kejin.assessment.orm import AssessmentRunRow
-from kejin.assessment.reads import enterprise_assessment
+from kejin.assessment.reads import Standing, enterprise_assessment, standing
 from kejin.bootstrap import Platform
 from kejin.consent.errors import AccessRefused
 from kejin.consent.model import DataScope, GrantPurpose
@@ -18,13 +19,21 @@ from kejin.consent.orm import ConsentGrantRow
 from kejin.consent.service import require_access
 from kejin.credit import lending
 from kejin.credit.features import FEATURE_SETS
-from kejin.demo import DEMO_ENTERPRISES, POLICY_CLUSTERS, prepare_demo
+from kejin.demo import (
+    CASTING_POOL,
+    DEMO_CLUSTER,
+    DEMO_ENTERPRISES,
+    LIN_AGE_YEARS,
+    POLICY_CLUSTERS,
+    prepare_demo,
+)
 from kejin.identity.model import Role
 from kejin.identity.orm import UserRow
 from kejin.identity.repository import user_by_login
 from kejin.identity.service import principal_of
 from kejin.needs.orm import NeedRow, PickupRow
 from kejin.registry import service as registry
+from kejin.registry.model import Stage
 from kejin.registry.orm import EnterpriseRow
 from kejin.topics import service as topics
 from kejin.topics.demo import DEMO_SLUG
@@ -155,3 +164,34 @@ def test_wang_opens_lins_credit_report_scored_by_the_model_the_demo_put_in_servi
     assert {d.feature for d in credit.grading.drivers} == set(model.feature_names)
     assert credit.assessment is not None
     assert {v.code for v in credit.assessment.verdicts} >= {"tech_sme", "hnte"}
+
+
+def test_lins_firm_is_the_pools_best_fit_to_her_journey(without_corpus: Platform) -> None:
+    """Casting reads the stored run; each firm's standing, assessed one by one, agrees."""
+    report = prepare_demo(without_corpus, enterprises=400, seed=7)
+    lin_firm = next(iter(report.accounts.grantors()))
+    pool = registry.first_enterprise_ids(without_corpus.uow, DEMO_CLUSTER, CASTING_POOL)
+    on = registry.today()
+    with without_corpus.uow() as uow:
+        standings = {firm: standing(uow, firm, on) for firm in pool}
+    fits = {firm: _fit(found) for firm, found in standings.items()}
+    assert fits[lin_firm] == max(fits.values())
+    assert fits[lin_firm] >= 4, standings[lin_firm]
+    assert standings[lin_firm].stage == Stage.START_UP
+    assert set(report.accounts.grantors()) - {lin_firm} == set(
+        [firm for firm in pool if firm != lin_firm][: DEMO_ENTERPRISES - 1]
+    )
+
+
+def _fit(found: Standing) -> int:
+    """The facts of Lin's firm in JOURNEYS.md, read from one enterprise's standing."""
+    age = found.snapshot.age_days
+    return sum(
+        (
+            found.stage == Stage.START_UP,
+            age is not None and age // 365 == LIN_AGE_YEARS,
+            found.statuses["tech_sme"] is Status.MET,
+            found.statuses["hnte"] is not Status.MET,
+            found.points_band in {"top_5", "top_10"},
+        )
+    )
