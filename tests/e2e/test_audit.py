@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
 import pytest
@@ -13,7 +12,8 @@ from kejin.audit import service
 from kejin.audit.repository import ENTRIES
 from kejin.bootstrap import Platform
 from kejin.web.app import create_app
-from tests.factories import PASSWORD, create_user
+from tests.e2e.sessions import sign_in
+from tests.factories import create_user
 from tests.tampering import tampering
 
 ENTRIES_SEEDED = 30
@@ -38,15 +38,6 @@ def client(platform: Platform) -> Iterator[TestClient]:
     with TestClient(create_app(platform), raise_server_exceptions=False) as test_client:
         sign_in(test_client, "platform_admin")
         yield test_client
-
-
-def sign_in(client: TestClient, login: str) -> None:
-    form = client.get("/login").text
-    match = re.search(r'name="csrf_token" value="([^"]+)"', form)
-    assert match is not None
-    fields = {"login": login, "password": PASSWORD, "csrf_token": match.group(1)}
-    answer = client.post("/login", data=fields, follow_redirects=False)
-    assert answer.status_code == 303, answer.text
 
 
 def test_the_api_lists_entries_newest_first_a_page_at_a_time(client: TestClient) -> None:
