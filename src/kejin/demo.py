@@ -44,6 +44,7 @@ DEMO_CLUSTER = IndustryCluster.BRAIN_SCIENCE
 DEMO_ENTERPRISES = 4
 CASTING_POOL = 200
 LIN_AGE_YEARS = 3  # "a three-year-old brain-computer-interface start-up"
+HNTE = "hnte"  # the high-tech enterprise standard's code and its certificate in a snapshot
 TOP_BANDS = frozenset({"top_5", "top_10"})  # "innovation points ... top 10% of start-ups"
 # Every firm of these clusters shares its assessment with the demo's government office (policy
 # support), so the region view's drill-down lists some firms and withholds the others.
@@ -170,7 +171,8 @@ def demo_enterprises(platform: Platform) -> list[int]:
         answers = assessment.stored_answers(work, ids=pool)
     if answers is None or not pool:
         return pool[:DEMO_ENTERPRISES]
-    firms = pl.concat([answers.snapshots.select("enterprise_id", "age_days"), answers.results],
+    inputs = answers.snapshots.select("enterprise_id", "age_days", "certifications")
+    firms = pl.concat([inputs, answers.results],
                       how="horizontal")  # fmt: skip
     ranked = firms.with_columns(fit=journey_fit()).sort(
         "fit", "enterprise_id", descending=[True, False]
@@ -181,13 +183,14 @@ def demo_enterprises(platform: Platform) -> list[int]:
 
 def journey_fit() -> pl.Expr:
     """How many of the facts JOURNEYS.md tells of Lin's firm hold for a firm of a run's stored
-    answers: a start-up, three years old, a tech-based SME, not (yet) a high-tech enterprise,
-    innovation points in the top 10% of its stage."""
+    answers: a start-up, three years old, a tech-based SME, not (yet) a high-tech enterprise
+    (neither met nor certified), innovation points in the top 10% of its stage."""
     facts = (
         pl.col("stage") == Stage.START_UP.value,
         pl.col("age_days") // 365 == LIN_AGE_YEARS,
         pl.col("tech_sme.status") == Status.MET.value,
-        pl.col("hnte.status") != Status.MET.value,
+        (pl.col("hnte.status") != Status.MET.value)
+        & ~pl.col("certifications").list.contains(HNTE).fill_null(value=False),
         pl.col("points_band").is_in(sorted(TOP_BANDS)),
     )
     return pl.sum_horizontal(fact.fill_null(value=False).cast(pl.Int64) for fact in facts)

@@ -191,7 +191,8 @@ def _fit(found: Standing) -> int:
             found.stage == Stage.START_UP,
             age is not None and age // 365 == LIN_AGE_YEARS,
             found.statuses["tech_sme"] is Status.MET,
-            found.statuses["hnte"] is not Status.MET,
+            found.statuses["hnte"] is not Status.MET
+            and "hnte" not in (found.snapshot.certifications or ()),
             found.points_band in {"top_5", "top_10"},
         )
     )
