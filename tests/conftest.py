@@ -15,9 +15,8 @@ from sqlalchemy.engine import make_url
 
 from kejin.bootstrap import Platform, bootstrap
 from kejin.config import Settings
-from kejin.core.bulk import partitions
 from kejin.core.db import make_engine
-from kejin.tables import metadata
+from tests.databases import empty_database
 
 CHECKOUT = Path(__file__).resolve().parents[1]
 SHARED_DIR = CHECKOUT.parent / "shared"
@@ -69,21 +68,7 @@ def migrated(settings: Settings) -> Iterator[Platform]:
 def platform(migrated: Platform) -> Iterator[Platform]:
     """A migrated, empty database; everything the test wrote is removed afterwards."""
     yield migrated
-    _empty(migrated)
-
-
-def _empty(platform: Platform) -> None:
-    tables = [t.name for t in reversed(metadata.sorted_tables)]
-    with platform.engine.begin() as conn:
-        if conn.dialect.name == "postgresql":
-            conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
-            # ids start again at 1: partitions named by them go with their rows
-            for table in metadata.sorted_tables:
-                for name in partitions(conn, table):
-                    conn.execute(text(f'DROP TABLE "{name}"'))
-        else:
-            for name in tables:
-                conn.execute(text(f"DELETE FROM {name}"))
+    empty_database(migrated)
 
 
 @pytest.fixture(scope="session")

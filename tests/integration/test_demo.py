@@ -3,8 +3,8 @@ enterprises' financials to the demo bank and not others', an assessment run whos
 government office sees for the policy clusters only, the credit model in service and Lin's
 credit report for Wang, Lin's financing need, and a safe second run."""
 
-from dataclasses import replace
-from pathlib import Path
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
 
 import pytest
 from sqlalchemy import func, select
@@ -25,6 +25,7 @@ from kejin.demo import (
     DEMO_ENTERPRISES,
     LIN_AGE_YEARS,
     POLICY_CLUSTERS,
+    DemoReport,
     prepare_demo,
 )
 from kejin.identity.model import Role
@@ -37,20 +38,31 @@ from kejin.registry.model import Stage
 from kejin.registry.orm import EnterpriseRow
 from kejin.topics import service as topics
 from kejin.topics.demo import DEMO_SLUG
+from tests.databases import empty_database
+
+# The tests share one demo build (each takes seconds): on one xdist worker (`--dist loadgroup`).
+pytestmark = pytest.mark.xdist_group("demo")
 
 
-@pytest.fixture
-def without_corpus(platform: Platform, tmp_path: Path) -> Platform:
-    """The demo without the real corpus, which other tests cover and which takes seconds; its
-    credit model goes to a data directory of its own."""
-    settings = replace(platform.settings, shared_dir=None, data_dir=tmp_path)
-    return Platform(settings=settings, engine=platform.engine)
+@dataclass(frozen=True)
+class Demo:
+    platform: Platform
+    report: DemoReport
 
 
-def test_the_demo_seeds_one_account_per_role_and_a_second_run_adds_nothing(
-    without_corpus: Platform,
-) -> None:
-    first = prepare_demo(without_corpus, enterprises=400, seed=7)
+@pytest.fixture(scope="module")
+def demo(migrated: Platform, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Demo]:
+    """The demo without the real corpus, which other tests cover and which takes seconds, built
+    once for the module; its credit model goes to a data directory of its own."""
+    data_dir = tmp_path_factory.mktemp("demo")
+    settings = replace(migrated.settings, shared_dir=None, data_dir=data_dir)
+    platform = Platform(settings=settings, engine=migrated.engine)
+    yield Demo(platform, prepare_demo(platform, enterprises=400, seed=7))
+    empty_database(migrated)
+
+
+def test_the_demo_seeds_one_account_per_role_and_a_second_run_adds_nothing(demo: Demo) -> None:
+    without_corpus, first = demo.platform, demo.report
     second = prepare_demo(without_corpus, enterprises=400, seed=7)
     assert {account.role for account in first.accounts.accounts} == set(Role)
     assert first.accounts.created
@@ -88,10 +100,8 @@ def test_the_demo_seeds_one_account_per_role_and_a_second_run_adds_nothing(
     assert {"guide-support-system.zh", "guide-ip-pledge.zh", "guide-risk-sharing.zh"} <= held
 
 
-def test_the_demo_bank_officer_reads_some_enterprises_financials_and_not_others(
-    without_corpus: Platform,
-) -> None:
-    report = prepare_demo(without_corpus, enterprises=400, seed=7)
+def test_the_demo_bank_officer_reads_some_enterprises_financials_and_not_others(demo: Demo) -> None:
+    without_corpus, report = demo.platform, demo.report
     enterprises = list(report.accounts.grantors())
     assert len(enterprises) == DEMO_ENTERPRISES
     purpose = GrantPurpose.CREDIT_ASSESSMENT
@@ -110,10 +120,8 @@ def test_the_demo_bank_officer_reads_some_enterprises_financials_and_not_others(
     assert outcomes == ["allowed", "allowed", "refused", "refused"]
 
 
-def test_the_demo_office_sees_the_assessments_of_the_policy_clusters_only(
-    without_corpus: Platform,
-) -> None:
-    report = prepare_demo(without_corpus, enterprises=400, seed=7)
+def test_the_demo_office_sees_the_assessments_of_the_policy_clusters_only(demo: Demo) -> None:
+    without_corpus, report = demo.platform, demo.report
     with without_corpus.uow() as uow:
         firms = uow.session.execute(
             select(EnterpriseRow.uscc, EnterpriseRow.cluster).order_by(EnterpriseRow.id)
@@ -143,9 +151,9 @@ def test_the_demo_office_sees_the_assessments_of_the_policy_clusters_only(
 
 
 def test_wang_opens_lins_credit_report_scored_by_the_model_the_demo_put_in_service(
-    without_corpus: Platform,
+    demo: Demo,
 ) -> None:
-    report = prepare_demo(without_corpus, enterprises=400, seed=7)
+    without_corpus, report = demo.platform, demo.report
     lin_firm = next(iter(report.accounts.grantors()))  # grants the bank every scope it scores
     with without_corpus.uow() as uow:
         officer = user_by_login(uow.session, "wang")
@@ -166,9 +174,9 @@ def test_wang_opens_lins_credit_report_scored_by_the_model_the_demo_put_in_servi
     assert {v.code for v in credit.assessment.verdicts} >= {"tech_sme", "hnte"}
 
 
-def test_lins_firm_is_the_pools_best_fit_to_her_journey(without_corpus: Platform) -> None:
+def test_lins_firm_is_the_pools_best_fit_to_her_journey(demo: Demo) -> None:
     """Casting reads the stored run; each firm's standing, assessed one by one, agrees."""
-    report = prepare_demo(without_corpus, enterprises=400, seed=7)
+    without_corpus, report = demo.platform, demo.report
     lin_firm = next(iter(report.accounts.grantors()))
     pool = registry.first_enterprise_ids(without_corpus.uow, DEMO_CLUSTER, CASTING_POOL)
     on = registry.today()
