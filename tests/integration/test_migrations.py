@@ -85,6 +85,38 @@ def test_results_move_into_partitions_of_their_runs_on_postgresql(platform: Plat
         transaction.rollback()
 
 
+def test_match_rows_move_into_partitions_of_their_runs_on_postgresql(platform: Platform) -> None:
+    """20261202_mat01 partitions `match_layer_results` and `policy_matches` by run on
+    PostgreSQL, the stored rows in their runs' partitions, and its downgrade puts them back
+    (rolled back)."""
+    if platform.engine.dialect.name != "postgresql":
+        pytest.skip("SQLite has no partitions: the revision changes nothing there")
+    inserts = {
+        "match_layer_results": "INSERT INTO match_layer_results (run_id, enterprise_id, layer,"
+        " cluster, met, review, unknown, best_product, status) VALUES (:run, :firm, 'bank', 'ai',"
+        " 1, 0, 0, 'p', 'met')",
+        "policy_matches": "INSERT INTO policy_matches (run_id, policy, enterprise_id, status,"
+        " \"list\") VALUES (:run, 'p', :firm, 'met', 'automatic')",
+    }
+    stored = [(3, 1), (3, 2), (4, 1)]
+    with platform.engine.connect() as conn, conn.begin() as transaction:
+        config = _config(conn)
+        command.downgrade(config, "20261201_ass02_results_by_run")
+        for sql in inserts.values():
+            conn.execute(text(sql), [{"run": run, "firm": firm} for run, firm in stored])
+        command.upgrade(config, "20261202_mat01_matches_by_run")
+        for name in inserts:
+            table: Table = metadata.tables[name]
+            assert partitions(conn, table) == [f"{name}_3", f"{name}_4"]
+            assert _rows(conn, f"{name}_3") == [(3, 1), (3, 2)]
+            assert _rows(conn, name) == stored
+        command.downgrade(config, "20261201_ass02_results_by_run")
+        for name in inserts:
+            assert partitions(conn, metadata.tables[name]) == []
+            assert _rows(conn, name) == stored
+        transaction.rollback()
+
+
 def _rows(conn: Connection, table: str) -> list[tuple[int, int]]:
     found = conn.execute(text(f"SELECT run_id, enterprise_id FROM {table} ORDER BY 1, 2"))
     return [(run, firm) for run, firm in found]

@@ -138,6 +138,8 @@ def partition_loader(
     conn.exec_driver_sql(f'CREATE TABLE "{name}" (LIKE "{table.name}" INCLUDING DEFAULTS)')
 
     def write(frame: pl.DataFrame) -> int:
+        if frame.is_empty():
+            return 0
         ordered = frame.sort(presort, nulls_last=True, maintain_order=True) if presort else frame
         _copy_postgres(conn, name, ordered)
         return frame.height

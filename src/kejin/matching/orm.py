@@ -3,7 +3,10 @@ read, the product and policy versions, and the region's cells), then per firm an
 best product, and per policy the firms it lists (免申即享 or apply), and per product its reach.
 
 Like the assessment's results, the rows are derived and written in bulk in the run's
-transaction, so they carry no foreign keys; older runs' rows are pruned, run rows stay.
+transaction, so they carry no foreign keys; older runs' rows are pruned, run rows stay. On
+PostgreSQL the two tables with rows per firm are partitioned by run, as `enterprise_results`:
+each run's rows are a partition of their own, written bare and indexed once
+(`kejin.core.bulk.partition_loader`), and pruned by dropping it.
 """
 
 from __future__ import annotations
@@ -44,7 +47,10 @@ class MatchLayerResultRow(Base):
     review, or lacks data for."""
 
     __tablename__ = "match_layer_results"
-    __table_args__ = (Index("ix_match_layer_results_cell", "run_id", "layer", "stage"),)
+    __table_args__ = (
+        Index("ix_match_layer_results_cell", "run_id", "layer", "stage"),
+        {"postgresql_partition_by": "LIST (run_id)"},
+    )
 
     run_id: Mapped[int] = mapped_column(Integer, primary_key=True)
     enterprise_id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -76,7 +82,10 @@ class PolicyMatchRow(Base):
     """A firm a policy lists: entitled without applying (免申即享) or to apply."""
 
     __tablename__ = "policy_matches"
-    __table_args__ = (Index("ix_policy_matches_enterprise", "run_id", "enterprise_id"),)
+    __table_args__ = (
+        Index("ix_policy_matches_enterprise", "run_id", "enterprise_id"),
+        {"postgresql_partition_by": "LIST (run_id)"},
+    )
 
     run_id: Mapped[int] = mapped_column(Integer, primary_key=True)
     policy: Mapped[str] = mapped_column(String(80), primary_key=True)

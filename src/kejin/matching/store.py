@@ -11,10 +11,10 @@ from __future__ import annotations
 from typing import Any
 
 import polars as pl
-from sqlalchemy import Connection, delete, select
+from sqlalchemy import Connection, Table, delete, select
 from sqlalchemy.orm import Session
 
-from kejin.core.bulk import insert_frame
+from kejin.core.bulk import delete_partitions, insert_frame, partition_loader
 from kejin.matching.batch import STATUS_NAMES, MatchFrames, layer_summary, policy_lists
 from kejin.matching.catalogue import MatchCatalogue
 from kejin.matching.model import PolicyList
@@ -22,7 +22,9 @@ from kejin.matching.orm import MatchLayerResultRow, MatchRunRow, PolicyMatchRow,
 from kejin.products.model import Layer
 
 NO_STAGE = "none"
-_DERIVED = (MatchLayerResultRow, ProductReachRow, PolicyMatchRow)
+_LAYERS: Table = MatchLayerResultRow.__table__  # type: ignore[assignment]
+_POLICIES: Table = PolicyMatchRow.__table__  # type: ignore[assignment]
+_REACH: Table = ProductReachRow.__table__  # type: ignore[assignment]
 
 
 def _status(column: str) -> pl.Expr:
@@ -98,18 +100,28 @@ def store_rows(
     catalogue: MatchCatalogue,
     clusters: pl.DataFrame,
 ) -> None:
-    """Write a run's derived rows in bulk."""
-    insert_frame(conn, MatchLayerResultRow.__table__, layer_rows(run_id, frames, clusters))  # type: ignore[arg-type]
-    insert_frame(conn, ProductReachRow.__table__, reach_rows(run_id, frames))  # type: ignore[arg-type]
-    insert_frame(conn, PolicyMatchRow.__table__, policy_rows(run_id, frames, catalogue))  # type: ignore[arg-type]
+    """Write a run's derived rows in bulk (on PostgreSQL each table of rows per firm gets the
+    run's partition: `kejin.core.bulk.partition_loader`)."""
+    by_firm = (
+        (_LAYERS, layer_rows(run_id, frames, clusters)),
+        (_POLICIES, policy_rows(run_id, frames, catalogue)),
+    )
+    for table, rows in by_firm:
+        with partition_loader(conn, table, "run_id", run_id) as write:
+            write(rows)
+    insert_frame(conn, _REACH, reach_rows(run_id, frames))
 
 
 def prune(session: Session, keep: int) -> None:
-    """Drop the rows of all but the newest `keep` runs; run rows stay."""
+    """Drop the rows of all but the newest `keep` runs (on PostgreSQL, the partitions of the
+    tables of rows per firm); run rows stay."""
     kept = select(MatchRunRow.id).order_by(MatchRunRow.id.desc()).limit(keep)
-    old = select(MatchRunRow.id).where(MatchRunRow.id.not_in(kept.scalar_subquery()))
-    for table in _DERIVED:
-        session.execute(delete(table).where(table.run_id.in_(old.scalar_subquery())))
+    old = session.scalars(select(MatchRunRow.id).where(MatchRunRow.id.not_in(kept))).all()
+    if not old:
+        return
+    for table in (_LAYERS, _POLICIES):
+        delete_partitions(session.connection(), table, "run_id", old)
+    session.execute(delete(ProductReachRow).where(ProductReachRow.run_id.in_(old)))
 
 
 def latest_run(session: Session) -> MatchRunRow | None:

@@ -9,10 +9,11 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import Table, func, select
 
 from kejin.assessment import service as assessment
 from kejin.bootstrap import Platform
+from kejin.core.bulk import partition_name, partitions
 from kejin.matching import files, reads, service
 from kejin.matching.model import PolicyList
 from kejin.matching.orm import MatchLayerResultRow, MatchRunRow, PolicyMatchRow, ProductReachRow
@@ -89,6 +90,14 @@ def test_only_the_newest_three_runs_keep_their_rows(matched: Platform) -> None:
     assert _count(matched, ProductReachRow, runs[0].id) == 0
     for run in runs[1:]:
         assert _count(matched, MatchLayerResultRow, run.id) > 0
+        assert _count(matched, PolicyMatchRow, run.id) > 0
+    if matched.engine.dialect.name == "postgresql":  # a run's rows per firm: its partitions
+        with matched.engine.connect() as conn:
+            for row in (MatchLayerResultRow, PolicyMatchRow):
+                table: Table = row.__table__  # type: ignore[assignment]
+                assert partitions(conn, table) == sorted(
+                    partition_name(table, run.id) for run in runs[1:]
+                )
 
 
 def test_the_demo_step_adds_no_run_while_answers_and_catalogue_stand(matched: Platform) -> None:
