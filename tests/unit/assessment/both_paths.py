@@ -71,10 +71,11 @@ def assert_both_paths_agree(
 def assert_codes_agree(answer: pl.DataFrame, coded: pl.DataFrame) -> None:
     """`coded` is `answer` with Int8 status codes, less the points columns that are always null."""
     assert set(coded.columns) <= set(answer.columns)
+    types = coded.schema
     for column in answer.columns:
         values = answer.get_column(column)
         if column.endswith(".status"):
-            assert coded.schema[column] == STATUS
+            assert types[column] == STATUS
             codes = [CODES[Status(status)] for status in values]
             assert coded.get_column(column).to_list() == codes, column
         elif column in coded.columns:

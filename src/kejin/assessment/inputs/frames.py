@@ -86,10 +86,11 @@ def snapshot_from_row(
     return cls(**values)
 
 
-@dataclasses.dataclass(frozen=True, slots=True)
+@dataclasses.dataclass(frozen=True, slots=True, eq=False)
 class Vocabulary:
     """The inputs rules may read: their names, their column types and how a frame row becomes
-    the scalar snapshot the engine reads."""
+    the scalar snapshot the engine reads. Equal only to itself (hashed by identity): one is
+    made per snapshot class, and plans compiled for it are cached by it."""
 
     names: frozenset[str]
     schema: Mapping[str, pl.DataType]
