@@ -172,8 +172,7 @@ def demo_enterprises(platform: Platform) -> list[int]:
     if answers is None or not pool:
         return pool[:DEMO_ENTERPRISES]
     inputs = answers.snapshots.select("enterprise_id", "age_days", "certifications")
-    firms = pl.concat([inputs, answers.results],
-                      how="horizontal")  # fmt: skip
+    firms = pl.concat([inputs, answers.results], how="horizontal")
     ranked = firms.with_columns(fit=journey_fit()).sort(
         "fit", "enterprise_id", descending=[True, False]
     )
