@@ -8,8 +8,9 @@ Synthetic rows of the sizes a registry run writes (`kejin.matching.store`): five
 In a fresh database migrated to head (tables partitioned by run), `--runs` runs are stored and
 the oldest pruned as `store.prune` does once more than `KEEP_RUNS` are stored, two ways:
 
-- **partitions** (what a run does): each run's rows fill a bare partition, indexed once and
-  attached (`partition_loader`); pruning drops the oldest run's partitions;
+- **partitions** (what a run does): each run's rows fill a bare partition (layer rows in the
+  cell index's order), indexed once and attached (`partition_loader`); pruning drops the
+  oldest run's partitions;
 - **one table**: the same rows copied into the table with its primary key and index kept up to
   date (a partition made and attached first, empty, as one big table's rows would go), pruning
   by `DELETE … WHERE run_id = …`, as before the partitions.
@@ -34,6 +35,7 @@ from kejin.core.bulk import delete_partitions, insert_frame, partition_loader, p
 from kejin.matching.model import PolicyList
 from kejin.matching.orm import MatchLayerResultRow, PolicyMatchRow
 from kejin.matching.service import KEEP_RUNS
+from kejin.matching.store import CELL_ORDER
 from kejin.products.model import Layer
 from kejin.registry.model import IndustryCluster, Stage
 
@@ -83,7 +85,8 @@ def main() -> None:
 
 
 def _store_partitioned(conn: Connection, table: Table, frame: pl.DataFrame) -> None:
-    with partition_loader(conn, table, "run_id", int(frame["run_id"][0])) as write:
+    order = CELL_ORDER if table is LAYERS else ()  # as `store.store_rows` copies them
+    with partition_loader(conn, table, "run_id", int(frame["run_id"][0]), order) as write:
         write(frame)
 
 
