@@ -73,7 +73,7 @@ def main() -> None:
                     prune(conn, table, run_id - KEEP_RUNS)
                 pruned.append(time.perf_counter() - started)
         figures[way] = (statistics.median(stored), statistics.median(pruned))
-        with platform.engine.begin() as conn:  # the runs kept: out of the next way's way
+        with platform.engine.begin() as conn:  # the runs still kept, before the next way
             for table in rows:
                 delete_partitions(conn, table, "run_id", range(1, args.runs + 1))
     platform.dispose()
@@ -100,7 +100,7 @@ def _store_indexed(conn: Connection, table: Table, frame: pl.DataFrame) -> None:
 
 
 def _drop(conn: Connection, table: Table, run_id: int) -> None:
-    conn.exec_driver_sql(f'DROP TABLE "{partition_name(table, run_id)}"')
+    delete_partitions(conn, table, "run_id", [run_id])  # as `store.prune` does
 
 
 def _delete(conn: Connection, table: Table, run_id: int) -> None:
