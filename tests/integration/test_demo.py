@@ -23,8 +23,10 @@ from kejin.demo import (
     CASTING_POOL,
     DEMO_CLUSTER,
     DEMO_ENTERPRISES,
+    HNTE,
     LIN_AGE_YEARS,
     POLICY_CLUSTERS,
+    TOP_BANDS,
     DemoReport,
     prepare_demo,
 )
@@ -199,8 +201,8 @@ def _fit(found: Standing) -> int:
             found.stage == Stage.START_UP,
             age is not None and age // 365 == LIN_AGE_YEARS,
             found.statuses["tech_sme"] is Status.MET,
-            found.statuses["hnte"] is not Status.MET
-            and "hnte" not in (found.snapshot.certifications or ()),
-            found.points_band in {"top_5", "top_10"},
+            found.statuses[HNTE] is not Status.MET
+            and HNTE not in (found.snapshot.certifications or ()),
+            found.points_band in TOP_BANDS,
         )
     )
